@@ -1,0 +1,63 @@
+# One command builds the report, one tests it. Each installs what it needs on first use.
+# `make help` lists the verbs.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EVAL_YEAR ?=
+YEAR ?=
+FILE ?=
+JOBS ?=
+BUILD_ARGS := $(if $(EVAL_YEAR),--eval-year $(EVAL_YEAR)) $(if $(JOBS),--jobs $(JOBS))
+
+.DEFAULT_GOAL := help
+.PHONY: help book rebuild test test-unit template import pdf bench toc clean system-test-deps
+
+help: ## list every verb with one line each
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
+
+$(BIN)/.installed-base: pyproject.toml
+	@echo "▶ creating $(VENV) with the pinned packages (first run only, about a minute)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed-base pyproject.toml
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@touch $@
+
+book: $(BIN)/.installed-base ## build the report (EVAL_YEAR=2024 for another edition): notebooks + HTML site
+	@$(BIN)/python -m yinzhou_eval.build $(BUILD_ARGS)
+
+rebuild: $(BIN)/.installed-base ## re-execute every notebook and rebuild the whole site
+	@$(BIN)/python -m yinzhou_eval.build --force $(BUILD_ARGS)
+
+system-test-deps: ## install Debian's chromium, CJK fonts and poppler (browser test, PDF) if missing
+	@bash tests/install_system_deps.sh
+
+test: $(BIN)/.installed-test system-test-deps ## run every test: unit, data, engine, nbval on book/, browser check
+	@$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly $(PYTEST_ARGS)
+
+test-unit: $(BIN)/.installed-test ## fast tests only (no notebooks, no browser)
+	@$(BIN)/python -m pytest tests -m "not slow" $(PYTEST_ARGS)
+
+template: $(BIN)/.installed-base ## write the fill-in file for a new year: make template YEAR=2025
+	@test -n "$(YEAR)" || { echo "usage: make template YEAR=2025"; exit 2; }
+	@$(BIN)/python -m yinzhou_eval.intake template --year $(YEAR)
+
+import: $(BIN)/.installed-base ## validate and merge a filled-in file into data/: make import FILE=...
+	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/filled.xlsx"; exit 2; }
+	@$(BIN)/python -m yinzhou_eval.intake import "$(FILE)"
+
+pdf: $(BIN)/.installed-base system-test-deps ## build the PDF edition into _build/pdf/
+	@$(BIN)/python -m yinzhou_eval.pdf $(BUILD_ARGS)
+
+bench: $(BIN)/.installed-base ## benchmark build speed (JSON + table); not a test
+	@$(BIN)/python -m yinzhou_eval.bench
+
+toc: $(BIN)/.installed-base ## regenerate _toc.yml from book/report.yml
+	@$(BIN)/python -m yinzhou_eval.build --toc-only
+
+clean: ## remove build outputs (keeps the committed notebooks in book/)
+	rm -rf _build book/_extra

@@ -1,0 +1,50 @@
+"""One entry point for everything in data/: the registry, observations, sources, context series, and
+the assessment results computed from them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+
+RETROSPECTIVE_YEAR = 2020  # the 13th plan's target year: 表1 is judged on its final results
+
+
+@dataclass
+class Dataset:
+    data_dir: Path
+    registry: pd.DataFrame
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    series: pd.DataFrame
+
+    def assess(self, eval_year: int) -> pd.DataFrame:
+        """14th-plan results at ``eval_year`` followed by the 十三五 retrospective (13th plan at 2020)."""
+        from .assess import assess_all
+
+        r14 = self.registry[self.registry["plan"] == "14th"]
+        r13 = self.registry[self.registry["plan"] == "13th"]
+        parts = [assess_all(r14, self.observations, eval_year)]
+        if len(r13):
+            parts.append(assess_all(r13, self.observations, RETROSPECTIVE_YEAR))
+        return pd.concat(parts, ignore_index=True)
+
+    @cached_property
+    def names(self) -> dict:
+        out = dict(zip(self.series["id"], self.series["name_zh"]))
+        out.update(zip(self.registry["id"], self.registry["name_zh"]))
+        return out
+
+
+def load_dataset(data_dir=None) -> Dataset:
+    from .observations import load_observations, load_series, load_sources
+    from .registry import load_registry
+
+    data_dir = Path(data_dir) if data_dir else paths.DATA
+    registry = load_registry(data_dir)
+    return Dataset(data_dir=data_dir, registry=registry,
+                   observations=load_observations(data_dir, registry_ids=set(registry["id"])),
+                   sources=load_sources(data_dir), series=load_series(data_dir))
