@@ -14,6 +14,7 @@ import concurrent.futures as cf
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,15 +141,37 @@ def site_fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
+SEARCH_TERMS = "_build/search-terms.txt"  # _config.yml: html_search_options.dict (relative to the book root)
+
+
+def write_search_terms(root: Path, data_dir: Path = paths.DATA) -> None:
+    """Teach the Chinese word splitter (jieba) every indicator name, so that searching a full name such as
+    地区生产总值 finds its chapter: Sphinx's search splits the query only at spaces and punctuation."""
+    import csv
+
+    names = set()
+    with open(data_dir / "indicators.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            for part in re.split(r"[（）()“”、，,：:\s*]+", row["name_zh"]):
+                if len(part) >= 2 and not part.isascii():
+                    names.add(part)
+    target = root / SEARCH_TERMS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"{n} 100000 n\n" for n in sorted(names))
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
 def build_html(root: Path = paths.ROOT, log=print, force: bool = False) -> Path:
     """Compile the site with Jupyter Book in strict mode (warnings are errors)."""
+    write_search_terms(root)
     site = root / "_build" / "html"
     stamp = root / "_build" / ".site-fingerprint"
     key = site_fingerprint(root)
     if not force and site.joinpath("index.html").exists() and stamp.exists() and stamp.read_text() == key:
         log("  = site unchanged, Jupyter Book not re-run")
         return site
-    cmd = [sys.executable, "-m", "jupyter_book", "build", str(root), "-W", "-n", "--keep-going", "-q"]
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going", "-q"]
     if force:
         cmd.append("--all")
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)

@@ -21,10 +21,8 @@ def number(value, digits: int | None = None) -> str:
     if is_missing(value):
         return "—"
     value = float(value)
-    if digits is None:
-        digits = 0 if abs(value) >= 1000 and value == round(value) else (2 if abs(value) < 1 else (1 if abs(value) < 1000 else 0))
-        if abs(value) < 0.1 and value != 0:
-            digits = 4
+    if digits is None:  # enough decimals for the published precision; trailing zeros are dropped below
+        digits = 1 if abs(value) >= 100 else (2 if abs(value) >= 1 else 4)
     text = f"{value:,.{digits}f}" if abs(value) >= 10000 else f"{value:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
