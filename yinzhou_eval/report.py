@@ -327,3 +327,20 @@ class Edition:
 
     def glue_data(self) -> None:
         self._glue({"n_sources": len(self.ds.sources), "n_observations": len(self.ds.observations)})
+
+    # ---------------------------------------------------------------- downloads
+    def pdf_name(self) -> str:
+        return f"yinzhou-14th-fyp-midterm-{self.eval_year}.pdf"
+
+    def show_downloads(self) -> None:
+        """Links from book/index.html to the files published at the site root (see yinzhou_eval.publish)."""
+        from IPython.display import Markdown, display
+
+        display(Markdown("\n".join([
+            "- 评估结果：<a href=\"../data/assessment.csv\">CSV</a>、<a href=\"../data/assessment.xlsx\">Excel</a>"
+            "（每个登记目标一行，含状态、最新值、完成进度、进度比、展望和审计记录）",
+            "- 输入数据：<a href=\"../data/input/indicators.csv\">目标登记表</a>、"
+            "<a href=\"../data/input/observations.csv\">观测值</a>、<a href=\"../data/input/sources.csv\">来源</a>"
+            "（每个表旁的 `.meta.yml` 说明各列）",
+            f"- PDF 版：<a href=\"../pdf/{self.pdf_name()}\">{self.pdf_name()}</a>（由 `make pdf` 生成）",
+        ])))
