@@ -146,7 +146,7 @@ def check_frame(raw: pd.DataFrame, specs: list[ColumnSpec], file, sheet=None, fi
                 seen[value] = row
             values.append(value)
         dtype = {"int": "Int64", "float": "Float64", "bool": "boolean"}.get(spec.type, "object")
-        out[spec.name] = pd.Series(values, dtype=dtype)
+        out[spec.name] = pd.Series(values, dtype=dtype, index=range(first_row, first_row + len(raw)))
     return pd.DataFrame(out, index=range(first_row, first_row + len(raw)))
 
 

@@ -1084,6 +1084,8 @@ def import_file(path, data_dir=None, dry_run: bool = False, *, level_change_limi
         writes.append((src_path, src_file.serialize(src_records)))
     if report.new or report.revised:
         writes.append((obs_path, obs_file.serialize(merged)))
+    if report.new or report.revised:
+        writes.append(changelog_write(data_dir, now, incoming_shown, report))
     writes.append((incoming, received))
     # refuse if someone changed data/ while we were reading and checking
     for f in (obs_file, src_file):
@@ -1094,6 +1096,28 @@ def import_file(path, data_dir=None, dry_run: bool = False, *, level_change_limi
     report.incoming_path = incoming_shown
     report.written = [display_path(t) for t, _ in writes if t != incoming]
     return report
+
+
+CHANGELOG_HEADER = ["imported_at", "file", "indicator_id", "year", "change", "old_value", "old_source_id",
+                    "new_value", "new_source_id"]
+
+
+def changelog_write(data_dir: Path, now, incoming_shown: str, report) -> tuple[Path, bytes]:
+    """data/changelog.csv with this import's new and revised values appended (read by the 本版更新说明 page)."""
+    path = Path(data_dir) / "changelog.csv"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    if not text:
+        writer.writerow(CHANGELOG_HEADER)
+    stamp = now.strftime("%Y-%m-%d %H:%M:%S")
+    for change, items in (("new", report.new), ("revised", report.revised)):
+        for it in items:
+            writer.writerow([stamp, incoming_shown, it["indicator_id"], it["year"], change,
+                             it.get("old_value_str", ""), it.get("old_source_id", ""), it["value_str"], it["source_id"]])
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return path, (text + buf.getvalue()).encode("utf-8")
 
 
 def _observation_record(header: list, r: _Row, incoming_shown: str) -> list:

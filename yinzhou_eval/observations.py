@@ -45,7 +45,7 @@ def check_observations(obs: pd.DataFrame, file: str, known_ids: set, source_ids:
             fail("source_id", "a source_id listed in data/sources.csv")
         if pd.isna(o["value"]) and pd.isna(o["verdict"]):
             fail("value", "a number, or a recorded verdict (met / not_met) in the verdict column", value="")
-        if o["value_kind"] == "period_average_growth":
+        if o["value_kind"] in ("period_average_growth", "period_total"):
             if pd.isna(o["period_start_year"]) or o["period_start_year"] >= o["year"]:
                 fail("period_start_year", f"the first year of the averaging period, before {o['year']}",
                      value="" if pd.isna(o["period_start_year"]) else o["period_start_year"])

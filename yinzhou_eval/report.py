@@ -329,8 +329,12 @@ class Edition:
         self._glue({"n_sources": len(self.ds.sources), "n_observations": len(self.ds.observations)})
 
     # ---------------------------------------------------------------- downloads
+    @staticmethod
+    def pdf_name_for(eval_year: int) -> str:
+        return f"yinzhou-14th-fyp-midterm-{eval_year}.pdf"
+
     def pdf_name(self) -> str:
-        return f"yinzhou-14th-fyp-midterm-{self.eval_year}.pdf"
+        return self.pdf_name_for(self.eval_year)
 
     def show_downloads(self) -> None:
         """Links from book/index.html to the files published at the site root (see yinzhou_eval.publish)."""

@@ -48,6 +48,7 @@ VERDICTS = {"met": "完成", "not_met": "未完成"}
 VALUE_KINDS = {
     "level": "当年数值（指标本身的单位）",
     "period_average_growth": "period_start_year 至 year 的年均增长率（%）",
+    "period_total": "period_start_year 至 year 的累计总量（指标本身的单位）",
 }
 
 PLANS = {"14th": "“十四五”规划（2021-2025）", "13th": "“十三五”规划（2016-2020）"}

@@ -1,0 +1,198 @@
+"""Build-speed benchmark (not a test): median wall time and peak memory of the build scenarios an
+analyst and a reviewer meet, against the two builds they would otherwise use.
+
+Runs in a scratch copy of the repository (under _build/bench/work), so data/, book/ and the site are
+never touched. The 10x registry is SYNTHETIC (copies of the real rows with new ids) and exists only
+inside that scratch copy.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import paths
+
+WORK = paths.BUILD / "bench" / "work"
+RESULT = paths.BUILD / "bench" / "bench.json"
+COPY = ["_config.yml", "_toc.yml", "pyproject.toml", "book", "notebooks", "data", "yinzhou_eval"]
+
+# Peak RSS of the largest process the command spawned (kernel, Sphinx, ...), in MiB.
+TIMED = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+         "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode; "
+         "dt = time.perf_counter() - t; "
+         "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, rc)")
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    env = dict(os.environ, PYTHONPATH=str(cwd), PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run([sys.executable, "-c", TIMED, *cmd], cwd=cwd, env=env, capture_output=True, text=True)
+    seconds, mib, rc = proc.stdout.split()
+    if rc != "0":
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    return float(seconds), float(mib)
+
+
+def fresh_copy(dest: Path, scale: int) -> Path:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in COPY:
+        src = paths.ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "_extra"))
+        else:
+            shutil.copy2(src, dest / name)
+    for nb in (dest / "book").glob("*.ipynb"):
+        nb.unlink()  # cold: no executed notebooks
+    if scale > 1:
+        scale_registry(dest / "data", scale)
+    return dest
+
+
+def scale_registry(data_dir: Path, scale: int) -> None:
+    """SYNTHETIC: repeat every 14th-plan row (and its observations) ``scale`` times under new ids."""
+    def rows(name):
+        with open(data_dir / f"{name}.csv", encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            return reader.fieldnames, list(reader)
+
+    def write(name, header, body):
+        with open(data_dir / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, header)
+            w.writeheader()
+            w.writerows(body)
+
+    header, reg = rows("indicators")
+    oheader, obs = rows("observations")
+    extra_reg, extra_obs = [], []
+    for k in range(1, scale):
+        for r in reg:
+            if r["plan"] == "14th":
+                extra_reg.append(dict(r, id=f"{r['id']}_x{k}", note="SYNTHETIC benchmark copy"))
+        ids = {r["id"] for r in reg if r["plan"] == "14th"}
+        extra_obs += [dict(o, indicator_id=f"{o['indicator_id']}_x{k}", note="SYNTHETIC benchmark copy")
+                      for o in obs if o["indicator_id"] in ids]
+    write("indicators", header, reg + extra_reg)
+    write("observations", oheader, obs + extra_obs)
+
+
+def touch_one_value(data_dir: Path, round_no: int) -> None:
+    """One year's figure for one indicator changes (what an import does)."""
+    path = data_dir / "observations.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header, obs = reader.fieldnames, list(reader)
+    target = next(o for o in obs if o["indicator_id"].startswith("t2_") and o["value"])
+    target["value"] = f"{float(target['value']) + 0.1 * (round_no + 1):.4f}"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, header)
+        w.writeheader()
+        w.writerows(obs)
+
+
+def ours(scale: int, runs: int) -> dict:
+    build = ["-m", "yinzhou_eval.build"]
+    out = {"cold": [], "noop": [], "one_year_update": []}
+    for i in range(runs):
+        work = fresh_copy(WORK / f"ours-x{scale}", scale)
+        py = [sys.executable]
+        out["cold"].append(run(py + build, work))
+        out["noop"].append(run(py + build, work))
+        touch_one_value(work / "data", i)
+        out["one_year_update"].append(run(py + build, work))
+    return out
+
+
+def baseline_sequential(runs: int) -> list:
+    """Plain papermill, one notebook after another, then a full jupyter-book build."""
+    script = ("import papermill as pm, yaml, pathlib, subprocess, sys\n"
+              "from yinzhou_eval import build\n"
+              "cfg = build.load_config()\n"
+              "for p in build.executable_pages(cfg):\n"
+              "    pm.execute_notebook(f'notebooks/{p[\"template\"]}', f'book/{p[\"file\"]}.ipynb', cwd='book',\n"
+              "        parameters=build.parameters_for(p, cfg['default_eval_year'], cfg['data_dir']), progress_bar=False)\n"
+              "from yinzhou_eval.publish import write_downloads\n"
+              "build.write_static_assets(); write_downloads(cfg['default_eval_year']); build.write_search_terms(pathlib.Path('.'))\n"
+              "subprocess.run([str(pathlib.Path(sys.executable).parent / 'jupyter-book'), 'build', '.', '-q'], check=True)\n")
+    results = []
+    for _ in range(runs):
+        work = fresh_copy(WORK / "baseline-seq", 1)
+        results.append(run([sys.executable, "-c", script], work))
+    return results
+
+
+def baseline_jb_execute(runs: int) -> list:
+    """Jupyter Book executes the notebooks itself (execute_notebooks: force) from the clean templates."""
+    script = ("import pathlib, shutil, subprocess, sys, re\n"
+              "from yinzhou_eval import build\n"
+              "from yinzhou_eval.publish import write_downloads\n"
+              "cfg = build.load_config()\n"
+              "for p in build.executable_pages(cfg):\n"
+              "    shutil.copy(f'notebooks/{p[\"template\"]}', f'book/{p[\"file\"]}.ipynb')\n"
+              "c = pathlib.Path('_config.yml'); c.write_text(re.sub(r\"execute_notebooks: *'?off'?\", 'execute_notebooks: force', c.read_text()))\n"
+              "build.write_static_assets(); write_downloads(cfg['default_eval_year']); build.write_search_terms(pathlib.Path('.'))\n"
+              "subprocess.run([str(pathlib.Path(sys.executable).parent / 'jupyter-book'), 'build', '.', '-q'], check=True)\n")
+    results = []
+    for _ in range(runs):
+        work = fresh_copy(WORK / "baseline-jb", 1)
+        results.append(run([sys.executable, "-c", script], work))
+    return results
+
+
+def summarise(samples: list) -> dict:
+    return {"median_s": round(statistics.median(s for s, _ in samples), 2),
+            "runs_s": [round(s, 2) for s, _ in samples],
+            "peak_rss_mib": round(max(m for _, m in samples), 1)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (median reported)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    report = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "runs": args.runs}
+    for scale in (1, 10):
+        print(f"[bench] our build, registry x{scale} ({'real' if scale == 1 else 'SYNTHETIC 10x'})", flush=True)
+        report[f"ours_x{scale}"] = {k: summarise(v) for k, v in ours(scale, args.runs).items()}
+    print("[bench] baseline: sequential papermill + jupyter-book build", flush=True)
+    report["baseline_sequential_papermill"] = summarise(baseline_sequential(args.runs))
+    print("[bench] baseline: jupyter-book execute_notebooks: force", flush=True)
+    report["baseline_jupyter_book_execute"] = summarise(baseline_jb_execute(args.runs))
+    cold = report["ours_x1"]["cold"]["median_s"]
+    report["ratios"] = {
+        "x10_cold_over_x1_cold": round(report["ours_x10"]["cold"]["median_s"] / cold, 2),
+        "ours_cold_over_sequential": round(cold / report["baseline_sequential_papermill"]["median_s"], 2),
+        "ours_cold_over_jb_execute": round(cold / report["baseline_jupyter_book_execute"]["median_s"], 2),
+    }
+    RESULT.parent.mkdir(parents=True, exist_ok=True)
+    RESULT.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(table(report))
+    print(f"JSON: {RESULT.relative_to(paths.ROOT)} (benchmark took {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+def table(report: dict) -> str:
+    goals = {"cold": 25, "noop": 3, "one_year_update": 12}
+    lines = [f"{'scenario':<44}{'median s':>10}{'goal s':>8}{'peak MiB':>10}", "-" * 72]
+    for scale in (1, 10):
+        for k, v in report[f"ours_x{scale}"].items():
+            goal = goals[k] if scale == 1 else ""
+            lines.append(f"{'ours x' + str(scale) + ' ' + k:<44}{v['median_s']:>10}{goal:>8}{v['peak_rss_mib']:>10}")
+    for k in ("baseline_sequential_papermill", "baseline_jupyter_book_execute"):
+        v = report[k]
+        lines.append(f"{k:<44}{v['median_s']:>10}{'':>8}{v['peak_rss_mib']:>10}")
+    lines.append("-" * 72)
+    lines += [f"{k:<44}{v:>10}" for k, v in report["ratios"].items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""PDF edition: the book rendered as one HTML page (Jupyter Book's singlehtml builder, into its own
+output folder so the HTML site is untouched), then printed by Debian's chromium through playwright,
+after every chart has drawn. A cover, a table of contents and page numbers are added for print."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import build, paths
+
+PRINT_CSS = """
+@page { size: A4; margin: 18mm 14mm 18mm 14mm; }
+body { font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', sans-serif; }
+.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-content, .prev-next-area,
+.header-article, .headerlink, .vega-actions, .toggle-details, .bd-header-announcement, .skip-link,
+.search-button-field, .theme-switch-button, .article-header-buttons, .footer-article,
+.bd-footer-article, .bd-article-container > .bd-header-article { display: none !important; }
+.bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width, .bd-container,
+.bd-container__inner { max-width: 100% !important; width: 100% !important; padding: 0 !important; margin: 0 !important; }
+table { width: 100% !important; table-layout: auto; font-size: 8.5pt; word-break: break-all; }
+table td, table th { padding: 2px 4px !important; }
+.cell_output, .output { overflow: visible !important; }
+.vega-embed, .vega-embed svg { max-width: 100% !important; height: auto; }
+figure, .vega-embed, tr { break-inside: avoid; }
+section > h1 { break-before: page; }
+#yz-cover { height: 250mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }
+#yz-cover h1 { font-size: 26pt; break-before: avoid; } #yz-cover p { font-size: 13pt; }
+#yz-toc { break-after: page; } #yz-toc li { margin: 3pt 0; } #yz-toc ol { font-size: 11.5pt; }
+"""
+
+FOOTER = ('<div style="width:100%;font-size:8pt;text-align:center;color:#555;">'
+          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+
+FRONT_JS = """([title, edition, built]) => {
+  const root = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
+  const heads = [...root.querySelectorAll('section > h1')];
+  heads.forEach((h, i) => { if (!h.id) h.id = 'yz-ch-' + i; });
+  const cover = document.createElement('div'); cover.id = 'yz-cover';
+  cover.innerHTML = `<h1>${title}</h1><p>${edition}</p><p>生成日期：${built}</p>`;
+  const toc = document.createElement('div'); toc.id = 'yz-toc';
+  toc.innerHTML = '<h2>目录</h2><ol>' + heads.map(h =>
+      `<li><a href="#${h.id}">${h.textContent.replace('#', '').trim()}</a></li>`).join('') + '</ol>';
+  root.prepend(toc); root.prepend(cover);
+  return heads.map(h => h.textContent.replace('#', '').trim());
+}"""
+
+
+def build_singlehtml(root: Path, out: Path) -> Path:
+    build.write_search_terms(root)
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "singlehtml",
+           "--path-output", str(out), "-q"]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-6000:])
+        raise SystemExit("jupyter-book singlehtml build failed")
+    return out / "_build" / "singlehtml" / "index.html"
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise SystemExit("Debian's chromium is needed for the PDF: run tests/install_system_deps.sh (make pdf does)")
+    return path
+
+
+def print_pdf(page_html: Path, pdf: Path, title: str, edition: str) -> list[str]:
+    """Print ``page_html`` to ``pdf``; returns the chapter titles placed in the table of contents."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("file:", "data:"))
+                   else route.continue_())
+        page.goto(page_html.resolve().as_uri(), wait_until="load")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('div[id^=vega-]')].every(d => d.querySelector('svg'))",
+            timeout=60_000)
+        page.add_style_tag(content=PRINT_CSS)
+        chapters = page.evaluate(FRONT_JS, [html.escape(title), html.escape(edition),
+                                            dt.date.today().isoformat()])
+        page.emulate_media(media="print")
+        page.pdf(path=str(pdf), format="A4", print_background=True, display_header_footer=True,
+                 header_template="<span></span>", footer_template=FOOTER,
+                 margin={"top": "16mm", "bottom": "18mm", "left": "12mm", "right": "12mm"})
+        browser.close()
+    return chapters
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Build the PDF edition into _build/pdf/")
+    parser.add_argument("--eval-year", type=int)
+    args = parser.parse_args(argv)
+    config = build.load_config()
+    eval_year = args.eval_year or config["default_eval_year"]
+    started = time.perf_counter()
+    print(f"PDF edition, data through {eval_year}")
+    # Notebooks and downloads are brought up to date exactly as `make book` does (cached when unchanged).
+    build.main(["--no-html"] + (["--eval-year", str(eval_year)] if args.eval_year else []))
+    root, _, _ = build.prepare_edition(config, eval_year)
+    work = paths.BUILD / "pdf-src" / str(eval_year)
+    print("[pdf] single-page HTML (jupyter-book singlehtml, separate output folder)")
+    page_html = build_singlehtml(root, work)
+    from .report import Edition
+
+    name = Edition.pdf_name_for(eval_year)
+    out_dir = paths.BUILD / "pdf"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf = out_dir / name
+    print("[pdf] printing with chromium")
+    import yaml
+
+    title = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    chapters = print_pdf(page_html, pdf, title,
+                         f"评估版本：数据截至 {eval_year} 年")
+    site_copy = paths.BUILD / "html" / "pdf"
+    site_copy.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(pdf, site_copy / name)  # the site's download link points here
+    print(f"  {len(chapters)} chapters: {'、'.join(chapters)}")
+    print(f"done in {time.perf_counter() - started:.1f} s — {pdf.relative_to(paths.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
