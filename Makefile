@@ -50,7 +50,7 @@ import: $(BIN)/.installed-base ## validate and merge a filled-in file into data/
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/filled.xlsx"; exit 2; }
 	@$(BIN)/python -m yinzhou_eval.intake import "$(FILE)"
 
-pdf: $(BIN)/.installed-base system-test-deps ## build the PDF edition into _build/pdf/
+pdf: $(BIN)/.installed-test system-test-deps ## build the PDF edition into _build/pdf/
 	@$(BIN)/python -m yinzhou_eval.pdf $(BUILD_ARGS)
 
 bench: $(BIN)/.installed-base ## benchmark build speed (JSON + table); not a test

@@ -41,7 +41,7 @@ def _int(x):
     return None if _missing(x) else int(x)
 
 
-def _r(x, digits=6):
+def _r(x, digits=9):
     return None if x is None else round(float(x), digits)
 
 
@@ -58,7 +58,10 @@ def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: in
         own = by_id.get(reg["id"], empty)
         related = by_id.get(reg.get("related_id"), empty) if not _missing(reg.get("related_id")) else empty
         rows.append(assess_one(reg, own, eval_year, rules, related))
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    for col in ("eval_year", "latest_year", "baseline_year", "target_year"):
+        out[col] = out[col].astype("Int64")
+    return out
 
 
 def assess_one(reg: dict, obs: pd.DataFrame, eval_year: int, rules: dict, related: pd.DataFrame | None = None) -> dict:
@@ -139,6 +142,9 @@ def _levels(obs: pd.DataFrame, audit: dict, kind: str = "level") -> tuple[list[t
         {"year": int(o["year"]), "value": float(o["value"]), "kind": kind, "scope": o["scope"],
          "source_id": o["source_id"]} for _, o in use.iterrows())
     scope = use["scope"].iloc[-1] if len(use) else None
+    if len(use) and "不可比" in str(use["note"].iloc[-1] if "note" in use else ""):
+        # a statistical revision (e.g. the 5th economic census) makes the latest value incomparable
+        flag = (flag + "；" if flag else "") + f"最新值：{use['note'].iloc[-1]}"
     return points, flag, scope
 
 
@@ -204,8 +210,8 @@ def assess_level(reg, obs, rules, audit, related=None) -> dict:
     if b_year is not None:
         points = [(y, v) for y, v in points if y > b_year]
     if not points:
-        since = f"{b_year + 1}年以来" if b_year is not None else ""
-        return _na(f"暂无{since}的公开数据（截至{audit['eval_year']}年）", scope_flag=flag)
+        since = f"{b_year + 1}年以来的" if b_year is not None else ""
+        return _na(f"暂无{since}公开数据（截至{audit['eval_year']}年）", scope_flag=flag)
     t, v = points[-1]
     base = {"latest_year": t, "latest_value": v, "latest_scope": scope, "scope_flag": flag}
     if b_year is None or b_val is None:
@@ -282,7 +288,7 @@ def assess_bound(reg, obs, rules, audit, related=None) -> dict:
     bound = "上限" if reg["target_form"] == "ceiling" else "下限"
     if not breaches:
         return {"status": "achieved", "outlook": "likely",
-                "reason": f"{points[0][0]}–{t}年各年均满足{bound}（{reg['target_text']}）", **base}
+                "reason": f"{_years(points[0][0], t)}均满足{bound}（{reg['target_text']}）", **base}
     if t >= T and t in breaches:
         return {"status": "missed", "reason": f"目标年突破{bound}", **base}
     if t not in breaches:
@@ -290,6 +296,10 @@ def assess_bound(reg, obs, rules, audit, related=None) -> dict:
                 "reason": f"最新年份满足{bound}，但{'、'.join(map(str, breaches))}年曾突破", **base}
     return {"status": "lagging", "outlook": "needs_acceleration",
             "reason": f"{t}年突破{bound}（{reg['target_text']}）", **base}
+
+
+def _years(first: int, last: int) -> str:
+    return f"{first}年" if first == last else f"{first}–{last}年各年"
 
 
 def _chain(points: list[tuple[int, float]], start: int, end: int) -> tuple[float | None, list[int]]:
@@ -358,8 +368,9 @@ def assess_growth(reg, obs, rules, audit, related=None) -> dict:
     acceleration = required / avg if avg > 0 else None
     audit["outlook"] = {"rate_kind": "rate_pct", "required": required, "observed": avg, "acceleration": acceleration}
     audit["computed"] = {"pace_ratio": pace, "formula": "r = ḡ/g*", "years_done": n_done, "years_total": n_all}
+    done = f"{start}年增长{avg * 100:.1f}%" if start == t else f"{start}–{t}年年均增长{avg * 100:.1f}%"
     return {"status": status, "outlook": _outlook(acceleration, None, avg if target > 0 else None, rules),
-            "reason": f"{start}–{t}年年均增长{avg * 100:.1f}%，目标年均{target * 100:.1f}%", "pace_ratio": _r(pace),
+            "reason": f"{done}，目标年均{target * 100:.1f}%", "pace_ratio": _r(pace),
             "time_share": _r(n_done / n_all), "required_rate": _r(required), **base}
 
 
@@ -528,7 +539,7 @@ def method_markdown() -> str:
 - **定性目标**：只有引用了证据（来源和原文）的结论才给出状态。
 - **约束性指标**：未达到“符合预期”的一律按“滞后”报告（国家发展改革委中期评估的做法），单独计数。
 - **口径**：每个指标只用一种口径的数据（全区优先，其次未注明，最后区本级），不混用；所用口径与规划不同时在结果中标注。
-  仅有部分月份（如1—11月）的数值不作全年值使用。
+  仅有部分月份（如1—11月）的数值不作全年值使用。来源注明与基期不可比（如第五次经济普查修订）的最新值照常列示，但在结果中标注。
 - **数据不足**：没有基期以来的数据、没有目标值、或没有基期值且只有一个数据点时，结论为“暂无法评估”，并写明原因。
 - **2025年展望**：所需年均变化（线性为每年增量，几何为每年增速）与基期以来实际年均变化之比为加速系数 $A$；
   按实际速度外推得到 2025 年预测值 $\\hat V_T$，缺口比例 $s=d(V^*-\\hat V_T)/|V^*-V_b|$。

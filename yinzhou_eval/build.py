@@ -81,10 +81,22 @@ def parameters_for(page: dict, eval_year: int, data_dir: str) -> dict:
     return params
 
 
+def _quiet_kernel_stderr(output: Path) -> None:
+    """Kernels inherit this worker's stderr and print transport warnings there; send them to a log file
+    (_build/logs/<page>.log) so the build's own progress lines stay readable. Errors still surface: papermill
+    raises with the failing cell's traceback."""
+    logs = paths.BUILD / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    fd = os.open(logs / f"{output.stem}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
 def _execute(template: str, output: str, params: dict, cwd: str, fingerprint: str) -> float:
     import papermill as pm
 
     start = time.perf_counter()
+    _quiet_kernel_stderr(Path(output))
     pm.execute_notebook(template, output, parameters=params, cwd=cwd, kernel_name="python3",
                         progress_bar=False, log_output=False, request_save_on_cell_execute=False)
     clean_executed_notebook(Path(output), params, fingerprint)

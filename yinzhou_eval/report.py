@@ -29,7 +29,20 @@ def status_colour(code: str) -> str:
 
 def chip(code: str, label: str) -> str:
     """A status label that carries its meaning in text as well as colour."""
-    return f'<span class="status-chip" style="background:{status_colour(code)}">{esc(label)}</span>'
+    colour = status_colour(code)
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    text = "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 150 else "#1a1a1a"  # readable on any fill
+    return f'<span class="status-chip" style="background:{colour};color:{text}">{esc(label)}</span>'
+
+
+def _result_text(o, unit: str) -> str:
+    if is_missing(o["value"]):
+        return vocab.VERDICTS.get(o["verdict"], "")
+    if o["value_kind"] == "period_average_growth":
+        return f"{int(o['period_start_year'])}—{int(o['year'])}年年均增长{float(o['value']):g}%"
+    if o["value_kind"] == "period_total":
+        return f"{int(o['period_start_year'])}—{int(o['year'])}年累计{value_with_unit(o['value'], unit)}"
+    return value_with_unit(o["value"], unit)
 
 
 @dataclass
@@ -237,9 +250,7 @@ class Edition:
             reg = self.registry_row(r["id"])
             obs = self.ds.observations[(self.ds.observations["indicator_id"] == r["id"])]
             result = "；".join(
-                (value_with_unit(o["value"], reg["unit"]) if not is_missing(o["value"])
-                 else vocab.VERDICTS.get(o["verdict"], "")) + ("（年均增长）" if o["value_kind"] != "level" else "")
-                for _, o in obs.iterrows()) or "—"
+                _result_text(o, reg["unit"]) for _, o in obs.sort_values("value_kind").iterrows()) or "—"
             rows.append({"group": reg["group_zh"], "name": reg["name_zh"], "unit": reg["unit"],
                          "target": reg["target_text"], "growth": reg["annual_growth_text"] or "",
                          "result": result, "status": chip(r["status"], r["status_zh"]), "reason": r["reason"]})
