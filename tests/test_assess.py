@@ -126,7 +126,7 @@ def test_scopes_are_never_mixed_and_a_different_scope_is_flagged():
     o = pd.concat([obs((2022, 14)), obs((2023, 16), scope="区本级")])
     r = one(reg(baseline_value=10, target_value=20), o)
     assert (r["latest_year"], r["latest_scope"]) == (2022, "全区")
-    assert "区本级" in r["scope_flag"]
+    assert r["scope_flag"] is None and json.loads(r["audit"])["scopes_not_used"] == ["区本级"]
     r = one(reg(baseline_value=10, target_value=20), obs((2023, 16), scope="区本级"))
     assert r["latest_scope"] == "区本级" and "区本级" in r["scope_flag"]
 

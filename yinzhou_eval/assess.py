@@ -117,10 +117,8 @@ def _pick_scope(obs: pd.DataFrame, audit: dict) -> tuple[pd.DataFrame, str | Non
     flag = None
     if chosen != "全区":
         flag = f"所用数据口径为“{chosen}”，规划基期与目标为全区口径"
-    others = [s for s in present[1:]]
-    if others:
-        audit["scopes_not_used"] = others
-        flag = (flag + "；" if flag else "") + f"另有{'、'.join(others)}口径数据，未混用"
+    if present[1:]:
+        audit["scopes_not_used"] = present[1:]  # shown in the observation table, not mixed into the series
     audit["scope_used"] = chosen
     return obs[obs["scope"] == chosen], flag
 
@@ -142,7 +140,7 @@ def _levels(obs: pd.DataFrame, audit: dict, kind: str = "level") -> tuple[list[t
         {"year": int(o["year"]), "value": float(o["value"]), "kind": kind, "scope": o["scope"],
          "source_id": o["source_id"]} for _, o in use.iterrows())
     scope = use["scope"].iloc[-1] if len(use) else None
-    if len(use) and "不可比" in str(use["note"].iloc[-1] if "note" in use else ""):
+    if len(use) and "与规划基期不可比" in str(use["note"].iloc[-1] if "note" in use else ""):
         # a statistical revision (e.g. the 5th economic census) makes the latest value incomparable
         flag = (flag + "；" if flag else "") + f"最新值：{use['note'].iloc[-1]}"
     return points, flag, scope
@@ -539,7 +537,7 @@ def method_markdown() -> str:
 - **定性目标**：只有引用了证据（来源和原文）的结论才给出状态。
 - **约束性指标**：未达到“符合预期”的一律按“滞后”报告（国家发展改革委中期评估的做法），单独计数。
 - **口径**：每个指标只用一种口径的数据（全区优先，其次未注明，最后区本级），不混用；所用口径与规划不同时在结果中标注。
-  仅有部分月份（如1—11月）的数值不作全年值使用。来源注明与基期不可比（如第五次经济普查修订）的最新值照常列示，但在结果中标注。
+  仅有部分月份（如1—11月）的数值不作全年值使用。备注注明“与规划基期不可比”（如第五次全国经济普查修订后）的最新值照常列示，但在结果中标注。
 - **数据不足**：没有基期以来的数据、没有目标值、或没有基期值且只有一个数据点时，结论为“暂无法评估”，并写明原因。
 - **2025年展望**：所需年均变化（线性为每年增量，几何为每年增速）与基期以来实际年均变化之比为加速系数 $A$；
   按实际速度外推得到 2025 年预测值 $\\hat V_T$，缺口比例 $s=d(V^*-\\hat V_T)/|V^*-V_b|$。

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .fmt import is_missing, value_with_unit
+from .fmt import is_missing, target_display, value_with_unit
 
 CLASS_ORDER = [("achieved", "提前完成"), ("ahead", "快于预期"), ("on_track", "基本符合预期"), ("lagging", "滞后")]
 
@@ -16,7 +16,7 @@ def _latest(edition, r) -> str:
     reg = edition.registry_row(r["id"])
     if is_missing(r["latest_value"]) or is_missing(r["latest_year"]):
         return ""
-    return f"{int(r['latest_year'])}年{value_with_unit(r['latest_value'], reg['unit'])}，目标{reg['target_text']}"
+    return f"{int(r['latest_year'])}年{value_with_unit(r['latest_value'], reg['unit'])}，目标{target_display(reg)}"
 
 
 def _rate(value, unit_kind: str, unit: str) -> str:
@@ -37,7 +37,7 @@ def acceleration_sentence(edition, r) -> str:
         return ""
     verb = "增长" if kind == "rate_pct" else ("提高" if reg["direction"] == "higher" else "降低")
     required = _rate(abs(float(r["required_rate"])) if kind != "rate_pct" else r["required_rate"], kind, reg["unit"])
-    text = f"{reg['name_zh']}：要在{int(reg['target_year'])}年达到目标（{reg['target_text']}），今后每年须{verb}{required}"
+    text = f"{reg['name_zh']}：要在{int(reg['target_year'])}年达到目标（{target_display(reg)}），今后每年须{verb}{required}"
     if not is_missing(r.get("observed_rate")):
         text += f"，而基期以来实际每年{_rate(r['observed_rate'], kind, reg['unit'])}"
     if not is_missing(r.get("projected_value")):

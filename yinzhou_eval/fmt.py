@@ -88,3 +88,14 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
 
 def finite(value) -> bool:
     return not is_missing(value) and math.isfinite(float(value))
+
+
+def target_display(reg) -> str:
+    """The target as a reader expects it: growth targets as a yearly rate, the others as the plan prints them."""
+    form, text = reg["target_form"], str(reg.get("target_text") or "")
+    if form == "growth" and not is_missing(reg.get("target_value")):
+        op = {">": "＞", ">=": "≥", "~": "左右 "}.get(reg.get("target_operator"), "")
+        return f"年均增长{op}{number(reg['target_value'])}%"
+    if form in ("relational", "city_assigned") and not text.strip("-—"):
+        return str(reg.get("annual_growth_text") or "按市下达")
+    return text

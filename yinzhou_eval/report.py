@@ -10,7 +10,7 @@ import pandas as pd
 from . import charts, vocab
 from .chartdata import chart_frame
 from .dataset import load_dataset
-from .fmt import esc, html_table, is_missing, link, number, percent, ratio, value_with_unit
+from .fmt import esc, html_table, is_missing, link, number, percent, ratio, target_display, value_with_unit
 
 MAIN_PREFIX = "t2_"
 NO_DATA = "暂无公开数据"
@@ -99,21 +99,22 @@ class Edition:
                 "name": f"{reg['name_zh']}（{reg['unit']}）" if reg["unit"] and reg["unit"] not in reg["name_zh"] else reg["name_zh"],
                 "attribute": reg["attribute"] or "—",
                 "baseline": baseline,
-                "target": reg["target_text"],
+                "target": target_display(reg),
                 "latest": latest,
                 "progress": percent(r.get("progress_share")),
                 "time": percent(r.get("time_share")),
                 "pace": ratio(r.get("pace_ratio")),
                 "status": chip(r["status"], r["status_zh"]),
                 "outlook": esc(r.get("outlook_zh") or "—"),
-                "scope": "⚠ 口径不一致" if r.get("scope_flag") else "",
+                "scope": f"⚠ {r['scope_flag']}" if r.get("scope_flag") else "",
                 "id": r["id"],
             })
         return rows
 
-    STATUS_COLUMNS = [("name", "指标"), ("attribute", "属性"), ("baseline", "基期值"), ("target", "2025年目标"),
-                      ("latest", "最新值（年份）"), ("progress", "完成进度"), ("time", "时间进度"),
-                      ("pace", "进度比"), ("status", "评估结论"), ("outlook", "2025年展望"), ("scope", "口径")]
+    # The verdict comes right after the name so it stays visible when a phone scrolls the table sideways.
+    STATUS_COLUMNS = [("name", "指标"), ("status", "评估结论"), ("latest", "最新值（年份）"), ("baseline", "基期值"),
+                      ("target", "2025年目标"), ("progress", "完成进度"), ("time", "时间进度"),
+                      ("pace", "进度比"), ("outlook", "2025年展望"), ("attribute", "属性"), ("scope", "口径提示")]
 
     def status_table(self, chapter: str | None = None, frame: pd.DataFrame | None = None, caption=None) -> str:
         frame = self.main if frame is None else frame
@@ -137,7 +138,7 @@ class Edition:
             reg = self.registry_row(r["id"])
             has_data = not is_missing(r["latest_year"])
             rows.append({
-                "name": reg["name_zh"], "ref": reg["source_ref"], "target": f"{reg['target_text']}",
+                "name": reg["name_zh"], "ref": reg["source_ref"], "target": target_display(reg),
                 "latest": (f"{value_with_unit(r['latest_value'], reg['unit'])}（{int(r['latest_year'])}）"
                            if has_data and not is_missing(r["latest_value"]) else NO_DATA),
                 "status": chip(r["status"], r["status_zh"]),
@@ -182,7 +183,8 @@ class Edition:
         out = []
         for _, r in self.main[self.main["chapter"] == chapter].iterrows():
             reg = self.registry_row(r["id"])
-            frame = chart_frame(r, self.ds.observations, self.ds.sources, reg)
+            frame = chart_frame(r, self.ds.observations[self.ds.observations["year"] <= self.eval_year],
+                                self.ds.sources, reg)
             if not (frame["series"].str.startswith("实际值")).any():
                 continue
             target = reg["target_value"] if not is_missing(reg["target_value"]) else None
