@@ -28,19 +28,20 @@ table td, table th { padding: 2px 4px !important; }
 .cell_output, .output { overflow: visible !important; }
 .vega-embed, .vega-embed svg { max-width: 100% !important; height: auto; }
 figure, .vega-embed, tr { break-inside: avoid; }
-section > h1 { break-before: page; }
-#yz-cover { height: 250mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }
+h2.yz-chapter { break-before: page; }
+#yz-cover { height: 225mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }
 #yz-cover h1 { font-size: 26pt; break-before: avoid; } #yz-cover p { font-size: 13pt; }
-#yz-toc { break-after: page; } #yz-toc li { margin: 3pt 0; } #yz-toc ol { font-size: 11.5pt; }
+#yz-toc { break-after: page; } #yz-toc li { margin: 4pt 0; } #yz-toc ol { font-size: 12pt; list-style: none; padding-left: 0; }
 """
 
 FOOTER = ('<div style="width:100%;font-size:8pt;text-align:center;color:#555;">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
-FRONT_JS = """([title, edition, built]) => {
+FRONT_JS = r"""([title, edition, built]) => {
   const root = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
-  const heads = [...root.querySelectorAll('section > h1')];
-  heads.forEach((h, i) => { if (!h.id) h.id = 'yz-ch-' + i; });
+  // In the single-page build every chapter title is an <h2> numbered by the table of contents ("3. ...").
+  const heads = [...root.querySelectorAll('h2')].filter(h => /^\d+\.\s/.test(h.textContent.trim()));
+  heads.forEach((h, i) => { h.id = h.id || 'yz-ch-' + i; h.classList.add('yz-chapter'); });
   const cover = document.createElement('div'); cover.id = 'yz-cover';
   cover.innerHTML = `<h1>${title}</h1><p>${edition}</p><p>生成日期：${built}</p>`;
   const toc = document.createElement('div'); toc.id = 'yz-toc';
@@ -59,7 +60,12 @@ def build_singlehtml(root: Path, out: Path) -> Path:
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-6000:])
         raise SystemExit("jupyter-book singlehtml build failed")
-    return out / "_build" / "singlehtml" / "index.html"
+    site = out / "_build" / "singlehtml"
+    # Jupyter Book replaces the root index.html with a redirect to book/index.html, whose asset links
+    # (_static/...) are written relative to the root: serve the page from the root folder.
+    page = site / "print.html"
+    shutil.copy2(site / "book" / "index.html", page)
+    return page
 
 
 def chromium_path() -> str:

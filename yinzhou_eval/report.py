@@ -272,7 +272,12 @@ class Edition:
     def show_charts(self, chapter: str) -> None:
         from IPython.display import display
 
-        for chart in self.indicator_charts(chapter):
+        charts = self.indicator_charts(chapter)
+        if not charts:
+            from IPython.display import Markdown
+
+            display(Markdown("本章主要指标在评估期内都没有公开发布的实际值，暂无可作图的数据（见下方“数据缺口”）。"))
+        for chart in charts:
             display(chart)
 
     def show_methodology(self) -> None:
@@ -307,7 +312,9 @@ class Edition:
         frame = self.main[self.main["chapter"] == chapter]
         with_data = frame["latest_year"].notna()
         years = frame["latest_year"].dropna()
-        return {"eval_year": self.eval_year, "data_year": int(years.max()) if len(years) else None,
+        data_year = (f"本章主要指标的最新数据年份为{int(years.max())}年" if len(years)
+                     else "本章主要指标尚无基期以来的公开数据")
+        return {"eval_year": self.eval_year, "data_year": data_year,
                 "n_main": len(frame), "n_with_data": int(with_data.sum()), "n_no_data": int((~with_data).sum())}
 
     def glue_chapter(self, chapter: str) -> None:
