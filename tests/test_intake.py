@@ -240,6 +240,19 @@ def test_import_good_xlsx(data_dir):
         assert word in text
 
 
+def test_import_appends_the_changelog_the_book_lists(data_dir):
+    import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
+    log = pd.read_csv(data_dir / "changelog.csv", dtype=str, keep_default_na=False)
+    assert len(log) == 8 and set(log["change"]) == {"new", "revised"}
+    revised = log[log["change"] == "revised"].iloc[0]
+    assert (revised["indicator_id"], revised["year"], revised["old_value"], revised["new_value"]) == ("t2_08", "2022", "2.9", "3")
+    assert revised["old_source_id"] == "syn_report_2023" and revised["imported_at"] == "2025-03-15 09:30:00"
+    assert log["file"].str.endswith("incoming/20250315-093000_good_2024.xlsx").all()
+    before = (data_dir / "changelog.csv").read_bytes()
+    import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)  # nothing changes: nothing logged
+    assert (data_dir / "changelog.csv").read_bytes() == before
+
+
 def test_reimport_same_file_is_all_unchanged(data_dir):
     first = import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
     data = {n: (data_dir / n).read_bytes() for n in ("observations.csv", "sources.csv")}
