@@ -309,9 +309,12 @@ def test_growth_about_band_and_missing_year():
     assert one(reg(**base), final, eval_year=2025)["status"] == "missed"
 
 
-def test_growth_period_starts_in_the_plan_period_not_at_the_starred_baseline():
-    # SYNTHETIC 标* row: baseline year 2019, but the average growth is over 2021–2025
+def test_growth_period_of_a_starred_row_starts_after_its_2019_base():
+    # SYNTHETIC 标* row: baseline year 2019, so the plan's 年均增长 spans 2020–2025 (six years, 表2 footnote)
     r = one(reg(**GROWTH, baseline_year=2019), obs((2020, 1.5), (2021, 6.0)))
+    assert r["time_share"] == pytest.approx(2 / 6)
+    assert r["observed_rate"] == pytest.approx((1.015 * 1.06) ** 0.5 - 1)
+    r = one(reg(**GROWTH, baseline_year=2020), obs((2020, 1.5), (2021, 6.0)))
     assert r["time_share"] == pytest.approx(0.2) and r["observed_rate"] == pytest.approx(0.06)
 
 

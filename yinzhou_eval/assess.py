@@ -470,7 +470,9 @@ def assess_growth(reg, obs, rules, audit, related=None) -> dict:
         return _na("规划未给出增速目标值")
     target = float(reg["target_value"]) / 100
     T = int(reg["target_year"])
-    start = T - PERIOD_YEARS + 1
+    b_year = _int(reg.get("baseline_year"))
+    # 表2 rows marked * have a 2019 base: their 年均增长 spans 2020-2025 (six years), as the plan's footnote says
+    start = b_year + 1 if b_year is not None else T - PERIOD_YEARS + 1
     basis = _str(reg.get("basis"))
     d = _sign(reg)
     th = rules["thresholds"]

@@ -137,7 +137,9 @@ def baseline_jb_execute(runs: int) -> list:
               "cfg = build.load_config()\n"
               "for p in build.executable_pages(cfg):\n"
               "    shutil.copy(f'notebooks/{p[\"template\"]}', f'book/{p[\"file\"]}.ipynb')\n"
-              "c = pathlib.Path('_config.yml'); c.write_text(re.sub(r\"execute_notebooks: *'?off'?\", 'execute_notebooks: force', c.read_text()))\n"
+              "c = pathlib.Path('_config.yml')\n"
+              "c.write_text(c.read_text().replace('execute_notebooks: \"off\"', 'execute_notebooks: force'))\n"
+              "assert 'execute_notebooks: force' in c.read_text()\n"
               "build.write_static_assets(); write_downloads(cfg['default_eval_year']); build.write_search_terms(pathlib.Path('.'))\n"
               "subprocess.run([str(pathlib.Path(sys.executable).parent / 'jupyter-book'), 'build', '.', '-q'], check=True)\n")
     results = []
