@@ -23,13 +23,16 @@ body { font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', sans-serif; }
 .bd-footer-article, .bd-article-container > .bd-header-article { display: none !important; }
 .bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width, .bd-container,
 .bd-container__inner { max-width: 100% !important; width: 100% !important; padding: 0 !important; margin: 0 !important; }
-table { width: 100% !important; table-layout: auto; font-size: 8.5pt; word-break: break-all; }
+table { width: 100% !important; table-layout: auto; font-size: 7.5pt; word-break: break-all; }
+.table-wrap { overflow: visible !important; }
+table.report-table th, table.report-table td:not(.num), table.report-table td:first-child { min-width: 0 !important; white-space: normal !important; word-break: normal; overflow-wrap: anywhere; }
+table.report-table td.num { white-space: nowrap !important; }
 table td, table th { padding: 2px 4px !important; }
 .cell_output, .output { overflow: visible !important; }
 .vega-embed, .vega-embed svg { max-width: 100% !important; height: auto; }
 figure, .vega-embed, tr { break-inside: avoid; }
 h2.yz-chapter { break-before: page; }
-#yz-cover { height: 225mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }
+#yz-cover { height: 200mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }
 #yz-cover h1 { font-size: 26pt; break-before: avoid; } #yz-cover p { font-size: 13pt; }
 #yz-toc { break-after: page; } #yz-toc li { margin: 4pt 0; } #yz-toc ol { font-size: 12pt; list-style: none; padding-left: 0; }
 """

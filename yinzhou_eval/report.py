@@ -106,7 +106,7 @@ class Edition:
                 "pace": ratio(r.get("pace_ratio")),
                 "status": chip(r["status"], r["status_zh"]),
                 "outlook": esc(r.get("outlook_zh") or "—"),
-                "scope": f"⚠ {r['scope_flag']}" if r.get("scope_flag") else "",
+                "scope": "" if is_missing(r.get("scope_flag")) or not r.get("scope_flag") else f"⚠ {r['scope_flag']}",
                 "id": r["id"],
             })
         return rows
