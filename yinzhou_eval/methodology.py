@@ -51,7 +51,7 @@ def caveats_markdown(edition) -> str:
 CHANGELOG = "changelog.csv"
 
 
-def changelog_markdown(data_dir) -> str:
+def changelog_markdown(data_dir, names: dict | None = None) -> str:
     path = Path(data_dir) / CHANGELOG
     if not path.exists():
         return "本版为首版：数据由项目初始整理，尚无通过 `make import` 导入的更新记录。"
@@ -60,8 +60,8 @@ def changelog_markdown(data_dir) -> str:
         return "本版为首版：尚无导入记录。"
     out = []
     for (stamp, file), rows in log.groupby(["imported_at", "file"], sort=False):
-        out.append(f"### {esc(stamp)} 导入 `{esc(file)}`\n")
-        table = [{"id": r["indicator_id"], "year": r["year"], "change": {"new": "新增", "revised": "修订"}.get(r["change"], r["change"]),
+        out.append(f"**{esc(stamp)} 导入** `{esc(file)}`\n")
+        table = [{"id": f"{(names or {}).get(r['indicator_id'], '')}（{r['indicator_id']}）", "year": r["year"], "change": {"new": "新增", "revised": "修订"}.get(r["change"], r["change"]),
                   "old": r["old_value"] or "—", "new": r["new_value"], "source": r["new_source_id"]} for _, r in rows.iterrows()]
         out.append(html_table(table, [("id", "指标"), ("year", "年份"), ("change", "变化"), ("old", "原值"),
                                       ("new", "新值"), ("source", "新来源")]))

@@ -18,6 +18,8 @@ def clean_executed_notebook(path: Path, params: dict, fingerprint: str) -> None:
         # the parameters are shown once, in the page's edition note; the cells themselves are plumbing
         if "injected-parameters" in tags or "parameters" in tags:
             cell.metadata["tags"] = sorted(set(tags) | {"remove-cell"})
+        if "injected-parameters" in tags:
+            cell.id = "injected-parameters"  # papermill draws a random id on every run
     nb.metadata.pop("papermill", None)
     # tests/test_book_layout.py compares this with the current inputs: committed outputs must be current
     nb.metadata["yinzhou_eval"] = {"parameters": params, "inputs_fingerprint": fingerprint}

@@ -299,7 +299,7 @@ class Edition:
 
         from .methodology import changelog_markdown
 
-        display(Markdown(changelog_markdown(self.ds.data_dir)))
+        display(Markdown(changelog_markdown(self.ds.data_dir, self.ds.names)))
 
     # ---------------------------------------------------------------- glue (numbers in the prose)
     def _glue(self, values: dict) -> None:
