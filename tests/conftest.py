@@ -1,3 +1,4 @@
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -29,3 +30,17 @@ def chromium_path():
 
 def run_pytest(args, cwd):
     return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def snapshot(directory) -> dict:
+    """Hash of every file under ``directory``: equal snapshots mean nothing was written."""
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """A tmp copy of the SYNTHETIC intake fixture data dir (tests/fixtures/intake/data/)."""
+    target = tmp_path / "data"
+    shutil.copytree(paths.ROOT / "tests" / "fixtures" / "intake" / "data", target)
+    return target

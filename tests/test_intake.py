@@ -29,16 +29,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "intake"
 NOW = dt.datetime(2025, 3, 15, 9, 30, 0)
 
 
-def snapshot(directory: Path) -> dict:
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def data_dir(tmp_path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(FIXTURES / "data", target)
-    return target
+from conftest import snapshot  # noqa: E402  (fixture data_dir comes from conftest too)
 
 
 def obs(data_dir):

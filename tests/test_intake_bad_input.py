@@ -18,16 +18,7 @@ BAD = ROOT / "tests" / "bad_input"
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "intake" / "data"
 
 
-def snapshot(directory: Path) -> dict:
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def data_dir(tmp_path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(FIXTURE_DATA, target)
-    return target
+from conftest import snapshot  # noqa: E402  (fixture data_dir comes from conftest too)
 
 
 # file, sheet, row, column (start of), value found (repr in the message), words of "expected"

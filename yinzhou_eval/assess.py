@@ -337,20 +337,6 @@ def assess_level(reg, obs, rules, audit, related=None) -> dict:
         return _na(f"暂无{since}公开数据（截至{audit['eval_year']}年），无法计算进度", scope_flag=flag)
     t, v = points[-1]
     base = {"latest_year": t, "latest_value": v, "latest_scope": scope, "scope_flag": flag}
-    if b_year is None or b_val is None:
-        if _meets(v, reg, rules):
-            audit["met_at"] = t
-            return {"status": "achieved", "outlook": "final" if t >= T else "achieved",
-                    "reason": f"{t}年{_g(v)}，已达到目标（{reg.get('target_text')}）", **base}
-        if t >= T:
-            return {"status": "missed", "outlook": "final",
-                    "reason": f"{t}年{_g(v)}，未达到目标（{reg.get('target_text')}）", **base}
-        if len(points) < 2:
-            return _na("规划未给出基期值，且基期以后只有一个数据点，无法计算进度", **base)
-        (b_year, b_val), points = points[0], points[1:]
-        audit["baseline_substitute"] = {"year": b_year, "value": b_val,
-                                        "why": "规划未给出基期值：以最早的公开数据为起点（Open SDG 做法）"}
-    d = _sign(reg)
     if _meets(v, reg, rules):
         audit["met_at"] = t
         return {"status": "achieved", "outlook": "final" if t >= T else "achieved",
@@ -358,6 +344,13 @@ def assess_level(reg, obs, rules, audit, related=None) -> dict:
     if t >= T:
         return {"status": "missed", "outlook": "final",
                 "reason": f"目标年{t}年{_g(v)}，未达到目标（{reg.get('target_text')}）", **base}
+    if b_year is None or b_val is None:
+        if len(points) < 2:
+            return _na("规划未给出基期值，且基期以后只有一个数据点，无法计算进度", **base)
+        (b_year, b_val), points = points[0], points[1:]
+        audit["baseline_substitute"] = {"year": b_year, "value": b_val,
+                                        "why": "规划未给出基期值：以最早的公开数据为起点（Open SDG 做法）"}
+    d = _sign(reg)
     if T <= b_year:
         return _na("目标年份不晚于基期年份，无法计算时间进度", **base)
     if _meets(b_val, reg, rules) or d * (target - b_val) <= 0:
