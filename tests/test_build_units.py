@@ -123,3 +123,17 @@ def test_percent_and_number():
     assert percent(0.62) == "62%"
     assert percent(None) == "—"
     assert number(24.0) == "24"
+
+
+def test_plan_subset_ignores_the_other_plans_rows(tmp_path):
+    (tmp_path / "indicators.csv").write_text("id,plan,chapter\nt1_01,13th,economy\nt2_01,14th,economy\n")
+    (tmp_path / "observations.csv").write_text(
+        "indicator_id,year,value,source_id\nt1_01,2020,1,plan_14th\nt2_01,2023,1,s\n")
+    (tmp_path / "sources.csv").write_text("source_id,title\nplan_14th,p\ns,t\n")
+    (tmp_path / "series.csv").write_text("id,chapter\n")
+    before = data_inputs(["plan:13th"], tmp_path)
+    obs = tmp_path / "observations.csv"
+    obs.write_text(obs.read_text().replace("t2_01,2023,1", "t2_01,2023,2"))
+    assert data_inputs(["plan:13th"], tmp_path) == before
+    obs.write_text(obs.read_text().replace("t1_01,2020,1", "t1_01,2020,9"))
+    assert data_inputs(["plan:13th"], tmp_path) != before

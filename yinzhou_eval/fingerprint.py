@@ -27,8 +27,13 @@ def _canonical(rows: list[dict]) -> bytes:
 
 def chapter_inputs(chapter: str, data_dir: Path) -> bytes:
     """The registry rows, context series, observations and sources that a chapter page shows."""
-    registry = [r for r in _rows(data_dir / "indicators.csv") if r.get("chapter") == chapter]
-    series = [r for r in _rows(data_dir / "series.csv") if r.get("chapter") == chapter]
+    return subset_inputs("chapter", chapter, data_dir)
+
+
+def subset_inputs(column: str, value: str, data_dir: Path) -> bytes:
+    """Registry rows with ``column == value`` (and the series, observations and sources they use)."""
+    registry = [r for r in _rows(data_dir / "indicators.csv") if r.get(column) == value]
+    series = [r for r in _rows(data_dir / "series.csv") if r.get(column) == value]
     ids = {r["id"] for r in registry} | {r["id"] for r in series}
     ids |= {r.get("related_id") for r in registry if r.get("related_id")}
     observations = [r for r in _rows(data_dir / "observations.csv") if r.get("indicator_id") in ids]
@@ -44,8 +49,9 @@ def data_inputs(reads: list[str], data_dir: Path) -> bytes:
         if item == "all":
             parts += [p.read_bytes() for p in sorted(data_dir.glob("*.csv"))]
             parts += [p.read_bytes() for p in sorted(data_dir.glob("*.meta.yml"))]
-        elif item.startswith("chapter:"):
-            parts.append(chapter_inputs(item.split(":", 1)[1], data_dir))
+        elif item.startswith(("chapter:", "plan:")):
+            column, value = item.split(":", 1)
+            parts.append(subset_inputs(column, value, data_dir))
         elif item == "changelog":
             log = data_dir / "changelog.csv"
             parts.append(log.read_bytes() if log.exists() else b"")
