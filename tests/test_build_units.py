@@ -137,3 +137,22 @@ def test_plan_subset_ignores_the_other_plans_rows(tmp_path):
     assert data_inputs(["plan:13th"], tmp_path) == before
     obs.write_text(obs.read_text().replace("t1_01,2020,1", "t1_01,2020,9"))
     assert data_inputs(["plan:13th"], tmp_path) != before
+
+
+def test_assessment_cache_returns_the_same_results_and_follows_the_data(tmp_path, monkeypatch):
+    from yinzhou_eval import dataset
+
+    monkeypatch.setattr(dataset.paths, "BUILD", tmp_path / "_build")
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    ds = dataset.load_dataset(data)
+    first = ds.assess(2023)
+    cached = list((tmp_path / "_build" / "assess-cache").glob("*.pkl"))
+    assert len(cached) == 1
+    pd.testing.assert_frame_equal(ds.assess(2023), first)
+    pd.testing.assert_frame_equal(ds.assess(2023), ds._assess(2023))
+    obs = data / "observations.csv"
+    obs.write_text(obs.read_text(encoding="utf-8").replace("2803.3,level", "2900.0,level", 1), encoding="utf-8")
+    changed = dataset.load_dataset(data).assess(2023).set_index("id")
+    assert changed.loc["t2_01", "latest_value"] == 2900.0
+    assert len(list((tmp_path / "_build" / "assess-cache").glob("*.pkl"))) == 2

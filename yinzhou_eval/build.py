@@ -122,6 +122,9 @@ def execute_pages(config: dict, eval_year: int, out_dir: Path, data_dir: str, fo
             todo.append((page, template, output, params, key, stamp))
     if not todo:
         return []
+    from .dataset import load_dataset
+
+    load_dataset(out_dir / data_dir).assess(eval_year)  # assessed once here; every page reads the cached result
     jobs = jobs or os.cpu_count() or 1
     log(f"  executing {len(todo)} notebook(s) with papermill, {min(jobs, len(todo))} in parallel")
     failures = []
