@@ -255,7 +255,9 @@ class Edition:
                 _result_text(o, reg["unit"]) for _, o in obs.sort_values("value_kind").iterrows()) or "—"
             rows.append({"group": reg["group_zh"], "name": reg["name_zh"], "unit": reg["unit"],
                          "target": reg["target_text"], "growth": reg["annual_growth_text"] or "",
-                         "result": result, "status": chip(r["status"], r["status_zh"]), "reason": r["reason"]})
+                         "result": result,
+                         # a final verdict at the target year: 完成/未完成, not the mid-term "提前完成"
+                         "status": chip(r["status"], {"achieved": "完成", "missed": "未完成"}.get(r["status"], r["status_zh"])), "reason": r["reason"]})
         return html_table(rows, [("group", "分类"), ("name", "指标"), ("unit", "单位"), ("target", "2020年目标"),
                                  ("growth", "年均增长目标"), ("result", "2020年完成情况"),
                                  ("status", "引擎结论"), ("reason", "依据")], raw={"status"})
