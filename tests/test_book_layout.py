@@ -1,5 +1,6 @@
 """The run config (book/report.yml) drives papermill and the table of contents; the templates are clean."""
 import json
+import re
 
 import nbformat
 import pytest
@@ -45,6 +46,18 @@ def test_template_is_clean_and_parameterized(page):
     assert "eval_year = " in tagged[0].source and "data_dir = " in tagged[0].source
     if page.get("chapter"):
         assert f'chapter = "{page["chapter"]}"' in tagged[0].source
+
+
+@pytest.mark.parametrize("page", EXECUTED, ids=[p["file"] for p in EXECUTED])
+def test_template_prose_types_no_figures(page):
+    """Counts, shares and thresholds in the prose are glued from the data or rules.yml, never typed.
+    Years of the plan period (2020, 2025 ...) are the plan's own constants and may be written out."""
+    nb = nbformat.read(paths.TEMPLATES / page["template"], as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    prose = re.sub(r"\{glue:text\}`[^`]*`|\d+th\b", "", prose)  # glue roles; "14th Five-Year Plan" is a name
+    typed = [n for n in re.findall(r"\d+(?:\.\d+)?", prose) if not re.fullmatch(r"20[0-3]\d", n)
+             and n not in {"1", "2", "3"}]  # 表1/表2 and the plan's own numbering
+    assert typed == [], f"figures typed into {page['template']}: {typed}"
 
 
 @pytest.mark.parametrize("page", EXECUTED, ids=[p["file"] for p in EXECUTED])

@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .fmt import is_missing
+
 RULES_PATH = Path(__file__).with_name("rules.yml")
 RESULT_COLUMNS = ["id", "plan", "eval_year", "name_zh", "chapter", "attribute", "target_form", "status", "status_zh",
                   "ndrc_class", "ndrc_class_zh", "latest_year", "latest_value", "latest_scope", "baseline_year",
@@ -42,14 +44,7 @@ def load_rules() -> dict:
 
 # --------------------------------------------------------------------------------------------- small helpers
 def _missing(x) -> bool:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    if isinstance(x, str):
-        return x.strip() == ""
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
+    return x.strip() == "" if isinstance(x, str) else is_missing(x)
 
 
 def _num(x):

@@ -57,45 +57,39 @@ def fresh_copy(dest: Path, scale: int) -> Path:
     return dest
 
 
+def _read(path: Path) -> tuple[list, list]:
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return reader.fieldnames, list(reader)
+
+
+def _write(path: Path, header: list, rows: list) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, header)
+        w.writeheader()
+        w.writerows(rows)
+
+
 def scale_registry(data_dir: Path, scale: int) -> None:
     """SYNTHETIC: repeat every 14th-plan row (and its observations) ``scale`` times under new ids."""
-    def rows(name):
-        with open(data_dir / f"{name}.csv", encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            return reader.fieldnames, list(reader)
-
-    def write(name, header, body):
-        with open(data_dir / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, header)
-            w.writeheader()
-            w.writerows(body)
-
-    header, reg = rows("indicators")
-    oheader, obs = rows("observations")
+    header, reg = _read(data_dir / "indicators.csv")
+    oheader, obs = _read(data_dir / "observations.csv")
+    ids = {r["id"] for r in reg if r["plan"] == "14th"}
     extra_reg, extra_obs = [], []
     for k in range(1, scale):
-        for r in reg:
-            if r["plan"] == "14th":
-                extra_reg.append(dict(r, id=f"{r['id']}_x{k}", note="SYNTHETIC benchmark copy"))
-        ids = {r["id"] for r in reg if r["plan"] == "14th"}
+        extra_reg += [dict(r, id=f"{r['id']}_x{k}", note="SYNTHETIC benchmark copy") for r in reg if r["id"] in ids]
         extra_obs += [dict(o, indicator_id=f"{o['indicator_id']}_x{k}", note="SYNTHETIC benchmark copy")
                       for o in obs if o["indicator_id"] in ids]
-    write("indicators", header, reg + extra_reg)
-    write("observations", oheader, obs + extra_obs)
+    _write(data_dir / "indicators.csv", header, reg + extra_reg)
+    _write(data_dir / "observations.csv", oheader, obs + extra_obs)
 
 
 def touch_one_value(data_dir: Path, round_no: int) -> None:
     """One year's figure for one indicator changes (what an import does)."""
-    path = data_dir / "observations.csv"
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        header, obs = reader.fieldnames, list(reader)
+    header, obs = _read(data_dir / "observations.csv")
     target = next(o for o in obs if o["indicator_id"].startswith("t2_") and o["value"])
     target["value"] = f"{float(target['value']) + 0.1 * (round_no + 1):.4f}"
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, header)
-        w.writeheader()
-        w.writerows(obs)
+    _write(data_dir / "observations.csv", header, obs)
 
 
 def ours(scale: int, runs: int) -> dict:

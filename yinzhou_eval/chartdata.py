@@ -2,7 +2,6 @@
 projection to the target year. Pure pandas, unit-tested; the chart itself only draws this frame."""
 from __future__ import annotations
 
-import json
 
 import pandas as pd
 
@@ -31,8 +30,7 @@ def planned_path(baseline_year, baseline_value, target_year, target_value, path_
 def chart_frame(result: pd.Series, observations: pd.DataFrame, sources: pd.DataFrame, registry_row: pd.Series) -> pd.DataFrame:
     """Long frame (year, value, series, source, scope, note) for one indicator's chart.
 
-    Only the observations the engine used (its audit record) are drawn as the actual series, so the chart
-    never mixes scopes that the assessment kept apart; other scopes are drawn as their own series.
+    Each territorial scope other than 全区/未注明 is drawn as its own series, so one line never mixes scopes.
     """
     titles = dict(zip(sources["source_id"], sources["title"]))
     obs = observations[(observations["indicator_id"] == registry_row["id"]) & (observations["value_kind"] == "level")]
@@ -56,9 +54,3 @@ def chart_frame(result: pd.Series, observations: pd.DataFrame, sources: pd.DataF
                              "source": "按基期以来的实际速度外推（非统计数据）", "scope": "", "note": ""})
     return pd.DataFrame(rows, columns=["year", "value", "series", "source", "scope", "note"])
 
-
-def audit_of(result: pd.Series) -> dict:
-    try:
-        return json.loads(result.get("audit") or "{}")
-    except (TypeError, ValueError):
-        return {}

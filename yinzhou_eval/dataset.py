@@ -12,7 +12,6 @@ import pandas as pd
 
 from . import paths
 
-RETROSPECTIVE_YEAR = 2020  # the 13th plan's target year: 表1 is judged on its final results
 
 
 @dataclass
@@ -50,12 +49,7 @@ class Dataset:
     def _assess(self, eval_year: int) -> pd.DataFrame:
         from .assess import assess_all
 
-        r14 = self.registry[self.registry["plan"] == "14th"]
-        r13 = self.registry[self.registry["plan"] == "13th"]
-        parts = [assess_all(r14, self.observations, eval_year)]
-        if len(r13):
-            parts.append(assess_all(r13, self.observations, RETROSPECTIVE_YEAR))
-        return pd.concat(parts, ignore_index=True)
+        return assess_all(self.registry, self.observations, eval_year)  # 13th-plan rows judged at 2020
 
     @cached_property
     def names(self) -> dict:

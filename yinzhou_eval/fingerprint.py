@@ -25,11 +25,6 @@ def _canonical(rows: list[dict]) -> bytes:
     return json.dumps(rows, ensure_ascii=False, sort_keys=True).encode()
 
 
-def chapter_inputs(chapter: str, data_dir: Path) -> bytes:
-    """The registry rows, context series, observations and sources that a chapter page shows."""
-    return subset_inputs("chapter", chapter, data_dir)
-
-
 def subset_inputs(column: str, value: str, data_dir: Path) -> bytes:
     """Registry rows with ``column == value`` (and the series, observations and sources they use)."""
     registry = [r for r in _rows(data_dir / "indicators.csv") if r.get(column) == value]

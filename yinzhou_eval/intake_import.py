@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import paths
 from .datacheck import DataError, check_frame, column_specs, display_path, load_table, read_meta
+from .registry import load_registry
 
 PLAN = "14th"
 PLAN_PERIOD = (2021, 2025)
@@ -555,23 +556,13 @@ def _data_dir(data_dir) -> Path:
 
 
 def load_typed(csv_path) -> pd.DataFrame:
-    """``datacheck.load_table`` (it validates, with file line numbers in its messages), returning the
-    typed frame indexed by file line number.
-
-    Works around the alignment bug in ``datacheck.check_frame`` (it builds each column as a Series
-    indexed 0..n-1 and then passes ``index=range(first_row, ...)``, so pandas re-aligns: the first
-    ``first_row`` rows are lost and the last ones become NaN). Checking with ``first_row=0`` and
-    setting the index afterwards gives the right frame whether or not that bug is fixed."""
-    csv_path = Path(csv_path)
-    load_table(csv_path)
-    raw = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
-    typed = check_frame(raw, column_specs(read_meta(csv_path)), file=display_path(csv_path), first_row=0)
-    typed.index = range(2, 2 + len(typed))
-    return typed
+    """A data/ table typed and checked against its .meta.yml, indexed by file line number."""
+    return load_table(csv_path)
 
 
 def load_registry_table(data_dir=None) -> pd.DataFrame:
-    return load_typed(_data_dir(data_dir) / "indicators.csv")
+    """The registry with the same checks as every other load (schema, forms, baseline side)."""
+    return load_registry(_data_dir(data_dir))
 
 
 def load_optional(data_dir, name) -> pd.DataFrame | None:

@@ -317,6 +317,7 @@ class Edition:
         data_year = (f"本章主要指标的最新数据年份为{int(years.max())}年" if len(years)
                      else "本章主要指标尚无基期以来的公开数据")
         return {"eval_year": self.eval_year, "data_year": data_year,
+                "on_track_ratio": _rules()["thresholds"]["on_track"],
                 "n_main": len(frame), "n_with_data": int(with_data.sum()), "n_no_data": int((~with_data).sum())}
 
     def glue_chapter(self, chapter: str) -> None:
