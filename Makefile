@@ -5,11 +5,13 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PLAN ?=
 EVAL_YEAR ?=
 YEAR ?=
 FILE ?=
 JOBS ?=
-BUILD_ARGS := $(if $(EVAL_YEAR),--eval-year $(EVAL_YEAR)) $(if $(JOBS),--jobs $(JOBS))
+PLAN_ARG := $(if $(PLAN),--plan $(PLAN))
+BUILD_ARGS := $(PLAN_ARG) $(if $(EVAL_YEAR),--eval-year $(EVAL_YEAR)) $(if $(JOBS),--jobs $(JOBS))
 
 .DEFAULT_GOAL := help
 .PHONY: help book rebuild test test-unit template import pdf bench toc clean system-test-deps
@@ -27,11 +29,11 @@ $(BIN)/.installed-test: $(BIN)/.installed-base pyproject.toml
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@touch $@
 
-book: $(BIN)/.installed-base ## build the report (EVAL_YEAR=2024 for another edition): notebooks + HTML site
-	@$(BIN)/python -m yinzhou_eval.build $(BUILD_ARGS)
+book: $(BIN)/.installed-base ## build the report: notebooks + HTML site (PLAN=<folder under data/>, EVAL_YEAR=2025 for another plan or edition)
+	@$(BIN)/python -m planeval.book.build $(BUILD_ARGS)
 
 rebuild: $(BIN)/.installed-base ## re-execute every notebook and rebuild the whole site
-	@$(BIN)/python -m yinzhou_eval.build --force $(BUILD_ARGS)
+	@$(BIN)/python -m planeval.book.build --force $(BUILD_ARGS)
 
 system-test-deps: ## install Debian's chromium, CJK fonts and poppler (browser test, PDF) if missing
 	@bash tests/install_system_deps.sh
@@ -44,20 +46,20 @@ test-unit: $(BIN)/.installed-test ## fast tests only (no notebooks, no browser)
 
 template: $(BIN)/.installed-base ## write the fill-in file for a new year: make template YEAR=2025
 	@test -n "$(YEAR)" || { echo "usage: make template YEAR=2025"; exit 2; }
-	@$(BIN)/python -m yinzhou_eval.intake template --year $(YEAR)
+	@$(BIN)/python -m planeval.intake template --year $(YEAR) $(PLAN_ARG)
 
 import: $(BIN)/.installed-base ## validate and merge a filled-in file into data/: make import FILE=...
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/filled.xlsx"; exit 2; }
-	@$(BIN)/python -m yinzhou_eval.intake import "$(FILE)"
+	@$(BIN)/python -m planeval.intake import "$(FILE)" $(PLAN_ARG)
 
 pdf: $(BIN)/.installed-test system-test-deps ## build the PDF edition into _build/pdf/
-	@$(BIN)/python -m yinzhou_eval.pdf $(BUILD_ARGS)
+	@$(BIN)/python -m planeval.book.pdf $(BUILD_ARGS)
 
 bench: $(BIN)/.installed-base ## benchmark build speed (JSON + table); not a test
-	@$(BIN)/python -m yinzhou_eval.bench
+	@$(BIN)/python -m planeval.book.bench $(PLAN_ARG)
 
-toc: $(BIN)/.installed-base ## regenerate _toc.yml from book/report.yml
-	@$(BIN)/python -m yinzhou_eval.build --toc-only
+toc: $(BIN)/.installed-base ## regenerate _toc.yml and _config.yml from the plan and planeval/book/pages.yml
+	@$(BIN)/python -m planeval.book.build --toc-only $(PLAN_ARG)
 
 clean: ## remove build outputs (keeps the committed notebooks in book/)
 	rm -rf _build book/_extra

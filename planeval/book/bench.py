@@ -1,0 +1,195 @@
+"""Build-speed benchmark (not a test): median wall time and peak memory of the build scenarios an
+analyst and a reviewer meet, against the two builds they would otherwise use.
+
+Runs in a scratch copy of the repository (under _build/bench/work), so data/, book/ and the site are
+never touched. The 10x registry is SYNTHETIC (copies of the real rows with new ids) and exists only
+inside that scratch copy.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .. import paths
+from ..config import default_plan
+
+WORK = paths.BUILD / "bench" / "work"
+RESULT = paths.BUILD / "bench" / "bench.json"
+COPY = ["_config.yml", "_toc.yml", "pyproject.toml", "book", "notebooks", "data", "planeval"]
+
+# Peak RSS of the largest process the command spawned (kernel, Sphinx, ...), in MiB.
+TIMED = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+         "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode; "
+         "dt = time.perf_counter() - t; "
+         "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, rc)")
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    env = dict(os.environ, PYTHONPATH=str(cwd), PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run([sys.executable, "-c", TIMED, *cmd], cwd=cwd, env=env, capture_output=True, text=True)
+    seconds, mib, rc = proc.stdout.split()
+    if rc != "0":
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    return float(seconds), float(mib)
+
+
+def fresh_copy(dest: Path, scale: int, plan: str) -> Path:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in COPY:
+        src = paths.ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "_extra"))
+        else:
+            shutil.copy2(src, dest / name)
+    for nb in (dest / "book").glob("*.ipynb"):
+        nb.unlink()  # cold: no executed notebooks
+    if scale > 1:
+        scale_registry(dest / "data" / plan, scale)
+    return dest
+
+
+def _read(path: Path) -> tuple[list, list]:
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return reader.fieldnames, list(reader)
+
+
+def _write(path: Path, header: list, rows: list) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, header)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def scale_registry(data_dir: Path, scale: int) -> None:
+    """SYNTHETIC: repeat every row of the plan (not the previous plan's) and its observations ``scale`` times
+    under new ids."""
+    header, reg = _read(data_dir / "indicators.csv")
+    oheader, obs = _read(data_dir / "observations.csv")
+    ids = {r["id"] for r in reg if r["table"] != "previous"}
+    extra_reg, extra_obs = [], []
+    for k in range(1, scale):
+        extra_reg += [dict(r, id=f"{r['id']}_x{k}", note="SYNTHETIC benchmark copy") for r in reg if r["id"] in ids]
+        extra_obs += [dict(o, indicator_id=f"{o['indicator_id']}_x{k}", note="SYNTHETIC benchmark copy")
+                      for o in obs if o["indicator_id"] in ids]
+    _write(data_dir / "indicators.csv", header, reg + extra_reg)
+    _write(data_dir / "observations.csv", oheader, obs + extra_obs)
+
+
+def touch_one_value(data_dir: Path, round_no: int) -> None:
+    """One year's figure for one main indicator changes (what an import does)."""
+    _, reg = _read(data_dir / "indicators.csv")
+    main = {r["id"] for r in reg if r["table"] == "main"}
+    header, obs = _read(data_dir / "observations.csv")
+    target = next(o for o in obs if o["indicator_id"] in main and o["value"])
+    target["value"] = f"{float(target['value']) + 0.1 * (round_no + 1):.4f}"
+    _write(data_dir / "observations.csv", header, obs)
+
+
+def ours(scale: int, runs: int, plan: str) -> dict:
+    build = ["-m", "planeval.book.build", "--plan", plan]
+    out = {"cold": [], "noop": [], "one_year_update": []}
+    for i in range(runs):
+        work = fresh_copy(WORK / f"ours-x{scale}", scale, plan)
+        py = [sys.executable]
+        out["cold"].append(run(py + build, work))
+        out["noop"].append(run(py + build, work))
+        touch_one_value(work / "data" / plan, i)
+        out["one_year_update"].append(run(py + build, work))
+    return out
+
+
+# Both baselines end the same way: downloads and search terms as our build writes them, then a plain
+# (non-strict) `jupyter-book build`.
+_SITE = ("from planeval.book.publish import write_downloads\n"
+         "write_downloads(ed); build.write_search_terms(ed.root, ed.plan.folder)\n"
+         "subprocess.run([str(pathlib.Path(sys.executable).parent / 'jupyter-book'), 'build', '.', '-q'], check=True)\n")
+_PREAMBLE = ("import pathlib, shutil, subprocess, sys\n"
+             "import papermill as pm\n"
+             "from planeval.book import build\n"
+             "ed = build.edition_for(PLAN)\n"
+             "build.prepare(ed)\n")
+_SEQUENTIAL = ("for p in ed.pages:\n"
+               "    pm.execute_notebook(f'notebooks/{p.template}', f'book/{p.file}.ipynb', cwd='book',\n"
+               "        parameters=build.parameters_for(p, ed), progress_bar=False)\n")
+_JB_EXECUTES = ("import nbformat\n"
+                "for p in ed.pages:\n"
+                "    nb = nbformat.read(f'notebooks/{p.template}', as_version=4)\n"
+                "    src = next(c for c in nb.cells if 'parameters' in c.metadata.get('tags', []))\n"
+                "    src.source += '\\n' + '\\n'.join(f'{k} = {v!r}' for k, v in build.parameters_for(p, ed).items())\n"
+                "    nbformat.write(nb, f'book/{p.file}.ipynb')\n"
+                "c = pathlib.Path('_config.yml')\n"
+                "c.write_text(c.read_text().replace('execute_notebooks: \"off\"', 'execute_notebooks: force'))\n"
+                "assert 'execute_notebooks: force' in c.read_text()\n")
+
+
+def baseline(runs: int, name: str, steps: str, plan: str) -> list:
+    """A build the way a user without this tool would do it, timed in its own scratch copy."""
+    results = []
+    for _ in range(runs):
+        work = fresh_copy(WORK / name, 1, plan)
+        results.append(run([sys.executable, "-c", f"PLAN = {plan!r}\n" + _PREAMBLE + steps + _SITE], work))
+    return results
+
+
+def summarise(samples: list) -> dict:
+    return {"median_s": round(statistics.median(s for s, _ in samples), 2),
+            "runs_s": [round(s, 2) for s, _ in samples],
+            "peak_rss_mib": round(max(m for _, m in samples), 1)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (median reported)")
+    parser.add_argument("--plan", default=None, help="plan folder under data/ (default: the committed book's)")
+    args = parser.parse_args(argv)
+    plan = args.plan or default_plan()
+    started = time.perf_counter()
+    report = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "runs": args.runs}
+    for scale in (1, 10):
+        print(f"[bench] our build, registry x{scale} ({'real' if scale == 1 else 'SYNTHETIC 10x'})", flush=True)
+        report[f"ours_x{scale}"] = {k: summarise(v) for k, v in ours(scale, args.runs, plan).items()}
+    print("[bench] baseline: sequential papermill + jupyter-book build", flush=True)
+    report["baseline_sequential_papermill"] = summarise(baseline(args.runs, "baseline-seq", _SEQUENTIAL, plan))
+    print("[bench] baseline: jupyter-book execute_notebooks: force", flush=True)
+    report["baseline_jupyter_book_execute"] = summarise(baseline(args.runs, "baseline-jb", _JB_EXECUTES, plan))
+    cold = report["ours_x1"]["cold"]["median_s"]
+    report["ratios"] = {
+        "x10_cold_over_x1_cold": round(report["ours_x10"]["cold"]["median_s"] / cold, 2),
+        "ours_cold_over_sequential": round(cold / report["baseline_sequential_papermill"]["median_s"], 2),
+        "ours_cold_over_jb_execute": round(cold / report["baseline_jupyter_book_execute"]["median_s"], 2),
+    }
+    RESULT.parent.mkdir(parents=True, exist_ok=True)
+    RESULT.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(table(report))
+    print(f"JSON: {RESULT.relative_to(paths.ROOT)} (benchmark took {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+def table(report: dict) -> str:
+    goals = {"cold": 25, "noop": 3, "one_year_update": 12}
+    lines = [f"{'scenario':<44}{'median s':>10}{'goal s':>8}{'peak MiB':>10}", "-" * 72]
+    for scale in (1, 10):
+        for k, v in report[f"ours_x{scale}"].items():
+            goal = goals[k] if scale == 1 else ""
+            lines.append(f"{'ours x' + str(scale) + ' ' + k:<44}{v['median_s']:>10}{goal:>8}{v['peak_rss_mib']:>10}")
+    for k in ("baseline_sequential_papermill", "baseline_jupyter_book_execute"):
+        v = report[k]
+        lines.append(f"{k:<44}{v['median_s']:>10}{'':>8}{v['peak_rss_mib']:>10}")
+    lines.append("-" * 72)
+    lines += [f"{k:<44}{v:>10}" for k, v in report["ratios"].items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""One entry point for a plan folder: the registry, observations, sources, context series, the optional
+project and commentary tables, and the assessment results computed from them."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..config import PlanConfig, load_plan
+from .observations import load_observations, load_series, load_sources
+from .registry import load_registry
+from .schema import DataError, display_path, load_table
+
+# Tables a plan folder may have; a missing optional table is an empty one.
+OPTIONAL_TABLES = ("projects", "project_progress", "commentary", "reference_verdicts")
+
+
+@dataclass
+class Dataset:
+    plan: PlanConfig
+    registry: pd.DataFrame
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    series: pd.DataFrame
+    extra: dict
+
+    @property
+    def folder(self) -> Path:
+        return self.plan.folder
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.extra[name]
+
+    def assess(self, eval_year: int) -> pd.DataFrame:
+        """Every registry row judged as of ``eval_year`` (the previous plan's rows at its own target year).
+
+        Every page of a build needs the same results, so they are cached under _build/assess-cache/,
+        keyed by the plan folder, the package code and the year: a stale result cannot be read."""
+        path = paths.BUILD / "assess-cache" / f"{self._cache_key(eval_year)}.pkl"
+        if path.exists():
+            return pd.read_pickle(path)
+        from ..engine import assess_all
+
+        results = assess_all(self.registry, self.observations, eval_year, self.plan)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        results.to_pickle(tmp)
+        os.replace(tmp, path)  # atomic: pages running in parallel never read a half-written file
+        return results
+
+    def _cache_key(self, eval_year: int) -> str:
+        from ..book.fingerprint import package_inputs
+
+        h = hashlib.sha256(str(eval_year).encode())
+        for f in sorted(self.folder.glob("*.csv")) + [self.folder / "plan.yml"]:
+            h.update(f.name.encode() + hashlib.sha256(f.read_bytes()).digest())
+        h.update(hashlib.sha256(package_inputs()).digest())
+        return h.hexdigest()[:32]
+
+    @cached_property
+    def names(self) -> dict:
+        out = dict(zip(self.series["id"], self.series["name_zh"]))
+        out.update(zip(self.registry["id"], self.registry["name_zh"]))
+        return out
+
+    @cached_property
+    def units(self) -> dict:
+        out = dict(zip(self.series["id"], self.series["unit"]))
+        out.update(zip(self.registry["id"], self.registry["unit"]))
+        return out
+
+
+def load_dataset(plan: str | Path | PlanConfig) -> Dataset:
+    cfg = plan if isinstance(plan, PlanConfig) else load_plan(plan)
+    lists = cfg.plan_lists()
+    registry = load_registry(cfg.folder, lists)
+    series = load_series(cfg.folder, lists)
+    sources = load_sources(cfg.folder)
+    source_ids = set(sources["source_id"])
+    if cfg.source_id not in source_ids:
+        raise DataError(display_path(cfg.folder / "plan.yml"), column="source_id", value=cfg.source_id,
+                        expected="a source_id of sources.csv (the plan's own document)")
+    _check_related(registry, set(registry["id"]) | set(series["id"]), display_path(cfg.folder / "indicators.csv"))
+    observations = load_observations(cfg.folder, set(registry["id"]) | set(series["id"]), source_ids, lists)
+    extra = {name: _optional(cfg.folder, name, lists) for name in OPTIONAL_TABLES}
+    _check_extra(extra, set(registry["id"]), source_ids, cfg)
+    return Dataset(plan=cfg, registry=registry, observations=observations, sources=sources, series=series,
+                   extra=extra)
+
+
+def _optional(folder: Path, name: str, lists: dict) -> pd.DataFrame:
+    from .schema import column_specs
+
+    path = folder / f"{name}.csv"
+    if path.exists():
+        return load_table(path, name, lists)
+    return pd.DataFrame({s.name: pd.Series(dtype="object") for s in column_specs(name)})
+
+
+def _check_related(registry: pd.DataFrame, known: set, file: str) -> None:
+    for row, r in registry.iterrows():
+        if pd.notna(r["related_id"]) and r["related_id"] not in known:
+            raise DataError(file, row=row, column="related_id", value=r["related_id"],
+                            expected="an id of indicators.csv or series.csv")
+
+
+def _check_extra(extra: dict, ids: set, source_ids: set, cfg: PlanConfig) -> None:
+    folder = cfg.folder
+    projects = set(extra["projects"]["project_id"])
+    for name, column, known, what in (
+            ("project_progress", "project_id", projects, "a project_id of projects.csv"),
+            ("project_progress", "source_id", source_ids, "a source_id of sources.csv"),
+            ("reference_verdicts", "indicator_id", ids, "an id of indicators.csv"),
+            ("reference_verdicts", "source_id", source_ids, "a source_id of sources.csv")):
+        frame = extra[name]
+        for row, value in frame[column].items():
+            if value not in known:
+                raise DataError(display_path(folder / f"{name}.csv"), row=row, column=column, value=value,
+                                expected=what)
+    commentary = extra["commentary"]
+    for row, c in commentary.iterrows():
+        known = {"chapter": set(cfg.chapter_ids), "indicator": ids}.get(c["subject"])
+        if known is not None and c["subject_id"] not in known:
+            raise DataError(display_path(folder / "commentary.csv"), row=row, column="subject_id",
+                            value=c["subject_id"], expected=f"an id of a {c['subject']} of this plan")

@@ -1,0 +1,78 @@
+"""The assessment engine: a status and an outlook for every registry target, by the rules in rules.yml.
+
+- ``assess_all(registry, observations, eval_year, plan)``: one result row per registry row (registry order).
+- ``assess_one(reg, observations, eval_year, plan)``: the result dict for one registry row.
+
+One rule per target form (engine.forms). Each fills an audit record listing every input, so a reviewer can
+recompute the result by hand. Thresholds come from rules.yml, words from labels.yml; nothing numeric is
+decided in code.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..config import PlanConfig
+from .forms import FORMS
+from .pace import na
+from .result import FLOAT_COLUMNS, INT_COLUMNS, RESULT_COLUMNS, finish
+from .row import make_row
+from .rules import load_rules
+from .values import is_missing, to_int, to_num
+
+OBS_SORT = ["year", "scope", "source_id", "value_kind", "value", "verdict"]
+OBS_DEFAULTS = (("value_kind", "level"), ("months_covered", 12), ("scope", "未注明"), ("verdict", None),
+                ("price_basis", None), ("period_start_year", None), ("source_id", ""), ("quote", None),
+                ("note", None), ("value", None), ("revision", None), ("inferred", None))
+
+__all__ = ["assess_all", "assess_one", "load_rules", "RESULT_COLUMNS"]
+
+
+def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: int, plan: PlanConfig,
+               rules: dict | None = None) -> pd.DataFrame:
+    """One result row per registry row, in registry order. The result does not depend on the row order of
+    either frame."""
+    rules = rules or load_rules()
+    obs = sorted_observations(observations)
+    rows = [assess_one(reg.to_dict(), obs, eval_year, plan, rules, _presorted=True) for _, reg in registry.iterrows()]
+    out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    for col in INT_COLUMNS:
+        out[col] = pd.array([to_int(v) for v in out[col]], dtype="Int64")
+    for col in FLOAT_COLUMNS:
+        out[col] = pd.to_numeric(pd.Series([to_num(v) for v in out[col]], dtype="object"), errors="coerce").astype(float)
+    out["stale"] = out["stale"].astype(bool)
+    out["final"] = out["final"].astype(bool)
+    return out
+
+
+def assess_one(reg, observations: pd.DataFrame, eval_year: int, plan: PlanConfig, rules: dict | None = None,
+               _presorted: bool = False) -> dict:
+    rules = rules or load_rules()
+    obs = observations if _presorted else sorted_observations(observations)
+    row = make_row(dict(reg), obs, eval_year, plan, rules)
+    handler = FORMS.get(row.reg.get("target_form"))
+    if handler is None:
+        res = na(f"未知的目标类型“{row.reg.get('target_form')}”")
+    elif row.target_year is None:
+        res = na("登记表未给出目标年份")
+    else:
+        res = handler(row)
+    return finish(row, res)
+
+
+def sorted_observations(observations: pd.DataFrame) -> pd.DataFrame:
+    """A total order on every sort column, so that the result never depends on the input's row order."""
+    obs = observations.copy()
+    for col, default in OBS_DEFAULTS:
+        if col not in obs.columns:
+            obs[col] = default
+    obs["value_kind"] = obs["value_kind"].where(obs["value_kind"].notna(), "level")
+    obs["months_covered"] = obs["months_covered"].where(obs["months_covered"].notna(), 12)
+    obs["value"] = pd.to_numeric(obs["value"], errors="coerce")
+
+    def key(row) -> tuple:
+        return tuple((0, float(x)) if isinstance(x, (int, float)) and not is_missing(x)
+                     else (1, "" if is_missing(x) else str(x)) for x in row)
+
+    keys = [key(row) for row in obs[OBS_SORT].itertuples(index=False, name=None)]
+    order = sorted(range(len(obs)), key=keys.__getitem__)
+    return obs.iloc[order].reset_index(drop=True)

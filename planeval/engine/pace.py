@@ -1,0 +1,58 @@
+"""From a pace ratio to a status, and from the required and observed speeds to an outlook (rules.yml)."""
+from __future__ import annotations
+
+
+def pace_status(ratio: float, rules: dict) -> str:
+    t = rules["thresholds"]
+    if ratio < 0:
+        return "reversing"
+    if ratio < t["moderate"]:
+        return "lagging"
+    if ratio < t["on_track"]:
+        return "needs_acceleration"
+    if ratio < t["ahead"]:
+        return "on_track"
+    return "ahead"
+
+
+def outlook(acceleration: float | None, shortfall: float | None, observed_oriented: float | None,
+            rules: dict) -> str:
+    """likely / needs_acceleration / unlikely from the acceleration factor and the projected shortfall (the worse)."""
+    t = rules["thresholds"]
+    if observed_oriented is None:
+        return "not_assessable"
+    if observed_oriented <= 0:
+        return "unlikely"
+    ranks = []
+    if acceleration is not None:
+        ranks.append(0 if acceleration <= t["likely_max"] else 1 if acceleration <= t["possible_max"] else 2)
+    if shortfall is not None:
+        ranks.append(0 if shortfall <= t["shortfall_likely"] else 1 if shortfall <= t["shortfall_possible"] else 2)
+    return ("likely", "needs_acceleration", "unlikely")[max(ranks)] if ranks else "not_assessable"
+
+
+def meets(value: float, target: float, operator: str, direction: int, rules: dict) -> bool:
+    """Does ``value`` satisfy the target, read with its operator (strictness respected)?"""
+    if operator == "~":
+        tol = rules["thresholds"]["about_tolerance_share"] * abs(target)
+        return abs(value - target) <= tol + 1e-12 or direction * (value - target) >= 0
+    if operator == ">":
+        return value > target
+    if operator == "<":
+        return value < target
+    if operator == ">=":
+        return value >= target
+    if operator == "<=":
+        return value <= target
+    return direction * (value - target) >= 0  # "=": reach the value, in the improving direction
+
+
+def na(reason: str, **extra) -> dict:
+    return {"status": "not_assessable", "reason": reason, **extra}
+
+
+def no_final_data(row, latest_year: int | None, so_far: str = "") -> dict:
+    """A final edition needs the target year's data; without it there is no final verdict, only the record so far."""
+    tail = f"；截至{latest_year}年：{so_far}" if latest_year and so_far else (
+        f"；最新数据为{latest_year}年" if latest_year else "")
+    return na(f"总结评估须有目标年（{row.target_year}年）的数据，尚未获得{tail}")

@@ -1,0 +1,98 @@
+"""What one registry row is judged on: its window (the plan period it runs over), the year it is judged at,
+the observations that may score it (inside the window) and those that are context only (before it).
+
+The in-period rule: a target gets a status only from values after its baseline year and from its plan's
+first year on. Earlier values are context: they may be drawn, never scored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..config import PlanConfig
+from .values import to_int, to_num, to_str
+
+
+@dataclass
+class Row:
+    reg: dict
+    plan: PlanConfig
+    eval_year: int            # the edition's year (the previous plan's rows: their own target year)
+    edition_kind: str         # monitoring / midterm / final
+    first_year: int           # first year whose value may score the target
+    cutoff: int               # last year whose value may score it (≤ eval year, ≤ target year)
+    target_year: int | None
+    own: pd.DataFrame         # this row's observations up to the cutoff (context rows included)
+    related: pd.DataFrame     # the related series' observations up to the cutoff
+    rules: dict
+    audit: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.reg["id"]
+
+    @property
+    def scored(self) -> pd.DataFrame:
+        """Observations inside the window: the only ones that may score the target."""
+        return self.own[self.own["year"] >= self.first_year]
+
+    @property
+    def final(self) -> bool:
+        """Judged at (or after) its target year: 完成 / 未完成, no outlook."""
+        return self.target_year is not None and self.eval_year >= self.target_year
+
+    @property
+    def direction(self) -> int:
+        return -1 if self.reg.get("direction") == "lower" else 1
+
+    @property
+    def baseline(self) -> tuple[int | None, float | None]:
+        return to_int(self.reg.get("baseline_year")), to_num(self.reg.get("baseline_value"))
+
+    @property
+    def target(self) -> float | None:
+        return to_num(self.reg.get("target_value"))
+
+    @property
+    def operator(self) -> str:
+        return to_str(self.reg.get("target_operator")) or "="
+
+    @property
+    def binding(self) -> bool:
+        return self.reg.get("attribute") == self.rules["binding_attribute"]
+
+
+def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanConfig, rules: dict) -> Row:
+    table = to_str(reg.get("table")) or "main"
+    window = plan.window(table)
+    target_year = to_int(reg.get("target_year"))
+    row_eval = int(eval_year)
+    if table == "previous":
+        row_eval = target_year if target_year is not None else window.end
+    kind = "final" if table == "previous" else plan.edition_kind(row_eval)
+    b_year = to_int(reg.get("baseline_year"))
+    first = max(window.start, b_year + 1) if b_year is not None else window.start
+    cutoff = min(row_eval, target_year) if target_year is not None else row_eval
+    obs = observations[observations["year"] <= cutoff]
+    own = obs[obs["indicator_id"] == reg["id"]]
+    related_id = to_str(reg.get("related_id"))
+    related = obs[obs["indicator_id"] == related_id] if related_id else obs.iloc[0:0]
+    audit = {"id": reg["id"], "form": reg.get("target_form"), "table": table, "eval_year": row_eval,
+             "edition_kind": kind, "window": [window.start, window.end], "first_scored_year": first,
+             "data_cutoff_year": cutoff, "direction": to_str(reg.get("direction")),
+             "attribute": to_str(reg.get("attribute")), "operator": to_str(reg.get("target_operator")),
+             "path_type_registered": to_str(reg.get("path_type")),
+             "baseline": {"year": b_year, "value": to_num(reg.get("baseline_value")),
+                          "text": to_str(reg.get("baseline_text"))},
+             "target": {"year": target_year, "value": to_num(reg.get("target_value")),
+                        "text": to_str(reg.get("target_text"))},
+             "thresholds": rules["thresholds"]}
+    context = own[own["year"] < first]
+    if len(context):
+        audit["context_only"] = [{"year": int(o["year"]), "value": to_num(o["value"]), "scope": o["scope"],
+                                  "source_id": o["source_id"],
+                                  "why": f"{int(o['year'])}年早于评估窗口（{first}年起），只作背景，不参与评分"}
+                                 for _, o in context.iterrows()]
+    return Row(reg=reg, plan=plan, eval_year=row_eval, edition_kind=kind, first_year=first, cutoff=cutoff,
+               target_year=target_year, own=own, related=related, rules=rules, audit=audit)

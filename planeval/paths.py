@@ -1,0 +1,19 @@
+"""Where things live. Everything is relative to the repository root, so a fresh clone works anywhere."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "planeval"
+DATA = ROOT / "data"                  # one folder per plan: data/<plan id>/plan.yml, indicators.csv, …
+BOOK = ROOT / "book"                  # the committed book: the default plan's default edition
+TEMPLATES = ROOT / "notebooks"
+BUILD = ROOT / "_build"
+SITE = BUILD / "html"
+STATIC = BOOK / "_static"
+BOOK_CONFIG = BOOK / "report.yml"     # which plan the committed book evaluates
+TOC = ROOT / "_toc.yml"
+JB_CONFIG = ROOT / "_config.yml"
+EXEC_CACHE = BUILD / "exec-cache"
+
+
+def plan_dir(plan: str) -> Path:
+    return DATA / plan

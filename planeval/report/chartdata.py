@@ -1,0 +1,64 @@
+"""The data behind an indicator chart: actual values (each territory its own series), the planned path from
+the start point to the target, and the projection to the target year. Pure pandas, unit-tested; the chart
+itself only draws this frame."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .fmt import is_missing
+
+SERIES_ACTUAL = "实际值"
+SERIES_CONTEXT = "实际值（评估期前）"
+SERIES_PLAN = "规划路径"
+SERIES_PROJECTION = "按当前速度外推"
+COLUMNS = ["year", "value", "series", "source", "scope", "note"]
+LEVEL_FORMS = ("level", "city_assigned")
+
+
+def planned_path(baseline_year, baseline_value, target_year, target_value, path_type) -> pd.DataFrame:
+    """Yearly values on the plan's path: straight line (linear) or constant growth (geometric)."""
+    if any(is_missing(v) for v in (baseline_year, baseline_value, target_year, target_value)):
+        return pd.DataFrame(columns=["year", "value"])
+    b, t = int(baseline_year), int(target_year)
+    vb, vt = float(baseline_value), float(target_value)
+    if t <= b:
+        return pd.DataFrame(columns=["year", "value"])
+    years = list(range(b, t + 1))
+    if path_type == "geometric" and vb > 0 and vt > 0:
+        values = [vb * (vt / vb) ** ((y - b) / (t - b)) for y in years]
+    else:
+        values = [vb + (vt - vb) * (y - b) / (t - b) for y in years]
+    return pd.DataFrame({"year": years, "value": values})
+
+
+def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, registry_row, plan_scope: str,
+                first_year: int) -> pd.DataFrame:
+    """Long frame (year, value, series, source, scope, note) for one indicator's chart.
+
+    Values before the target's window are drawn as context, values in another territory as their own series,
+    so one line never mixes scopes or periods."""
+    titles = dict(zip(sources["source_id"], sources["title"]))
+    obs = observations[(observations["indicator_id"] == registry_row["id"]) & (observations["value_kind"] == "level")
+                       & observations["value"].notna() & (observations["months_covered"].fillna(12) >= 12)]
+    rows = []
+    for _, o in obs.sort_values("year").iterrows():
+        name = SERIES_ACTUAL if int(o["year"]) >= first_year else SERIES_CONTEXT
+        if o["scope"] != plan_scope and not (o["scope"] == "未注明"):
+            name = f"{name}（{o['scope']}）"
+        rows.append({"year": int(o["year"]), "value": float(o["value"]), "series": name,
+                     "source": titles.get(o["source_id"], o["source_id"]), "scope": o["scope"],
+                     "note": "" if is_missing(o.get("note")) else str(o["note"])})
+    if registry_row["target_form"] in LEVEL_FORMS and not is_missing(registry_row.get("target_value")):
+        start_year = result.get("start_year") if not is_missing(result.get("start_year")) else registry_row["baseline_year"]
+        start_value = result.get("start_value") if not is_missing(result.get("start_value")) else registry_row["baseline_value"]
+        path = planned_path(start_year, start_value, registry_row["target_year"], registry_row["target_value"],
+                            registry_row.get("path_type"))
+        for _, p in path.iterrows():
+            rows.append({"year": int(p["year"]), "value": float(p["value"]), "series": SERIES_PLAN,
+                         "source": "规划文本（起点与目标值之间的路径）", "scope": plan_scope, "note": ""})
+        if not is_missing(result.get("projected_value")) and not is_missing(result.get("latest_year")):
+            for year, value in ((int(result["latest_year"]), float(result["latest_value"])),
+                                (int(registry_row["target_year"]), float(result["projected_value"]))):
+                rows.append({"year": year, "value": value, "series": SERIES_PROJECTION,
+                             "source": "按此前实际速度外推（不是统计数据）", "scope": "", "note": ""})
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,52 @@
+"""The data appendix and the changelog: caveats that follow from the data themselves, and what each import
+changed."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..labels import label
+from .context import Report
+from .fmt import esc, html_table, md
+
+
+def caveats_markdown(rep: Report) -> str:
+    obs, sources = rep.ds.observations, rep.ds.sources
+    kinds = dict(zip(sources["source_id"], sources["source_kind"]))
+    lines = []
+    secondary = obs[obs["source_id"].map(kinds) == "secondary"]
+    if len(secondary):
+        lines.append(f"- {len(secondary)}条数值来自{label('source_kind', 'secondary')}的来源，找到官方原文后应替换。")
+    partial = obs[obs["months_covered"] < 12]
+    if len(partial):
+        lines.append(f"- {len(partial)}条数值不是全年数据（如1—11月累计），不与全年数据混用。")
+    inferred = obs[obs["inferred"].notna()]
+    if len(inferred):
+        lines.append(f"- {len(inferred)}条数值的部分属性（口径、价格口径、所属年份或所对应的指标）为本报告的推断，已在数值旁标为“推断”。")
+    flagged = rep.current[rep.current["notes"].str.contains('"territory"', regex=False)]
+    if len(flagged):
+        lines.append("- 最新值与规划口径不一致的目标：" + "、".join(md(rep.name(i)) for i in flagged["id"]) + "。")
+    return "\n".join(lines) if lines else "（暂无）"
+
+
+def notes_table(rep: Report) -> str:
+    """Every observation that carries a note, with the note."""
+    obs = rep.ds.observations[rep.ds.observations["note"].notna()].sort_values(["indicator_id", "year"])
+    rows = [{"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "note": o["note"]} for _, o in obs.iterrows()]
+    return html_table(rows, [("name", "指标"), ("year", "年份"), ("note", "说明")], key="name")
+
+
+def changelog_html(rep: Report) -> str:
+    path = rep.plan.folder / "changelog.csv"
+    log = pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
+    if log.empty:
+        return "<p>本版数据没有通过数据导入发生变化。</p>"
+    out = []
+    for (stamp, file), rows in log.groupby(["imported_at", "file"], sort=False):
+        table = [{"name": rep.name(r["indicator_id"]), "year": r["year"],
+                  "change": {"new": "新增", "revised": "修订"}.get(r["change"], r["change"]),
+                  "old": r["old_value"] or "—", "new": r["new_value"], "source": rep.source_title(r["new_source_id"])}
+                 for _, r in rows.iterrows()]
+        out.append(f"<p><strong>{esc(stamp)} 导入</strong> {esc(file)}</p>" + html_table(
+            table, [("name", "指标"), ("year", "年份"), ("change", "变化"), ("old", "原值"), ("new", "新值"),
+                    ("source", "来源")], key="name"))
+    return "\n".join(out)

@@ -1,0 +1,142 @@
+"""Chinese number formatting for the report (亿元, %, 个百分点 …) and escaping for each output context.
+
+Every text that comes from data reaches a reader through one of: HTML (``esc``), Markdown (``md``), or JSON
+inside a <script> block (``script_json``). Each escapes for its context, so a note such as
+``</script><script>alert(1)</script>`` or ``**x**`` is shown as typed, never run or rendered.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+
+from ..engine.values import is_missing
+
+__all__ = ["is_missing", "number", "value_with_unit", "percent", "ratio", "pp_change", "esc", "md", "script_json",
+           "link", "html_table", "target_display", "finite"]
+
+
+def number(value, digits: int | None = None) -> str:
+    """A number as a Chinese report prints it: at most 2 decimals for ordinary figures (4 for tiny ones), no
+    trailing zeros, thousands grouped only from 万 up."""
+    if is_missing(value):
+        return "—"
+    value = float(value)
+    if digits is None:
+        a = abs(value)
+        digits = 1 if a >= 100 else 2 if a >= 0.1 or a == 0 else 4
+    text = f"{value:,.{digits}f}" if abs(value) >= 10000 else f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def value_with_unit(value, unit: str | None, digits: int | None = None) -> str:
+    if is_missing(value):
+        return "—"
+    unit = unit or ""
+    if unit in ("%", "％"):
+        return f"{number(value, digits)}%"
+    return f"{number(value, digits)}{unit}"
+
+
+def percent(share, digits: int = 0) -> str:
+    """A share (0.62) as a percentage (62%)."""
+    if is_missing(share):
+        return "—"
+    return f"{share * 100:.{digits}f}%"
+
+
+def ratio(value, digits: int = 2) -> str:
+    if is_missing(value):
+        return "—"
+    return f"{float(value):.{digits}f}"
+
+
+def pp_change(value, digits: int = 1) -> str:
+    """A change of a percentage, said as a Chinese report says it: 提高1.5个百分点 / 下降0.3个百分点."""
+    if is_missing(value):
+        return "—"
+    v = round(float(value), digits)
+    if v == 0:
+        return "持平"
+    return f"{'提高' if v > 0 else '下降'}{number(abs(v), digits)}个百分点"
+
+
+def esc(text) -> str:
+    """For HTML text and attribute values."""
+    return "" if is_missing(text) else html.escape(str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:&^=@\"'])")
+
+
+def md(text) -> str:
+    """For Markdown (MyST): every ASCII punctuation character backslash-escaped and line breaks folded, so
+    data text can never become markup, a heading, a fence, a role or a directive."""
+    if is_missing(text):
+        return ""
+    flat = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def script_json(obj) -> str:
+    """JSON safe inside an HTML <script> block: no '</script>', '<!--' or line separators can end it early."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def link(title, url) -> str:
+    """A link only for http(s) addresses; anything else (javascript:, data:) is shown as text."""
+    url = "" if is_missing(url) else str(url).strip()
+    if not re.match(r"https?://", url, re.I):
+        return esc(title)
+    return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
+
+
+def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(),
+               caption: str | None = None, raw: set[str] = frozenset(), css: str = "report-table",
+               key: str | None = None) -> str:
+    """A plain, deterministic HTML table. ``columns`` = [(key, Chinese header)]; ``raw`` keys hold HTML
+    already escaped by the caller. Each cell carries its header as ``data-label`` so that a phone can show
+    the table as cards; ``key`` names the column that heads each card."""
+    head = "".join(f'<th scope="col">{esc(label)}</th>' for _, label in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for k, label in columns:
+            value = row.get(k, "")
+            text = value if k in raw else esc(value)
+            classes = [c for c in ("num" if k in numeric else "", "card-key" if k == key else "") if c]
+            cls = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f'<td{cls} data-label="{esc(label)}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f'<div class="table-wrap"><table class="{css}">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def finite(value) -> bool:
+    return not is_missing(value) and math.isfinite(float(value))
+
+
+_OPS = {">": "＞", ">=": "≥", "<": "＜", "<=": "≤", "~": "左右 "}
+
+
+def target_display(reg) -> str:
+    """The target as a reader expects it: growth targets as a yearly rate, the others as the plan prints them,
+    always with the unit when the plan's cell is a bare number."""
+    form, text = reg["target_form"], str(reg.get("target_text") or "").strip()
+    unit = str(reg.get("unit") or "")
+    if form == "growth" and not is_missing(reg.get("target_value")):
+        op = _OPS.get(reg.get("target_operator"), "")
+        return f"年均增长{op}{number(reg['target_value'])}%"
+    if form in ("relational", "city_assigned", "annual_targets") and not text.strip("-—"):
+        return str(reg.get("annual_growth_text") or "按上级下达")
+    if form == "cumulative_reduction" and not is_missing(reg.get("target_value")):
+        return f"五年累计降低{number(reg['target_value'])}%"
+    if re.fullmatch(r"[<>＜＞≥≤]?\s*\[?〔?-?\d+(\.\d+)?\]?〕?", text) and unit and unit not in text:
+        return f"{text}{unit if unit not in ('%', '％') else '%'}"
+    return text

@@ -1,0 +1,79 @@
+"""Major projects and key tasks the plan's boxes (专栏) name, and their progress: only stages a public
+report states (开工/建成/投用 …, with year, source and quote); without evidence, 暂无公开信息."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .context import Report
+from .fmt import esc, html_table, is_missing, link
+
+NO_EVIDENCE = "暂无公开信息"
+STAGE_ORDER = ["投用", "建成", "在建", "开工", "其他"]
+
+
+def latest_progress(rep: Report) -> pd.DataFrame:
+    """The latest evidence per project up to the edition's year (one row per project that has any)."""
+    prog = rep.ds.table("project_progress")
+    prog = prog[prog["year"] <= rep.eval_year]
+    if prog.empty:
+        return prog
+    rank = prog["stage"].map({s: i for i, s in enumerate(STAGE_ORDER)})
+    prog = prog.assign(_r=rank).sort_values(["project_id", "year", "_r"], ascending=[True, True, False])
+    return prog.groupby("project_id", sort=False).tail(1).drop(columns="_r").set_index("project_id")
+
+
+def progress_table(rep: Report, chapter: str | None = None) -> str:
+    projects = rep.ds.table("projects")
+    if chapter:
+        projects = projects[projects["chapter"] == chapter]
+    if projects.empty:
+        return '<p class="empty-table">规划中没有归入本章的重大工程项目。</p>'
+    latest = latest_progress(rep)
+    rows = []
+    for _, p in projects.iterrows():
+        ev = latest.loc[p["project_id"]] if p["project_id"] in latest.index else None
+        due = f"（{int(p['due_year'])}年）" if not is_missing(p["due_year"]) else ""
+        if ev is None:
+            progress, quote = NO_EVIDENCE, ""
+        else:
+            before = "（规划期前）" if int(ev["year"]) < rep.plan.period.start else ""
+            src = rep.source_rows.loc[ev["source_id"]]
+            progress = esc(f"{int(ev['year'])}年：{ev['stage']}{before}")
+            quote = f"“{esc(ev['quote'])}”（{link(src['title'], src['url'])}）"
+        rows.append({"name": esc(p["name_zh"]), "progress": progress if ev is not None else esc(progress),
+                     "promise": esc(f"{p['promise']}{due}"), "evidence": quote, "box": esc(p["column_ref"])})
+    return html_table(rows, [("name", "项目"), ("progress", "进展"), ("promise", "规划要求"), ("evidence", "依据"),
+                             ("box", "规划出处")], raw={"name", "progress", "promise", "evidence", "box"}, key="name",
+                      css="report-table project-table")
+
+
+def project_counts(rep: Report) -> dict:
+    projects = rep.ds.table("projects")
+    latest = latest_progress(rep)
+    in_period = latest[latest["year"] >= rep.plan.period.start] if len(latest) else latest
+    stages = in_period["stage"].value_counts().to_dict() if len(in_period) else {}
+    return {"n": len(projects), "with_evidence": len(in_period), "stages": stages,
+            "none": len(projects) - len(in_period)}
+
+
+def summary_markdown(rep: Report) -> str:
+    c = project_counts(rep)
+    if not c["n"]:
+        return "规划没有登记重大工程项目。"
+    stages = "、".join(f"{s}{c['stages'][s]}项" for s in STAGE_ORDER if c["stages"].get(s))
+    return (f"规划专栏和正文列出重大工程项目和重点任务{c['n']}项。截至{rep.eval_year}年，有公开信息表明取得进展的{c['with_evidence']}项"
+            + (f"（最新进展：{stages}）" if stages else "") +
+            f"；其余{c['none']}项暂无公开信息，需由责任部门报送进展。")
+
+
+def chapter_counts_table(rep: Report) -> str:
+    projects = rep.ds.table("projects")
+    latest = latest_progress(rep)
+    started = set(latest[latest["year"] >= rep.plan.period.start].index) if len(latest) else set()
+    rows = []
+    for c in rep.plan.chapters:
+        ids = set(projects[projects["chapter"] == c.id]["project_id"])
+        if ids:
+            rows.append({"chapter": c.short, "n": len(ids), "with": len(ids & started), "none": len(ids - started)})
+    return html_table(rows, [("chapter", "领域"), ("n", "项目"), ("with", "有进展信息"), ("none", "暂无公开信息")],
+                      numeric={"n", "with", "none"}, key="chapter")

@@ -1,0 +1,241 @@
+"""The report's sentences, computed from the assessment (Markdown; every data text escaped with ``md``).
+
+总体评价 (the overall judgement), 主要成效 (achievements), 存在问题 (problems) and the computed part of 对策建议
+(recommendations), in the formal wording of a government evaluation report. The analysts' own commentary is
+never written here: it is shown as written, from the plan folder's commentary.csv (report.commentary)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..engine.rules import load_rules
+from ..labels import label
+from .context import Report
+from .fmt import is_missing, md, number, percent, pp_change, value_with_unit
+from .tables import unit_of
+
+ASSESSED = ("achieved", "ahead", "on_track", "lagging")
+
+
+def _n(frame, cls) -> int:
+    return int((frame["ndrc_class"] == cls).sum())
+
+
+def _names(rep: Report, frame: pd.DataFrame, limit: int | None = None) -> str:
+    names = [md(rep.name(i)) for i in frame["id"]]
+    if limit and len(names) > limit:
+        return "、".join(names[:limit]) + f"等{len(names)}项"
+    return "、".join(names)
+
+
+def class_counts_sentence(rep: Report, frame: pd.DataFrame) -> str:
+    """N项中x项提前实现、y项快于预期、z项基本符合预期、w项滞后 — or, in a final edition, 完成/未完成."""
+    kind = rep.kind
+    parts = []
+    for cls in ASSESSED:
+        n = _n(frame, cls)
+        if n or cls in ("achieved", "lagging"):
+            parts.append(f"{n}项{label('ndrc_class', cls, kind)}")
+    if rep.final:
+        parts = [f"{_n(frame, 'achieved')}项{label('ndrc_class', 'achieved', kind)}",
+                 f"{_n(frame, 'lagging')}项{label('ndrc_class', 'lagging', kind)}"]
+    rest = []
+    for cls in ("unclear", "pending", "not_assessable"):
+        n = _n(frame, cls)
+        if n:
+            rest.append(f"{n}项{label('ndrc_class', cls, kind)}")
+    return "、".join(parts) + ("；另有" + "、".join(rest) if rest else "")
+
+
+def latest_phrase(rep: Report, r) -> str:
+    """'2023年2803.3亿元' (or the verdict's year and sentence)."""
+    if not is_missing(r.get("evidence_quote")):
+        return f"{int(r['evidence_year'])}年“{md(r['evidence_quote'])}”"
+    if is_missing(r["latest_value"]) or is_missing(r["latest_year"]):
+        return ""
+    unit = "%" if r["target_form"] in ("growth", "relational", "annual_targets", "cumulative_reduction") \
+        else unit_of(rep, r["id"])
+    return f"{int(r['latest_year'])}年{md(value_with_unit(r['latest_value'], unit))}"
+
+
+def stale_phrase(rep: Report, r) -> str:
+    stale = next((n["text"] for n in rep.notes(r) if n["kind"] == "stale"), None)
+    return f"（{md(stale)}）" if stale else ""
+
+
+def overall_markdown(rep: Report) -> str:
+    """总体评价: the counts by class (binding separately), time against progress, what lags and by how much,
+    what data are missing, the other targets and the projects."""
+    main, plan = rep.main, rep.plan
+    n = len(main)
+    table = md(rep.table_name("main"))
+    lines = []
+    assessed = main[main["ndrc_class"].isin(ASSESSED)]
+    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{n}项主要指标，"
+                 f"{class_counts_sentence(rep, main)}。")
+    binding = main[main["attribute"] == load_rules()["binding_attribute"]]
+    if len(binding):
+        lines.append(f"**约束性指标。** {len(binding)}项约束性指标中，{class_counts_sentence(rep, binding)}。")
+    if not rep.final:
+        paced = main[main["pace_ratio"].notna()]
+        if len(paced):
+            ahead = int((paced["pace_ratio"] >= 1).sum())
+            lines.append(f"**时间与任务。** 可以计算完成进度的{len(paced)}项指标中，{ahead}项的完成进度达到或超过时间进度，"
+                         f"{len(paced) - ahead}项落后于时间进度。")
+    lagging = main[main["ndrc_class"] == "lagging"]
+    if len(lagging):
+        items = []
+        for _, r in lagging.iterrows():
+            how = (f"完成进度{percent(r['progress_share'])}、时间进度{percent(r['time_share'])}"
+                   if not is_missing(r["progress_share"]) and not is_missing(r["time_share"]) else md(r["reason"]))
+            items.append(f"{md(rep.name(r['id']))}（{how}{stale_phrase(rep, r)}）")
+        lines.append(f"**{label('ndrc_class', 'lagging', rep.kind)}的指标。** " + "；".join(items) + "。")
+    missing = main[main["ndrc_class"] == "not_assessable"]
+    if len(missing):
+        lines.append(f"**数据缺口。** {len(missing)}项主要指标（占{percent(len(missing) / n)}）缺少"
+                     f"{plan.period.start}年以来可用于评估的数据，暂无法评估；这些指标的数据需要由责任部门提供"
+                     "（见各章“数据缺口”）。")
+    stale = main[main["stale"]]
+    if len(stale):
+        lines.append(f"**数据时效。** {len(stale)}项指标的最新数据早于{rep.eval_year - 1}年："
+                     + "；".join(f"{md(rep.name(r['id']))}{stale_phrase(rep, r)}" for _, r in stale.iterrows())
+                     + "，相关结论依据较早的数据。")
+    others = rep.others
+    if len(others):
+        ok = others[others["ndrc_class"].isin(ASSESSED + ("unclear",))]
+        lines.append(f"**其他量化目标。** 规划的发展目标和正文、专栏中另有{len(others)}项量化目标，其中{len(ok)}项有数据可以评估："
+                     f"{class_counts_sentence(rep, ok) if len(ok) else '暂无'}。")
+    return "\n\n".join(lines)
+
+
+def chapter_findings(rep: Report, chapter: str) -> str:
+    """A chapter's conclusions: every assessed target of the chapter with its latest value, by class."""
+    frame = pd.concat([rep.in_chapter(rep.main, chapter), rep.in_chapter(rep.others, chapter)])
+    if frame.empty:
+        return "本章没有登记的量化目标。"
+    lines = []
+    for cls in ASSESSED + ("unclear",):
+        rows = frame[frame["ndrc_class"] == cls]
+        if rows.empty:
+            continue
+        items = []
+        for _, r in rows.iterrows():
+            latest = latest_phrase(rep, r)
+            items.append(f"{md(rep.name(r['id']))}（{latest}{stale_phrase(rep, r)}）" if latest else md(rep.name(r["id"])))
+        binding = int((rows["attribute"] == load_rules()["binding_attribute"]).sum())
+        extra = f"，其中约束性指标{binding}项" if binding and cls == "lagging" else ""
+        lines.append(f"- **{label('ndrc_class', cls, rep.kind)}**（{len(rows)}项{extra}）：" + "；".join(items) + "。")
+    pending = frame[frame["ndrc_class"] == "pending"]
+    if len(pending):
+        lines.append(f"- **{label('ndrc_class', 'pending', rep.kind)}**（{len(pending)}项）：{_names(rep, pending)}。")
+    missing = frame[frame["ndrc_class"] == "not_assessable"]
+    if len(missing):
+        lines.append(f"- **{label('ndrc_class', 'not_assessable', rep.kind)}**（{len(missing)}项）："
+                     f"{_names(rep, missing, limit=12)}。")
+    return "\n".join(lines)
+
+
+def _progress_phrase(rep: Report, r) -> str:
+    reg = rep.reg(r["id"])
+    latest = latest_phrase(rep, r)
+    if not latest:
+        return ""
+    bits = [f"{md(rep.name(r['id']))}{latest}"]
+    b_year, b_val = r.get("start_year"), r.get("start_value")
+    if not is_missing(b_year) and not is_missing(b_val) and r["target_form"] == "level" and not is_missing(r["latest_value"]):
+        unit = str(reg["unit"] or "")
+        if unit in ("%", "％"):
+            bits.append(f"比{int(b_year)}年{pp_change(r['latest_value'] - b_val)}")
+        elif b_val:
+            change = r["latest_value"] / b_val - 1
+            bits.append(f"比{int(b_year)}年{'增长' if change >= 0 else '下降'}{number(abs(change) * 100, 1)}%")
+    if r["status"] == "achieved":
+        bits.append(f"已达到规划目标（{md(reg['target_text'])}）")
+    elif not is_missing(r.get("progress_share")) and not rep.final:
+        bits.append(f"完成进度{percent(r['progress_share'])}，时间进度{percent(r['time_share'])}")
+    return "，".join(bits)
+
+
+def achievements_markdown(rep: Report) -> str:
+    """主要成效, domain by domain: the targets reached or on pace, with their figures and years."""
+    good = rep.current[rep.current["ndrc_class"].isin(("achieved", "ahead", "on_track"))]
+    if good.empty:
+        return "本版尚无可以确认达到或符合预期进度的量化目标（多数指标缺少公开数据，见各章）。"
+    out = []
+    for c in rep.plan.chapters:
+        rows = good[good["chapter"] == c.id]
+        phrases = [p for p in (_progress_phrase(rep, r) for _, r in rows.sort_values("table", key=lambda s: s.map(
+            {"main": 0, "goal": 1, "text": 2})).iterrows()) if p]
+        if phrases:
+            out.append(f"- **{md(c.short)}**：" + "；".join(phrases) + "。")
+    return "\n".join(out)
+
+
+def _required_phrase(rep: Report, r) -> str:
+    """What it takes to reach the target: the required yearly change against the change so far."""
+    if rep.final or is_missing(r.get("required_rate")):
+        return ""
+    reg = rep.reg(r["id"])
+    kind = r.get("rate_kind") or "increment"
+    unit = str(reg["unit"] or "")
+
+    def rate(v):
+        return f"{float(v) * 100:.1f}%" if kind == "rate_pct" else value_with_unit(abs(float(v)), unit)
+
+    remaining = int(r["target_year"]) - int(r["latest_year"])
+    verb = "增长" if kind == "rate_pct" else ("提高" if reg["direction"] == "higher" else "降低")
+    text = f"要在{int(r['target_year'])}年达到目标，余下{remaining}年每年须{verb}{md(rate(r['required_rate']))}"
+    if not is_missing(r.get("observed_rate")):
+        text += f"，而此前实际每年{md(rate(r['observed_rate']))}"
+    return text
+
+
+def problems_markdown(rep: Report) -> str:
+    """存在问题 (computed part): lagging and reversing targets with the pace they need, binding targets at
+    risk, targets without data (a statistics problem), data in another scope, stale data."""
+    cur = rep.current
+    out = []
+    lag = cur[cur["ndrc_class"] == "lagging"]
+    for _, r in lag.iterrows():
+        need = _required_phrase(rep, r)
+        what = "约束性指标" if r["attribute"] == load_rules()["binding_attribute"] else "指标"
+        latest = latest_phrase(rep, r)
+        out.append(f"- **{md(rep.name(r['id']))}{label('ndrc_class', 'lagging', rep.kind)}**（{what}）："
+                   f"{latest + '，' if latest else ''}{md(r['reason'])}{'；' + need if need else ''}。")
+    missing = rep.main[rep.main["ndrc_class"] == "not_assessable"]
+    if len(missing):
+        out.append(f"- **统计数据不足**：{len(missing)}项主要指标缺少{rep.plan.period.start}年以来可用于评估的数据"
+                   f"（{_names(rep, missing, limit=10)}），规划实施情况无法逐项核实。")
+    pending = rep.main[rep.main["ndrc_class"] == "pending"]
+    if len(pending):
+        out.append(f"- **上级下达目标不明**：{_names(rep, pending)}的目标按上级下达，"
+                   f"尚未找到下达的数值或考核结论。")
+    scoped = rep.main[rep.main["notes"].str.contains('"territory"', regex=False)]
+    if len(scoped):
+        out.append(f"- **统计口径不一致**：{_names(rep, scoped)}的最新数据与规划基期的统计口径不同，结论需谨慎使用。")
+    stale = cur[cur["stale"]]
+    if len(stale):
+        out.append(f"- **数据发布滞后**：{_names(rep, stale)}的最新数据早于{rep.eval_year - 1}年。")
+    return "\n".join(out) if out else "根据现有数据，未发现滞后或数据不足的主要指标。"
+
+
+def recommendations_markdown(rep: Report) -> str:
+    """对策建议 (computed part): what the figures themselves ask for. Policy advice is the analysts' to write."""
+    cur = rep.current
+    out = []
+    lag = cur[cur["ndrc_class"] == "lagging"]
+    for _, r in lag.iterrows():
+        need = _required_phrase(rep, r)
+        if need:
+            out.append(f"- **{md(rep.name(r['id']))}**：{need}，需加大工作力度。")
+    missing = rep.main[rep.main["ndrc_class"] == "not_assessable"]
+    if len(missing):
+        out.append(f"- **补齐统计数据**：请各责任部门按年报送{len(missing)}项缺少数据的主要指标"
+                   f"（{_names(rep, missing, limit=10)}），注明口径和来源，以便{'下一次' if not rep.final else '后续'}评估逐项核实。")
+    pending = rep.main[rep.main["ndrc_class"] == "pending"]
+    if len(pending):
+        out.append(f"- **明确上级下达目标**：收集{_names(rep, pending)}的上级下达数值和年度考核结论，纳入评估。")
+    scoped = rep.main[rep.main["notes"].str.contains('"territory"', regex=False)]
+    if len(scoped):
+        out.append(f"- **统一统计口径**：规划指标按{md(rep.plan.plan_scope)}口径设定，建议统计部门按同一口径发布"
+                   f"{_names(rep, scoped)}等指标。")
+    return "\n".join(out) if out else "根据现有数据，没有需要由数据提出的建议。"

@@ -1,0 +1,39 @@
+"""How a notebook shows things: the only module that imports IPython. A page template loads a report, calls
+the functions that compute its tables, sentences and charts, and shows them with these."""
+from __future__ import annotations
+
+from .charts import enable_offline
+from .context import Report, open_report
+
+
+def start(data_dir: str, eval_year: int) -> Report:
+    """Every page's first call: charts that draw offline, and the edition's report."""
+    enable_offline()
+    return open_report(data_dir, eval_year)
+
+
+def md(text: str) -> None:
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def html(text: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(text))
+
+
+def charts(items: list, empty: str = "本章没有规划期内可作图的数据（见“数据缺口”）。") -> None:
+    from IPython.display import display
+
+    if not items:
+        md(empty)
+    for chart in items:
+        display(chart)
+
+
+def glue(values: dict) -> None:
+    from .glue import glue_numbers
+
+    glue_numbers(values)

@@ -1,0 +1,258 @@
+"""The report's tables, as HTML built from escaped data. Status tables put the verdict, the latest value and
+the outlook first; notes become footnote marks under the table; each cell carries its header so a phone can
+show the rows as cards."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..engine.rules import status_colour
+from ..engine.series import WARNINGS
+from ..labels import label
+from .context import Report
+from .fmt import esc, html_table, is_missing, link, percent, ratio, target_display, value_with_unit
+
+MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+NO_DATA = "暂无数据"
+
+
+def chip(code: str, text: str) -> str:
+    """A status label that carries its meaning in text as well as colour."""
+    colour = status_colour(code)
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    fg = "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 150 else "#1a1a1a"  # readable on any fill
+    return f'<span class="status-chip" style="background:{colour};color:{fg}">{esc(text)}</span>'
+
+
+def unit_of(rep: Report, indicator_id: str) -> str:
+    return str(rep.ds.units.get(indicator_id) or "")
+
+
+def name_with_unit(reg) -> str:
+    unit = str(reg["unit"] or "")
+    return f"{reg['name_zh']}（{unit}）" if unit and unit not in str(reg["name_zh"]) else str(reg["name_zh"])
+
+
+def latest_text(rep: Report, r) -> str:
+    """The latest value with its year; for a verdict, the sentence that says it, with year and source."""
+    if not is_missing(r.get("evidence_quote")):
+        src = rep.source_title(r["evidence_source_id"])
+        return f"{int(r['evidence_year'])}年：“{r['evidence_quote']}”（{src}）"
+    if is_missing(r["latest_year"]) or is_missing(r["latest_value"]):
+        return NO_DATA
+    unit = unit_of(rep, r["id"])
+    if r["target_form"] in ("cumulative",):
+        start = r["target_year"] - (rep.plan.window(r["table"]).years - 1)
+        return f"{int(start)}—{int(r['latest_year'])}年累计{value_with_unit(r['latest_value'], unit)}"
+    if r["target_form"] in ("growth", "relational", "annual_targets", "cumulative_reduction"):
+        return f"{value_with_unit(r['latest_value'], '%')}（{int(r['latest_year'])}年）"
+    return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
+
+
+def baseline_text(reg) -> str:
+    if is_missing(reg["baseline_year"]):
+        return "—"
+    shown = reg["baseline_text"] if not is_missing(reg["baseline_text"]) else value_with_unit(reg["baseline_value"], reg["unit"])
+    return f"{shown}（{int(reg['baseline_year'])}年）"
+
+
+class Notes:
+    """Footnotes of one table: each distinct note gets a mark; warnings are marked ⚠."""
+
+    def __init__(self):
+        self.items: list[tuple[str, str]] = []
+
+    def mark(self, notes: list[dict]) -> str:
+        marks = []
+        for n in notes:
+            item = (n["kind"], n["text"])
+            if item not in self.items:
+                self.items.append(item)
+            i = self.items.index(item)
+            marks.append(MARKS[i] if i < len(MARKS) else f"[{i + 1}]")
+        return f'<sup class="note-mark">{esc("".join(marks))}</sup>' if marks else ""
+
+    def html(self) -> str:
+        if not self.items:
+            return ""
+        lis = "".join(f'<li class="note-{"warn" if k in WARNINGS else "info"}"><span class="note-no">'
+                      f'{esc(MARKS[i] if i < len(MARKS) else i + 1)}</span>{"⚠ " if k in WARNINGS else ""}'
+                      f'{esc(label("flag", k))}：{esc(t)}</li>'
+                      for i, (k, t) in enumerate(self.items))
+        return f'<ol class="table-notes">{lis}</ol>'
+
+
+def status_columns(rep: Report, compact: bool = False) -> list[tuple[str, str]]:
+    """Verdict, latest value and outlook first; a final edition has no outlook or pace columns."""
+    end = rep.plan.period.end
+    cols = [("name", "指标"), ("status", "评估结论"), ("latest", "最新值（年份）")]
+    if not rep.final:
+        cols.append(("outlook", f"{end}年展望"))
+    cols.append(("target", "规划目标"))
+    if compact:
+        return cols + [("ref", "规划出处")]
+    cols.append(("baseline", "基期值"))
+    if not rep.final:
+        cols += [("progress", "完成进度"), ("time", "时间进度"), ("pace", "进度比")]
+    return cols + [("attribute", "属性")]
+
+
+def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
+    rows = []
+    for _, r in frame.iterrows():
+        reg = rep.reg(r["id"])
+        row_notes = rep.notes(r)
+        stale = next((n["text"] for n in row_notes if n["kind"] == "stale"), None)
+        verdict = chip(r["status"], r["status_zh"]) + (f'<span class="stale">{esc(stale)}</span>' if stale else "")
+        outlook = esc(r["outlook_zh"]) if r["outlook"] not in ("final",) else "—"
+        if stale and r["outlook"] not in ("final", "not_assessable"):
+            outlook += f'<span class="stale">（依据{esc(stale[5:])}数据）</span>'
+        rows.append({
+            "name": esc(name_with_unit(reg)) + notes.mark([n for n in row_notes if n["kind"] != "stale"]),
+            "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
+            "target": target_display(reg), "baseline": baseline_text(reg), "ref": reg["source_ref"],
+            "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
+            "pace": ratio(r.get("pace_ratio")), "attribute": reg["attribute"] or "—",
+        })
+    return rows
+
+
+def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, compact: bool = False) -> str:
+    if frame.empty:
+        return '<p class="empty-table">（本部分没有此类目标）</p>'
+    notes = Notes()
+    rows = status_rows(rep, frame, notes)
+    return html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
+                      numeric={"progress", "time", "pace"}, caption=caption, key="name",
+                      css="report-table status-table") + notes.html()
+
+
+def scorecard(rep: Report) -> str:
+    """Every main indicator, grouped as the plan's table groups them."""
+    out = []
+    main = rep.main.assign(group=[rep.reg(i)["group_zh"] for i in rep.main["id"]])
+    for group, frame in main.groupby("group", sort=False):
+        out.append(status_table(rep, frame, caption=f"{group}（{len(frame)}项）"))
+    return "\n".join(out)
+
+
+def observation_table(rep: Report, ids) -> str:
+    """Every number on a page with its source sentence and scope."""
+    ids = set(ids)
+    obs = rep.ds.observations[rep.ds.observations["indicator_id"].isin(ids)].sort_values(["indicator_id", "year"])
+    if obs.empty:
+        return '<p class="empty-table">本章尚无公开数据。</p>'
+    rows = []
+    for _, o in obs.iterrows():
+        unit = unit_of(rep, o["indicator_id"])
+        value = (value_with_unit(o["value"], unit) if not is_missing(o["value"])
+                 else label("verdict", o["verdict"]) if not is_missing(o["verdict"]) else "—")
+        if not is_missing(o["value_kind"]) and o["value_kind"] != "level" and not is_missing(o["period_start_year"]):
+            value = f"{int(o['period_start_year'])}—{int(o['year'])}年" + ("年均" if o["value_kind"] == "period_average_growth" else "累计") + value
+        s = rep.source_rows.loc[o["source_id"]]
+        rows.append({"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "value": value,
+                     "scope": o["scope"], "quote": o["quote"], "source": link(s["title"], s["url"])})
+    return html_table(rows, [("name", "指标"), ("year", "年份"), ("value", "数值"), ("scope", "口径"),
+                             ("quote", "原文"), ("source", "来源")], raw={"source"}, numeric={"value"}, key="name",
+                      css="report-table source-table")
+
+
+def sources_table(rep: Report, ids=None) -> str:
+    obs = rep.ds.observations
+    if ids is not None:
+        obs = obs[obs["indicator_id"].isin(set(ids))]
+    used = set(obs["source_id"]) | {rep.plan.source_id}
+    rows = []
+    for _, s in rep.ds.sources[rep.ds.sources["source_id"].isin(used)].iterrows():
+        rows.append({"title": link(s["title"], s["url"]), "publisher": s["publisher"],
+                     "date": "" if is_missing(s["publication_date"]) else str(s["publication_date"]),
+                     "kind": label("source_kind", s["source_kind"]),
+                     "accessed": "" if is_missing(s["access_date"]) else str(s["access_date"])})
+    return html_table(rows, [("title", "来源"), ("publisher", "发布机构"), ("date", "发布日期"),
+                             ("kind", "类别"), ("accessed", "访问日期")], raw={"title"}, key="title")
+
+
+def coverage_table(rep: Report, frame: pd.DataFrame) -> str:
+    """Which years each target has data for, and in which scope."""
+    years = list(range(rep.plan.baseline_year, rep.eval_year + 1))
+    obs = rep.ds.observations
+    rows = []
+    for _, r in frame.iterrows():
+        reg = rep.reg(r["id"])
+        row = {"name": reg["name_zh"]}
+        mine = obs[obs["indicator_id"] == r["id"]]
+        for y in years:
+            scopes = sorted(set(mine[mine["year"] == y]["scope"]))
+            row[str(y)] = "、".join(scopes) if scopes else "缺"
+            if not is_missing(reg["baseline_year"]) and int(reg["baseline_year"]) == y and not scopes:
+                row[str(y)] = "基期（规划）"
+        rows.append(row)
+    return html_table(rows, [("name", "指标")] + [(str(y), f"{y}年") for y in years], key="name",
+                      css="report-table coverage-table")
+
+
+def gap_table(rep: Report, frame: pd.DataFrame) -> str:
+    gaps = frame[frame["status"] == "not_assessable"]
+    if gaps.empty:
+        return '<p class="empty-table">本部分的目标都有可用于评估的数据。</p>'
+    rows = [{"name": rep.name(i), "reason": reason} for i, reason in zip(gaps["id"], gaps["reason"])]
+    return html_table(rows, [("name", "指标"), ("reason", "无法评估的原因")], key="name")
+
+
+def retrospective_table(rep: Report) -> str:
+    """The previous plan's table, judged at its own target year: verdict first."""
+    notes = Notes()
+    rows = []
+    for _, r in rep.previous.iterrows():
+        reg = rep.reg(r["id"])
+        obs = rep.ds.observations[rep.ds.observations["indicator_id"] == r["id"]]
+        results = []
+        for _, o in obs.sort_values("value_kind").iterrows():
+            if is_missing(o["value"]):
+                results.append(label("verdict", o["verdict"]) if not is_missing(o["verdict"]) else "")
+            elif o["value_kind"] == "period_average_growth":
+                results.append(f"{int(o['period_start_year'])}—{int(o['year'])}年年均增长{value_with_unit(o['value'], '%')}")
+            elif o["value_kind"] == "period_total":
+                results.append(f"{int(o['period_start_year'])}—{int(o['year'])}年累计{value_with_unit(o['value'], reg['unit'])}")
+            else:
+                results.append(value_with_unit(o["value"], reg["unit"]))
+        rows.append({"name": esc(name_with_unit(reg)) + notes.mark(rep.notes(r)),
+                     "status": chip(r["status"], r["status_zh"]), "result": "；".join(x for x in results if x) or "—",
+                     "target": target_display(reg), "growth": reg["annual_growth_text"] or "—",
+                     "group": reg["group_zh"], "reason": r["reason"]})
+    end = rep.plan.previous.period.end if rep.plan.previous else ""
+    return html_table(rows, [("name", "指标"), ("status", "结论"), ("result", f"{end}年完成情况"),
+                             ("target", f"{end}年目标"), ("growth", "年均增长目标"), ("group", "分类"),
+                             ("reason", "依据")], raw={"name", "status"}, key="name",
+                      css="report-table status-table") + notes.html()
+
+
+def chapter_ids(rep: Report, chapter: str) -> set:
+    """The targets of a chapter and the series they refer to (whose numbers the chapter shows)."""
+    frame = rep.in_chapter(rep.current, chapter)
+    ids = set(frame["id"])
+    reg = rep.ds.registry
+    ids |= set(reg[reg["id"].isin(ids)]["related_id"].dropna())
+    series = rep.ds.series
+    return ids | set(series[series["chapter"] == chapter]["id"])
+
+
+def scopes_table(rep: Report) -> str:
+    rows = [{"code": s.code, "label": s.label, "use": "规划口径" if s.code == rep.plan.plan_scope else
+             ("可并用（加注）" if s.compatible else "单独列示，不混用")} for s in rep.plan.scopes]
+    return html_table(rows, [("code", "口径"), ("label", "含义"), ("use", "评估中的用法")], key="code")
+
+
+def pdf_name(rep: Report) -> str:
+    return f"{rep.plan.id}-{rep.eval_year}-{rep.kind}.pdf"
+
+
+def downloads_markdown(rep: Report) -> str:
+    """Links from the front page to the files published at the site root (planeval.book.publish)."""
+    return "\n".join([
+        "- 评估结果：<a href=\"../data/评估结果.xlsx\">Excel</a>、<a href=\"../data/评估结果.csv\">CSV</a>"
+        "（每项目标一行：评估结论、最新值、单位、口径、完成进度、展望、依据；另附审计记录）；"
+        "代码版 <a href=\"../data/assessment.csv\">assessment.csv</a>",
+        "- 输入数据：<a href=\"../data/input/indicators.csv\">目标登记表</a>、"
+        "<a href=\"../data/input/observations.csv\">数值</a>、<a href=\"../data/input/sources.csv\">来源</a>",
+        f"- 打印版（PDF）：<a href=\"../pdf/{pdf_name(rep)}\">{pdf_name(rep)}</a>",
+    ])
