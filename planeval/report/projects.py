@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..labels import label
 from .context import Report
 from .fmt import esc, html_table, is_missing, link
 
 NO_EVIDENCE = "暂无公开信息"
 STAGE_ORDER = ["投用", "建成", "在建", "开工", "其他"]
+PROGRESS = ("投用", "建成", "在建", "开工")   # 其他: plans, approvals — information, not progress
 
 
 def latest_progress(rep: Report) -> pd.DataFrame:
@@ -38,7 +40,7 @@ def progress_table(rep: Report, chapter: str | None = None) -> str:
         else:
             before = "（规划期前）" if int(ev["year"]) < rep.plan.period.start else ""
             src = rep.source_rows.loc[ev["source_id"]]
-            progress = esc(f"{int(ev['year'])}年：{ev['stage']}{before}")
+            progress = esc(f"{int(ev['year'])}年：{label('project_stage', ev['stage'])}{before}")
             quote = f"“{esc(ev['quote'])}”（{link(src['title'], src['url'])}）"
         rows.append({"name": esc(p["name_zh"]), "progress": progress if ev is not None else esc(progress),
                      "promise": esc(f"{p['promise']}{due}"), "evidence": quote, "box": esc(p["column_ref"])})
@@ -48,12 +50,17 @@ def progress_table(rep: Report, chapter: str | None = None) -> str:
 
 
 def project_counts(rep: Report) -> dict:
+    """Projects with progress a public report states inside the plan period, by latest stage; projects with only
+    other information (plans, approvals); projects with nothing public."""
     projects = rep.ds.table("projects")
     latest = latest_progress(rep)
-    in_period = latest[latest["year"] >= rep.plan.period.start] if len(latest) else latest
-    stages = in_period["stage"].value_counts().to_dict() if len(in_period) else {}
-    return {"n": len(projects), "with_evidence": len(in_period), "stages": stages,
-            "none": len(projects) - len(in_period)}
+    if len(latest):
+        latest = latest[latest["year"] >= rep.plan.period.start]
+    moving = latest[latest["stage"].isin(PROGRESS)] if len(latest) else latest
+    stages = moving["stage"].value_counts().to_dict() if len(moving) else {}
+    other = len(latest) - len(moving)
+    return {"n": len(projects), "with_evidence": len(moving), "stages": stages, "other": other,
+            "none": len(projects) - len(latest)}
 
 
 def summary_markdown(rep: Report) -> str:
@@ -61,19 +68,21 @@ def summary_markdown(rep: Report) -> str:
     if not c["n"]:
         return "规划没有登记重大工程项目。"
     stages = "、".join(f"{s}{c['stages'][s]}项" for s in STAGE_ORDER if c["stages"].get(s))
-    return (f"规划专栏和正文列出重大工程项目和重点任务{c['n']}项。截至{rep.eval_year}年，有公开信息表明取得进展的{c['with_evidence']}项"
-            + (f"（最新进展：{stages}）" if stages else "") +
-            f"；其余{c['none']}项暂无公开信息，需由责任部门报送进展。")
+    other = f"；{c['other']}项只有计划、审批等前期信息" if c["other"] else ""
+    return (f"规划专栏和正文列出重大工程项目和重点任务{c['n']}项。截至{rep.eval_year}年，公开报道写明取得进展的{c['with_evidence']}项"
+            + (f"（按最新进展：{stages}）" if stages else "") + other +
+            f"；其余{c['none']}项暂无公开信息，进展需由责任部门报送。")
 
 
 def chapter_counts_table(rep: Report) -> str:
     projects = rep.ds.table("projects")
     latest = latest_progress(rep)
-    started = set(latest[latest["year"] >= rep.plan.period.start].index) if len(latest) else set()
+    started = set(latest[(latest["year"] >= rep.plan.period.start) & latest["stage"].isin(PROGRESS)].index) \
+        if len(latest) else set()
     rows = []
     for c in rep.plan.chapters:
         ids = set(projects[projects["chapter"] == c.id]["project_id"])
         if ids:
             rows.append({"chapter": c.short, "n": len(ids), "with": len(ids & started), "none": len(ids - started)})
-    return html_table(rows, [("chapter", "领域"), ("n", "项目"), ("with", "有进展信息"), ("none", "暂无公开信息")],
+    return html_table(rows, [("chapter", "领域"), ("n", "项目"), ("with", "公开报道写明有进展"), ("none", "暂无进展报道")],
                       numeric={"n", "with", "none"}, key="chapter")
