@@ -33,7 +33,9 @@ def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: in
     either frame."""
     rules = rules or load_rules()
     obs = sorted_observations(observations)
-    rows = [assess_one(reg.to_dict(), obs, eval_year, plan, rules, _presorted=True) for _, reg in registry.iterrows()]
+    by_id = {k: g for k, g in obs.groupby("indicator_id", sort=False)}
+    rows = [assess_one(reg.to_dict(), obs, eval_year, plan, rules, _presorted=True, _by_id=by_id)
+            for _, reg in registry.iterrows()]
     out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     for col in INT_COLUMNS:
         out[col] = pd.array([to_int(v) for v in out[col]], dtype="Int64")
@@ -45,10 +47,10 @@ def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: in
 
 
 def assess_one(reg, observations: pd.DataFrame, eval_year: int, plan: PlanConfig, rules: dict | None = None,
-               _presorted: bool = False) -> dict:
+               _presorted: bool = False, _by_id: dict | None = None) -> dict:
     rules = rules or load_rules()
     obs = observations if _presorted else sorted_observations(observations)
-    row = make_row(dict(reg), obs, eval_year, plan, rules)
+    row = make_row(dict(reg), obs, eval_year, plan, rules, by_id=_by_id)
     handler = FORMS.get(row.reg.get("target_form"))
     if handler is None:
         res = na(f"未知的目标类型“{row.reg.get('target_form')}”")

@@ -1,0 +1,165 @@
+"""The committed plan folder data/yinzhou-14th (the plan's numbers as the plan prints them, provenance on every
+value) and the schema checks on load, exercised with the committed bad files in tests/bad_data/ (SYNTHETIC rows)."""
+import re
+import shutil
+
+import pytest
+
+from planeval import paths
+from planeval.config import load_plan
+from planeval.data.dataset import load_dataset
+from planeval.data.observations import load_observations
+from planeval.data.registry import load_registry
+from planeval.data.schema import DataError
+
+BAD = paths.ROOT / "tests" / "bad_data"
+PLAN_DIR = paths.DATA / "yinzhou-14th"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset("yinzhou-14th")
+
+
+def row(ds, indicator_id):
+    return ds.registry.set_index("id").loc[indicator_id]
+
+
+def test_every_row_of_both_plan_tables_is_registered(ds):
+    tables = ds.registry["table"].value_counts().to_dict()
+    assert tables["main"] == 32 and tables["previous"] == 30 and tables["goal"] == 6
+    assert tables["text"] >= 70
+
+
+@pytest.mark.parametrize("indicator_id, baseline_year, baseline, target, growth, operator", [
+    ("t2_01", 2020, 2266.1, 3200, None, ">"),     # 地区生产总值（亿元）: 第一章 "突破3200亿元"
+    ("t2_02", 2019, 21.96, 25, 0.51, "="),        # 全员劳动生产率（万元/人）* — 2019 value, footnote
+    ("t2_04", 2019, 5.81, 7, 0.2, "="),           # 规上工业企业营业收入利润率*
+    ("t2_08", 2020, 2.5, 3.6, 0.22, "="),         # R&D经费支出占GDP比重
+    ("t2_09", 2020, 55, 70, 3, "="),              # 每万人拥有有效发明专利授权（件）
+    ("t2_29", 2019, 88.9, 90, None, ">="),        # 营商环境便利度*: 第六章 "提高至90%以上"
+])
+def test_main_table_numbers_are_the_plans(ds, indicator_id, baseline_year, baseline, target, growth, operator):
+    r = row(ds, indicator_id)
+    assert (r["baseline_year"], r["baseline_value"], r["target_value"]) == (baseline_year, baseline, target)
+    assert r["target_year"] == 2025 and r["target_operator"] == operator
+    if growth is not None:
+        assert r["annual_growth_value"] == growth
+
+
+def test_every_table_quote_is_in_the_plan_text(ds):
+    """Each registry quote is a passage of the plan (whitespace and the table's cell separators aside)."""
+    text = re.sub(r"\s+", "", (PLAN_DIR / "plan_text.txt").read_text(encoding="utf-8"))
+    missing = []
+    for _, r in ds.registry.iterrows():
+        parts = [re.sub(r"\s+", "", p) for p in str(r["quote"]).split("|")]
+        if not all(p in text for p in parts if p):
+            missing.append(r["id"])
+    assert missing == []
+
+
+def test_a_repeated_target_is_a_link_not_a_copy(ds):
+    assert row(ds, "ch8_doctors_per_1000")["same_target_as"] == "t2_26"
+
+
+def test_assigned_and_relational_rows_carry_no_invented_target(ds):
+    reg = ds.registry
+    special = reg[reg["target_form"].isin(["city_assigned", "relational"]) & reg["baseline_value"].isna()]
+    assert len(special) >= 2 and special["target_value"].isna().all()
+    assert set(reg.loc[reg["target_form"] == "relational", "related_id"]) <= set(ds.series["id"]) | set(reg["id"])
+
+
+def test_text_targets_cover_every_chapter(ds):
+    text = ds.registry[ds.registry["table"] == "text"]
+    assert set(text["chapter"]) == set(ds.plan.chapter_ids)
+
+
+def test_every_observation_has_a_listed_source_a_scope_and_a_quote(ds):
+    obs = ds.observations
+    assert obs["source_id"].isin(ds.sources["source_id"]).all()
+    assert obs["scope"].isin(ds.plan.scope_codes).all() and obs["quote"].str.len().min() > 0
+
+
+def test_scope_is_only_what_the_source_states(ds):
+    """未直接注明 is not a scope a source states: such rows are 未注明 (an implied scope goes in the note)."""
+    obs = ds.observations
+    assert not (obs["scope_text"].fillna("").str.contains("未直接注明") & (obs["scope"] != "未注明")).any()
+
+
+def test_an_inference_is_labelled(ds):
+    obs = ds.observations
+    revised = obs[obs["revision"].notna()]
+    assert len(revised) and revised["inferred"].fillna("").str.contains("revision").all()   # no source states one
+    attributed = obs[(obs["indicator_id"] == "t2_18") & obs["verdict"].notna()]
+    assert attributed["inferred"].str.contains("indicator_id").all()
+
+
+def test_every_source_has_a_title_and_kind_and_the_plan_is_one(ds):
+    src = ds.sources.set_index("source_id")
+    assert src.loc[ds.plan.source_id, "source_kind"] == "plan"
+    web = src[src["source_kind"] != "plan"]
+    assert web["url"].str.startswith("http").all()
+
+
+def test_previous_plan_results_are_observations_from_the_plan(ds):
+    prev = set(ds.registry.loc[ds.registry["table"] == "previous", "id"])
+    t1 = ds.observations[ds.observations["indicator_id"].isin(prev)]
+    assert len(t1) >= 20 and set(t1["source_id"]) == {ds.plan.source_id} and set(t1["year"]) == {2020}
+
+
+# ---------------------------------------------------------------- bad files
+def _stage(tmp_path, bad_file, name):
+    shutil.copy(bad_file, tmp_path / f"{name}.csv")
+    shutil.copy(PLAN_DIR / f"{name}.meta.yml", tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("case, column, expected_words", [
+    ("wrong_type", "baseline_value", "number"),
+    ("unknown_chapter", "chapter", "economy"),
+    ("wrong_side", "target_value", "baseline 2266.1"),
+    ("duplicate_id", "id", "unique"),
+    ("missing_target_value", "target_value", "judged against a value"),
+])
+def test_bad_registry_file_names_row_and_column(tmp_path, case, column, expected_words):
+    folder = _stage(tmp_path, BAD / "registry" / f"{case}.csv", "indicators")
+    with pytest.raises(DataError) as err:
+        load_registry(folder, load_plan("yinzhou-14th").plan_lists())
+    assert err.value.row == 3 and err.value.column == column
+    message = str(err.value)
+    assert "indicators.csv" in message and "row 3" in message and column in message and expected_words in message
+
+
+@pytest.mark.parametrize("case, column", [
+    ("unknown_source", "source_id"), ("unknown_indicator", "indicator_id"), ("bad_scope", "scope"),
+    ("months_out_of_range", "months_covered"), ("no_value_no_verdict", "value"), ("duplicate_year", "year"),
+    ("text_in_value", "value"),
+])
+def test_bad_observation_file_names_row_and_column(tmp_path, case, column):
+    folder = _stage(tmp_path, BAD / "observations" / f"{case}.csv", "observations")
+    with pytest.raises(DataError) as err:
+        load_observations(folder, {"t2_01"}, {"plan_14th"}, load_plan("yinzhou-14th").plan_lists())
+    assert (err.value.row, err.value.column) == (3, column) and "observations.csv" in str(err.value)
+
+
+def test_the_good_rows_of_the_bad_files_load(tmp_path):
+    """Guards the cases above: with the broken row removed, the same file loads."""
+    lines = (BAD / "registry" / "wrong_side.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "indicators.csv").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    shutil.copy(PLAN_DIR / "indicators.meta.yml", tmp_path)
+    assert list(load_registry(tmp_path, load_plan("yinzhou-14th").plan_lists())["id"]) == ["t2_08"]
+
+
+@pytest.mark.parametrize("edit, key", [
+    (lambda t: t.replace("period: {start: 2021, end: 2025}", "period: {start: 2025, end: 2021}"), "period"),
+    (lambda t: t.replace("baseline_year: 2020", "baseline_year: 2022"), "baseline_year"),
+    (lambda t: t.replace("  plan_scope: 全区", "  plan_scope: 全市"), "territory.plan_scope"),
+    (lambda t: t.replace("source_id: plan_14th", "source_id: no_such_source"), "source_id"),
+])
+def test_a_bad_plan_config_names_the_file_and_key(tmp_path, edit, key):
+    folder = tmp_path / "plan"
+    shutil.copytree(PLAN_DIR, folder)
+    (folder / "plan.yml").write_text(edit((folder / "plan.yml").read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_dataset(folder)
+    assert "plan.yml" in str(err.value) and err.value.column == key
