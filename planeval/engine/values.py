@@ -1,6 +1,8 @@
 """Small conversions shared by the engine: empty cells, numbers and years as plain Python values."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 
@@ -42,3 +44,17 @@ def years_text(years) -> str:
 
 def inferred_fields(o) -> set:
     return set(filter(None, (to_str(o.get("inferred")) or "").split(";")))
+
+
+_OPS = {">": "＞", ">=": "≥", "<": "＜", "<=": "≤", "~": "左右", "=": ""}
+
+
+def target_words(reg) -> str:
+    """The target as the plan prints it; when its cell holds no number (a table may print the bound in another
+    column), the number with its operator."""
+    for key in ("target_text", "annual_growth_text"):
+        text = to_str(reg.get(key))
+        if text and re.search(r"\d", text):
+            return text
+    value = to_num(reg.get("target_value"))
+    return f"{_OPS.get(to_str(reg.get('target_operator')) or '=', '')}{g(value)}" if value is not None else "—"

@@ -42,20 +42,24 @@ def reference_folders() -> list[Path]:
     return sorted(p.parent for p in paths.DATA.glob("*/reference_verdicts.csv"))
 
 
-def _reason(r, data_through: int) -> str:
-    """Why our verdict differs, in one line."""
-    ours, theirs = r["ndrc_class"], r["ref_class"]
+def _reason(r, data_through: int, theirs_label: str) -> str:
+    """Why our verdict differs, in one line: data we lack, a rule of ours, a data year, or the pace itself."""
+    import json
+
+    ours = r["ndrc_class"]
+    audit = json.loads(r["audit"] or "{}")
     if ours in ("not_assessable", "pending", "unclear"):
-        return f"我方数据不足，无法给出同类结论：{r['reason']}"
-    if ours == "achieved" and theirs != "achieved":
-        return f"我方规则：最新值已达到目标即为“提前实现”（{r['reason']}）；对方未据此判定"
-    if theirs == "achieved" and ours != "achieved":
-        return f"对方判定已提前实现，我方数据显示尚未达到目标：{r['reason']}"
+        return f"我方数据不足：{r['reason']}"
+    if audit.get("binding_demoted_from"):
+        return (f"规则不同：我方对约束性指标未达到“符合预期”进度的一律按滞后报告（{r['reason'].split('；')[0]}），"
+                f"对方判为{theirs_label}")
+    if r["target_form"] in ("ceiling", "floor"):
+        return f"规则不同：我方对须每年满足的上下限，任一年未满足即不能判为符合预期（{r['reason']}）"
+    if r["target_form"] == "annual_targets":
+        return f"规则不同：我方逐年对照当年提出的预期目标，最新一年未达到即为滞后（{r['reason']}）"
     if not pd.isna(r["latest_year"]) and int(r["latest_year"]) < data_through:
         return f"数据年份不同：我方最新数据为{int(r['latest_year'])}年（{r['reason']}）"
-    order = ["lagging", "on_track", "ahead", "achieved"]
-    direction = "高于" if order.index(ours) > order.index(theirs) else "低于"
-    return f"进度判断不同，我方判定{direction}对方：{r['reason']}"
+    return f"进度判断不同：{r['reason']}；对方判为{theirs_label}"
 
 
 @lru_cache(maxsize=4)
@@ -68,7 +72,8 @@ def compare(folder: Path) -> Comparison:
                                                          "source_id": "ref_source"})
     t = ref.merge(ours, left_on="indicator_id", right_on="id", how="left")
     t["agree"] = t["ndrc_class"] == t["ref_class"]
-    t["why"] = [("" if a else _reason(r, data_through)) for a, (_, r) in zip(t["agree"], t.iterrows())]
+    t["why"] = [("" if a else _reason(r, data_through, label("ndrc_class", r["ref_class"], "midterm")))
+                for a, (_, r) in zip(t["agree"], t.iterrows())]
     return Comparison(plan_id=ds.plan.id, plan_name=ds.plan.name, evaluator=str(meta["evaluator"]),
                       published=str(meta["published"]), data_through=data_through,
                       source_id=str(meta.get("source_id", "")), table=t)

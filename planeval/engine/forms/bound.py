@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..pace import meets, na, no_final_data
 from ..row import Row
 from ..series import choose
-from ..values import g, years_text
+from ..values import g, target_words, years_text
 
 
 def _span(first: int, last: int) -> str:
@@ -23,7 +23,7 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
     if not chosen.points:
         return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
     t, v = chosen.points[-1]
-    d, text = row.direction, row.reg.get("target_text")
+    d, text = row.direction, target_words(row.reg)
     breaches = [y for y, x in chosen.points if not meets(x, target, row.operator, d, row.rules)]
     missing = [y for y in range(row.first_year, t + 1) if y not in dict(chosen.points)]
     headroom = d * (v - target)

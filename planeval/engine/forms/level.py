@@ -6,7 +6,7 @@ import math
 from ..pace import meets, na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..series import choose
-from ..values import g, rounded, to_str
+from ..values import g, target_words, rounded, to_str
 from .bound import assess_bound
 
 
@@ -33,7 +33,7 @@ def assess_level(row: Row) -> dict:
     target, T = row.target, row.target_year
     if target is None:
         return na("规划未给出目标值，无法计算进度")
-    d, op, text = row.direction, row.operator, row.reg.get("target_text")
+    d, op, text = row.direction, row.operator, target_words(row.reg)
     b_year, b_val = row.baseline
     if b_val is not None and meets(b_val, target, op, d, row.rules):
         # already met when the plan was written: a target to keep, judged every year (rules.yml anchor `held`)
