@@ -100,8 +100,7 @@ def _notes(row: Row, chosen: list, rows: pd.DataFrame, partial: pd.DataFrame) ->
     plan_scope = plan.plan_scope
     if latest["scope"] != plan_scope:
         said = plan.scope_label(latest["scope"]) if latest["scope"] in plan.scope_codes else latest["scope"]
-        notes.append(flag("territory", f"{int(latest['year'])}年数值的口径：{said}；"
-                                       f"规划的基期与目标为{plan_scope}口径"))
+        notes.append(flag("territory", f"最新值的口径：{said}；规划的基期与目标为{plan_scope}口径"))
     used = [o["scope"] for o in chosen]
     if len(set(used)) > 1:
         parts = "；".join(f"{s}：{years_text(int(o['year']) for o in chosen if o['scope'] == s)}年"
@@ -122,11 +121,10 @@ def _notes(row: Row, chosen: list, rows: pd.DataFrame, partial: pd.DataFrame) ->
             notes.append(flag("revision", f"{int(o['year'])}年数值为{revision}数据（据来源说明），"
                                           "与规划基期的数据口径不同，水平值不可直接比较"))
         elif revision:
-            notes.append(flag("inference", f"{int(o['year'])}年数值可能为{revision}数据（推断，来源未说明）"))
+            notes.append(flag("inference", f"{int(o['year'])}年数值可能为{revision}数据（来源未说明）"))
     inferred = inferred_fields(latest) - {"revision"}
     if inferred:
         names = {"scope": "统计口径", "price_basis": "价格口径", "indicator_id": "所对应的指标", "year": "所属年份"}
         what = "、".join(names.get(f, f) for f in sorted(inferred))
-        notes.append(flag("inference", f"{int(latest['year'])}年数值的{what}为本报告的判断，来源未明确说明"
-                                       "（理由见数据来源表的说明）"))
+        notes.append(flag("inference", f"最新值的{what}为本报告的判断，来源未明确说明（理由见数据来源表的说明）"))
     return notes

@@ -63,13 +63,13 @@ def project_counts(rep: Report) -> dict:
             "none": len(projects) - len(latest)}
 
 
-def summary_markdown(rep: Report) -> str:
+def summary_markdown(rep: Report, lead: str = "") -> str:
     c = project_counts(rep)
     if not c["n"]:
-        return "规划没有登记重大工程项目。"
+        return f"{lead}规划没有登记重大工程项目。"
     stages = "、".join(f"{s}{c['stages'][s]}项" for s in STAGE_ORDER if c["stages"].get(s))
     other = f"；{c['other']}项只有计划、审批等前期信息" if c["other"] else ""
-    return (f"规划专栏和正文列出重大工程项目和重点任务{c['n']}项。截至{rep.eval_year}年，公开报道写明取得进展的{c['with_evidence']}项"
+    return (f"{lead}规划专栏和正文列出重大工程项目和重点任务{c['n']}项。截至{rep.eval_year}年，公开报道写明取得进展的{c['with_evidence']}项"
             + (f"（按最新进展：{stages}）" if stages else "") + other +
             f"；其余{c['none']}项暂无公开信息，进展需由责任部门报送。")
 

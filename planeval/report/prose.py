@@ -10,8 +10,8 @@ import pandas as pd
 from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
-from .fmt import is_missing, md, number, percent, pp_change, value_with_unit
-from .tables import unit_of
+from .fmt import is_missing, md, number, percent, pp_change, target_display, value_with_unit
+from .tables import NO_DATA, latest_text
 
 ASSESSED = ("achieved", "ahead", "on_track", "lagging")
 
@@ -47,19 +47,42 @@ def class_counts_sentence(rep: Report, frame: pd.DataFrame) -> str:
 
 
 def latest_phrase(rep: Report, r) -> str:
-    """'2023年2803.3亿元' (or the verdict's year and sentence)."""
-    if not is_missing(r.get("evidence_quote")):
-        return f"{int(r['evidence_year'])}年“{md(r['evidence_quote'])}”"
-    if is_missing(r["latest_value"]) or is_missing(r["latest_year"]):
+    """'2023年2803.3亿元' (or the verdict's year and sentence), Markdown-escaped."""
+    text = latest_text(rep, r)
+    if text == NO_DATA:
         return ""
-    unit = "%" if r["target_form"] in ("growth", "relational", "annual_targets", "cumulative_reduction") \
-        else unit_of(rep, r["id"])
-    return f"{int(r['latest_year'])}年{md(value_with_unit(r['latest_value'], unit))}"
+    if is_missing(r.get("evidence_quote")) and text.endswith("年）") and "（" in text:
+        value, year = text[:-1].rsplit("（", 1)      # "2803.3亿元（2023年）" → "2023年2803.3亿元"
+        text = f"{year}{value}"
+    return md(text)
 
 
 def stale_phrase(rep: Report, r) -> str:
     stale = next((n["text"] for n in rep.notes(r) if n["kind"] == "stale"), None)
     return f"（{md(stale)}）" if stale else ""
+
+
+def judgement_sentence(rep: Report) -> str:
+    """The overall judgement, from the counts alone (thresholds in rules.yml, stated on the methodology page)."""
+    main = rep.main
+    n = len(main)
+    t = load_rules()["thresholds"]
+    assessed = main[main["ndrc_class"].isin(ASSESSED)]
+    k = len(assessed)
+    good = int(assessed["ndrc_class"].isin(("achieved", "ahead", "on_track")).sum())
+    lag = k - good
+    kind = rep.kind
+    if rep.final:
+        return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标中，{good}项{label('ndrc_class', 'achieved', kind)}、"
+                f"{lag}项{label('ndrc_class', 'lagging', kind)}；其余{n - k}项缺少目标年数据或上级下达的目标，无法作出结论。")
+    counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现或达到预期进度，{lag}项"
+              f"{label('ndrc_class', 'lagging', kind)}")
+    if not n or k / n < t["judgement_coverage_min"]:
+        return (f"**总体判断。** {n}项主要指标中只有{k}项有数据可以评估（占{percent(k / n) if n else '—'}），"
+                f"现有数据不足以对规划实施的总体进展作出判断；{counts}。")
+    if lag / k <= t["judgement_lagging_max"]:
+        return f"**总体判断。** 规划实施总体达到预期进度要求：{counts}。"
+    return f"**总体判断。** 规划实施进度总体偏慢：{counts}（占{percent(lag / k)}）。"
 
 
 def overall_markdown(rep: Report) -> str:
@@ -68,8 +91,7 @@ def overall_markdown(rep: Report) -> str:
     main, plan = rep.main, rep.plan
     n = len(main)
     table = md(rep.table_name("main"))
-    lines = []
-    assessed = main[main["ndrc_class"].isin(ASSESSED)]
+    lines = [judgement_sentence(rep)]
     lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{n}项主要指标，"
                  f"{class_counts_sentence(rep, main)}。")
     binding = main[main["attribute"] == load_rules()["binding_attribute"]]
@@ -149,7 +171,7 @@ def _progress_phrase(rep: Report, r) -> str:
             change = r["latest_value"] / b_val - 1
             bits.append(f"比{int(b_year)}年{'增长' if change >= 0 else '下降'}{number(abs(change) * 100, 1)}%")
     if r["status"] == "achieved":
-        bits.append(f"已达到规划目标（{md(reg['target_text'])}）")
+        bits.append(f"已达到规划目标（{md(target_display(reg))}）{stale_phrase(rep, r)}")
     elif not is_missing(r.get("progress_share")) and not rep.final:
         bits.append(f"完成进度{percent(r['progress_share'])}，时间进度{percent(r['time_share'])}")
     return "，".join(bits)

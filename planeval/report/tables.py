@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..engine.rules import status_colour
+from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link, percent, ratio, target_display, value_with_unit
+from .fmt import esc, html_table, is_missing, link, percent, target_display, value_with_unit
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NO_DATA = "暂无数据"
@@ -33,17 +33,19 @@ def name_with_unit(reg) -> str:
 
 
 def latest_text(rep: Report, r) -> str:
-    """The latest value with its year; for a verdict, the sentence that says it, with year and source."""
+    """The latest value with its year; for a verdict, the sentence that says it, with its year (the source is a
+    note under the table: source_note)."""
     if not is_missing(r.get("evidence_quote")):
-        src = rep.source_title(r["evidence_source_id"])
-        return f"{int(r['evidence_year'])}年：“{r['evidence_quote']}”（{src}）"
+        return f"{int(r['evidence_year'])}年：“{r['evidence_quote']}”"
     if is_missing(r["latest_year"]) or is_missing(r["latest_value"]):
         return NO_DATA
     unit = unit_of(rep, r["id"])
     if r["target_form"] in ("cumulative",):
         start = r["target_year"] - (rep.plan.window(r["table"]).years - 1)
         return f"{int(start)}—{int(r['latest_year'])}年累计{value_with_unit(r['latest_value'], unit)}"
-    if r["target_form"] in ("growth", "relational", "annual_targets", "cumulative_reduction"):
+    if r["target_form"] == "cumulative_reduction" and not is_missing(r.get("start_year")):
+        return f"{int(r['start_year'])}—{int(r['latest_year'])}年累计降低{value_with_unit(r['latest_value'], '%')}"
+    if r["target_form"] in ("growth", "relational", "annual_targets"):
         return f"{value_with_unit(r['latest_value'], '%')}（{int(r['latest_year'])}年）"
     return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
 
@@ -53,6 +55,13 @@ def baseline_text(reg) -> str:
         return "—"
     shown = reg["baseline_text"] if not is_missing(reg["baseline_text"]) else value_with_unit(reg["baseline_value"], reg["unit"])
     return f"{shown}（{int(reg['baseline_year'])}年）"
+
+
+def source_note(rep: Report, r) -> list[dict]:
+    """The document a verdict's sentence comes from, as a note of the row."""
+    if is_missing(r.get("evidence_source_id")):
+        return []
+    return [{"kind": "source", "text": f"{int(r['evidence_year'])}年结论的来源：{rep.source_title(r['evidence_source_id'])}"}]
 
 
 class Notes:
@@ -78,7 +87,7 @@ class Notes:
                       f'{esc(MARKS[i] if i < len(MARKS) else i + 1)}</span>{"⚠ " if k in WARNINGS else ""}'
                       f'{esc(label("flag", k))}：{esc(t)}</li>'
                       for i, (k, t) in enumerate(self.items))
-        return f'<ol class="table-notes">{lis}</ol>'
+        return f'<ul class="table-notes">{lis}</ul>'
 
 
 def status_columns(rep: Report, compact: bool = False) -> list[tuple[str, str]]:
@@ -92,26 +101,35 @@ def status_columns(rep: Report, compact: bool = False) -> list[tuple[str, str]]:
         return cols + [("ref", "规划出处")]
     cols.append(("baseline", "基期值"))
     if not rep.final:
-        cols += [("progress", "完成进度"), ("time", "时间进度"), ("pace", "进度比")]
-    return cols + [("attribute", "属性")]
+        cols.append(("pace", "完成进度／时间进度"))
+    return cols
+
+
+def pace_text(r) -> str:
+    if is_missing(r.get("progress_share")) or is_missing(r.get("time_share")):
+        return "—"
+    return f"{percent(r['progress_share'])}／{percent(r['time_share'])}"
 
 
 def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
+    binding = load_rules()["binding_attribute"]
     rows = []
     for _, r in frame.iterrows():
         reg = rep.reg(r["id"])
         row_notes = rep.notes(r)
         stale = next((n["text"] for n in row_notes if n["kind"] == "stale"), None)
         verdict = chip(r["status"], r["status_zh"]) + (f'<span class="stale">{esc(stale)}</span>' if stale else "")
-        outlook = esc(r["outlook_zh"]) if r["outlook"] not in ("final",) else "—"
-        if stale and r["outlook"] not in ("final", "not_assessable"):
-            outlook += f'<span class="stale">（依据{esc(stale[5:])}数据）</span>'
+        if r["outlook"] in ("final", "not_assessable"):
+            outlook = "—"
+        else:
+            outlook = esc(r["outlook_zh"]) + (f'<span class="stale">（依据{esc(stale[5:])}数据）</span>' if stale else "")
+        tag = f'<span class="binding-tag">{esc(binding)}</span>' if reg["attribute"] == binding else ""
+        marks = notes.mark([n for n in row_notes if n["kind"] != "stale"] + source_note(rep, r))
         rows.append({
-            "name": esc(name_with_unit(reg)) + notes.mark([n for n in row_notes if n["kind"] != "stale"]),
+            "name": esc(name_with_unit(reg)) + marks + tag,
             "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
             "target": target_display(reg), "baseline": baseline_text(reg), "ref": reg["source_ref"],
-            "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
-            "pace": ratio(r.get("pace_ratio")), "attribute": reg["attribute"] or "—",
+            "pace": pace_text(r),
         })
     return rows
 
@@ -122,7 +140,7 @@ def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, c
     notes = Notes()
     rows = status_rows(rep, frame, notes)
     return html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
-                      numeric={"progress", "time", "pace"}, caption=caption, key="name",
+                      numeric={"pace"}, caption=caption, key="name",
                       css="report-table status-table") + notes.html()
 
 

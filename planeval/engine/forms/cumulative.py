@@ -85,6 +85,7 @@ def assess_cumulative_reduction(row: Row) -> dict:
             "rate_kind": "rate_pct"}
     if missing:
         return na(f"缺少{years_text(missing)}年降低率，无法连乘计算累计降低", **base)
+    base["start_year"] = start
     years = list(range(start, t + 1))
     remain = math.prod(1 - rates[y] / 100 for y in years)
     done = 1 - remain
@@ -96,8 +97,8 @@ def assess_cumulative_reduction(row: Row) -> dict:
     row.audit["computed"] = {"years": years, "reductions_pct": [rates[y] for y in years], "cumulative": done,
                              "progress_share": progress, "time_share": tau,
                              "formula": "R_t = 1 − Π(1 − r_y); p = ln(1−R_t)/ln(1−R*); r = p/τ"}
-    base.update(time_share=rounded(tau), progress_share=rounded(progress), observed_rate=rounded(
-        1 - remain ** (1 / n_done) if remain > 0 else None))
+    base.update(time_share=rounded(tau), progress_share=rounded(progress), latest_value=rounded(done * 100),
+                observed_rate=rounded(1 - remain ** (1 / n_done) if remain > 0 else None))
     if done >= target:
         return {"status": "achieved", "outlook": "final" if row.final else "achieved", "reason": text, **base}
     if row.final:
