@@ -1,0 +1,214 @@
+"""The presentation layer (tables, sentences, methodology, glue numbers) on SYNTHETIC in-memory plans, with the
+expected text computed by hand; and the committed book checked for words a reader must never see."""
+import json
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+
+from planeval import paths
+from planeval.report import glue, methodology, prose, tables
+from planeval.report.fmt import md, number, pp_change, script_json
+from synthetic import obs, reg, report_for
+
+LEVEL = dict(baseline_value=2.5, target_value=3.6, target_text="3.6", name_zh="研发强度", unit="%")
+
+
+def rows_of(html: str) -> list[list[str]]:
+    """The text of every body cell, row by row (tags removed)."""
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def headers(html: str) -> list[str]:
+    return re.findall(r'<th scope="col">(.*?)</th>', html)
+
+
+# ---------------------------------------------------------------- numbers
+@pytest.mark.parametrize("value, text", [(2803.3, "2803.3"), (2266.1, "2266.1"), (3.02, "3.02"), (5.0, "5"),
+                                         (2428.0255, "2428"), (0.0049, "0.0049"), (12345.6, "12,345.6"),
+                                         (4.2794, "4.28")])
+def test_numbers_print_at_report_precision(value, text):
+    assert number(value) == text
+
+
+def test_percentage_point_changes_are_said_in_words():
+    assert pp_change(1.5) == "提高1.5个百分点" and pp_change(-0.25) == "下降0.2个百分点" and pp_change(0.01) == "持平"
+
+
+# ---------------------------------------------------------------- status tables
+def test_status_table_by_hand():
+    # 2.5 → 3.6, 2023 = 3.0: p = 45 %, τ = 60 %; needs acceleration; outlook unlikely (see test_engine)
+    rep = report_for(reg(**LEVEL), obs((2022, 2.8), (2023, 3.0)))
+    html = tables.status_table(rep, rep.main)
+    assert headers(html) == ["指标", "评估结论", "最新值（年份）", "2025年展望", "规划目标", "基期值", "完成进度／时间进度"]
+    assert rows_of(html) == [["研发强度（%）", "基本符合预期（需加力）", "3%（2023年）", "完成难度大", "3.6%",
+                              "2.5%（2020年）", "45%／60%"]]
+
+
+def test_final_edition_table_has_no_outlook_or_pace_and_says_完成():
+    rep = report_for(reg(**LEVEL), obs((2025, 3.7)), eval_year=2025)
+    html = tables.status_table(rep, rep.main)
+    assert headers(html) == ["指标", "评估结论", "最新值（年份）", "规划目标", "基期值"]
+    assert rows_of(html)[0][1] == "完成"
+
+
+def test_notes_become_marks_under_the_table():
+    o = obs((2023, 3.0), scope="区本级")
+    rep = report_for(reg(**LEVEL), o)
+    html = tables.status_table(rep, rep.main)
+    assert rows_of(html)[0][0] == "研发强度（%）①"
+    notes = re.findall(r"<li[^>]*>(.*?)</li>", html)
+    assert [re.sub(r"<[^>]+>", "", n) for n in notes] == ["①⚠ 口径：最新值的口径：区本级（SYNTHETIC）；规划的基期与目标为全区口径"]
+
+
+def test_stale_data_is_said_in_the_verdict_and_the_outlook():
+    rep = report_for(reg(**LEVEL), obs((2021, 2.8)), eval_year=2024)
+    row = rows_of(tables.status_table(rep, rep.main))[0]
+    assert row[1].endswith("最新数据为2021年") and row[3].endswith("（依据2021年数据）")
+
+
+def test_a_verdict_shows_its_sentence_where_the_value_would_be():
+    q = "节能减排指标完成上级下达任务。"
+    rep = report_for(reg(target_form="city_assigned", direction="none", baseline_year=None, name_zh="能耗降幅"),
+                     obs((2023, None), verdict="met", quote=q, source_id="plan_report"))
+    html = tables.status_table(rep, rep.main)
+    assert rows_of(html)[0][2] == f"2023年：“{q}”"
+    assert "2023年结论的来源：SYNTHETIC来源plan_report" in html and "暂无" not in rows_of(html)[0][2]
+
+
+def test_data_text_is_escaped_in_tables():
+    rep = report_for(reg(**{**LEVEL, "name_zh": "<img src=x onerror=alert(1)>"}), obs((2023, 3.0)))
+    html = tables.status_table(rep, rep.main)
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_links_are_only_http():
+    assert tables.link("x", "javascript:alert(1)") == "x"
+    assert tables.link("<b>", "https://a.b/?q=1&r=2") == '<a href="https://a.b/?q=1&amp;r=2" rel="noopener noreferrer">&lt;b&gt;</a>'
+
+
+# ---------------------------------------------------------------- escaping for Markdown and scripts
+@pytest.mark.parametrize("text", ["**加粗**", "---", "# 标题", "```\ncode\n```", "{glue:text}`x`", "[链接](http://a)",
+                                  "<script>alert(1)</script>", "$x$", "| a | b |"])
+def test_markdown_escape_leaves_no_markup(text):
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(md(text))
+    assert re.sub(r"<[^>]+>", "", rendered).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"') \
+        .replace("&amp;", "&").strip() == " ".join(text.split())
+    assert not re.search(r"<(strong|em|h\d|hr|code|pre|a|script|table)\b", rendered)
+
+
+def test_script_json_cannot_close_its_script_block():
+    text = script_json({"note": "</script><script>alert(1)</script><!--", "line": "\u2028"})
+    assert "</script" not in text and "<!--" not in text and "\u2028" not in text
+    assert json.loads(text) == {"note": "</script><script>alert(1)</script><!--", "line": "\u2028"}
+
+
+# ---------------------------------------------------------------- sentences
+def _mixed_plan():
+    registry = pd.concat([
+        reg(**LEVEL).assign(id="a", name_zh="甲"),                                       # needs acceleration
+        reg(baseline_value=10, target_value=20, name_zh="乙").assign(id="b"),            # achieved
+        reg(baseline_value=10, target_value=20, attribute="约束性", name_zh="丙").assign(id="c"),   # lagging
+        reg(baseline_value=10, target_value=20, name_zh="丁").assign(id="d"),            # no data
+    ])
+    observations = pd.concat([obs((2023, 3.0), indicator_id="a"), obs((2023, 21), indicator_id="b"),
+                              obs((2023, 12), indicator_id="c")])
+    return registry, observations
+
+
+def test_class_counts_sentence_by_hand():
+    registry, observations = _mixed_plan()
+    rep = report_for(registry, observations)
+    assert prose.class_counts_sentence(rep, rep.main) == "1项提前实现、1项基本符合预期、1项滞后；另有1项暂无法评估"
+    final = report_for(registry, observations, eval_year=2025)
+    assert prose.class_counts_sentence(final, final.main) == "1项完成、0项未完成；另有3项暂无法评估"
+
+
+def test_judgement_sentence_by_hand():
+    registry, observations = _mixed_plan()
+    rep = report_for(registry, observations)
+    # 3 of 4 assessed (75 % ≥ 50 %); 1 of 3 lagging (33 % > 20 %) → 进度总体偏慢
+    assert prose.judgement_sentence(rep) == ("**总体判断。** 规划实施进度总体偏慢：有数据可以评估的3项主要指标中，"
+                                             "2项提前实现或达到预期进度，1项滞后（占33%）。")
+    few = report_for(registry, observations[observations["indicator_id"] == "b"])
+    assert "现有数据不足以对规划实施的总体进展作出判断" in prose.judgement_sentence(few)
+
+
+def test_findings_list_every_class_with_latest_values():
+    registry, observations = _mixed_plan()
+    rep = report_for(registry, observations)
+    text = prose.chapter_findings(rep, "economy")
+    assert "- **提前实现**（1项）：乙（2023年21%）。" in text
+    assert "- **滞后**（1项，其中约束性指标1项）：丙（2023年12%）。" in text
+    assert "- **暂无法评估**（1项）：丁。" in text
+
+
+def test_problems_state_the_required_pace_by_hand():
+    registry, observations = _mixed_plan()
+    rep = report_for(registry, observations)
+    text = prose.problems_markdown(rep).replace("\\", "")
+    # 丙: 10 → 20, 2023 = 12; required (20 − 12)/2 = 4 per year, observed (12 − 10)/3 = 0.67 per year
+    assert "余下2年每年须提高4%，而此前实际每年0.67%" in text
+    assert "统计数据不足" in text and "丁" in text
+
+
+def test_names_are_markdown_escaped_in_sentences():
+    rep = report_for(reg(**{**LEVEL, "name_zh": "**R&D**"}), obs((2023, 3.8)))
+    assert r"\*\*R\&D\*\*" in prose.chapter_findings(rep, "economy")
+
+
+# ---------------------------------------------------------------- methodology and glue
+def test_methodology_states_every_threshold_and_the_editions():
+    registry, observations = _mixed_plan()
+    rep = report_for(registry, observations)
+    assert "2021、2022、2024年为年度监测报告；2023年为中期评估报告；2025年为总结评估报告" in methodology.editions_sentence(rep)
+    text = "\n".join(methodology.section(rep, s) for s in ("data", "forms", "outlook", "audit"))
+    assert not re.search(r"\{[a-z_]+\}|\$|\\frac", text)
+    assert "不低于−0.5个百分点" in text and "2021年起" in text
+    thresholds = methodology.thresholds_table()
+    for value in ("1.1", "0.95", "0.6", "0.05", "0.2"):
+        assert f'data-label="取值">{value}<' in thresholds
+    assert not re.search(r">[a-z_]+<", thresholds)      # no parameter codes shown
+
+
+def test_chapter_numbers_by_hand():
+    registry, observations = _mixed_plan()
+    numbers = glue.chapter_numbers(report_for(registry, observations), "economy")
+    assert (numbers["n_main"], numbers["n_with_data"], numbers["n_no_data"]) == (4, 3, 1)
+    assert numbers["data_year"] == "本章主要指标的最新数据年份为2023年" and numbers["on_track_ratio"] == 0.95
+
+
+# ---------------------------------------------------------------- what a reader sees in the committed book
+FORBIDDEN = re.compile(
+    r"\b(on_track|needs_acceleration|not_assessable|short_no_pace|achieved|reversing|lagging|pending|missed|"
+    r"t[12]_\d\d|goal_[a-z_]+|ch\d+_[a-z_]+|ctx_[a-z_]+|plan_14th|secondary|official|nan|NaN|None|True|False|About|"
+    r"level|geometric|linear|city_assigned|relational|qualitative)\b")
+
+
+def reader_text(nb) -> str:
+    """What the pages show: markdown cells and the text of code outputs, without scripts (chart data)."""
+    parts = []
+    for cell in nb.cells:
+        if "remove-cell" in cell.metadata.get("tags", []):
+            continue
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = data.get("text/html") or data.get("text/markdown") or ""
+            text = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+            text = re.sub(r'<td[^>]*data-label="原文"[^>]*>.*?</td>', "", text, flags=re.S)   # quotes are verbatim
+            parts.append(re.sub(r"<[^>]+>", " ", re.sub(r'(href|class|id|style|data-label|aria-label)="[^"]*"', "", text)))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", sorted(p.stem for p in paths.BOOK.glob("*.ipynb")))
+def test_no_codes_ids_or_english_on_a_reader_page(page):
+    text = reader_text(nbformat.read(paths.BOOK / f"{page}.ipynb", as_version=4))
+    found = sorted(set(FORBIDDEN.findall(text)))
+    assert found == [], f"book/{page}.ipynb shows {found}"
