@@ -1,0 +1,101 @@
+"""The national 纲要 plan folder (data/national-14th): every 专栏1 row against its quoted table row, and the
+方法检验 comparison with the NDRC's published mid-term verdicts, computed by the engine (never typed)."""
+import re
+
+import nbformat
+import pytest
+
+from planeval import paths
+from planeval.data.dataset import load_dataset
+from planeval.report.validation import agreement_sentence, compare
+
+FOLDER = paths.DATA / "national-14th"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset("national-14th")
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare(FOLDER)
+
+
+def _num(text: str) -> float:
+    return float(re.search(r"-?\d+(?:\.\d+)?", text).group())
+
+
+def test_the_twenty_main_indicators_of_table_1(ds):
+    main = ds.registry[ds.registry["table"] == "main"]
+    assert len(main) == 20 and set(main["chapter"]) == set(ds.plan.chapter_ids)
+    assert sorted(int(r.split("-")[1]) for r in main["source_ref"]) == list(range(1, 21))
+    assert (main["attribute"] == "约束性").sum() == 8
+
+
+@pytest.mark.parametrize("i", range(20))
+def test_every_row_against_its_quoted_table_row(ds, i):
+    """The quote is the row's cells joined by ' | ': name (unit), 2020, 2025, 年均/累计, 属性 — the registry must
+    say what the cells say."""
+    r = ds.registry[ds.registry["table"] == "main"].sort_values(
+        "source_ref", key=lambda s: s.str.split("-").str[1].astype(int)).iloc[i]
+    cells = [c.strip() for c in r["quote"].split("|")]
+    name_cell, base_cell, target_cell, growth_cell, attribute_cell = cells[-5:]
+    assert r["name_zh"] in name_cell and name_cell.startswith(f"{int(r['source_ref'].split('-')[1])}.")
+    assert f"（{r['unit']}）" in name_cell
+    assert (base_cell, target_cell, growth_cell, attribute_cell) == (
+        r["baseline_text"], r["target_text"], r["annual_growth_text"], r["attribute"])
+    if re.search(r"\d", base_cell):
+        assert _num(base_cell) == r["baseline_value"]
+        assert r["baseline_year"] == (2019 if base_cell.endswith("*") else 2020)   # table note: * = 2019 data
+    numbers = [c for c in (target_cell, growth_cell) if re.search(r"\d", c)]
+    if r["target_form"] in ("level", "ceiling", "floor", "growth", "cumulative_reduction") and numbers:
+        if "〔" in numbers[0] and r["target_form"] == "level":     # 〔1〕: a five-year increase on the baseline
+            assert r["target_value"] == pytest.approx(r["baseline_value"] + _num(numbers[0]))
+        else:
+            assert _num(numbers[0]) == r["target_value"]
+
+
+def test_every_national_value_has_a_source_and_a_sentence(ds):
+    obs = ds.observations
+    assert obs["source_id"].isin(ds.sources["source_id"]).all() and (obs["quote"].str.len() > 0).all()
+    assert set(obs["scope"]) <= set(ds.plan.scope_codes)
+
+
+def test_reference_verdicts_are_the_published_lists(ds):
+    ref = ds.table("reference_verdicts").merge(ds.registry[["id", "name_zh"]], left_on="indicator_id", right_on="id")
+    counts = ref["ndrc_class"].value_counts().to_dict()
+    assert counts == {"achieved": 4, "ahead": 5, "on_track": 7, "lagging": 4}
+    for _, r in ref.iterrows():     # each verdict's sentence names its indicator's class
+        words = {"achieved": ("提前实现",), "ahead": ("快于预期",), "on_track": ("基本符合预期",),
+                 "lagging": ("滞后", "落后")}[r["ndrc_class"]]
+        assert any(w in r["quote"] for w in words), r["name_zh"]
+
+
+def test_the_comparison_is_computed_by_the_engine(comparison):
+    t = comparison.table.set_index("indicator_id")
+    assert comparison.data_through == 2022 and comparison.n == 20
+    # hand-computed from the data through 2022:
+    # 单位GDP能耗降低〔13.5〕: 2.7 %, 0.1 % → R = 2.80 %, p = ln(0.972)/ln(0.865) = 0.195, τ = 0.4 → 滞后 (agree)
+    assert t.loc["m14", "ndrc_class"] == "lagging" and t.loc["m14", "agree"]
+    # 森林覆盖率 23.2 (2019) → 24.1; 2022 24.02: p = 0.911, τ = 0.5, r = 1.82 → 快于预期 (agree)
+    assert t.loc["m18", "status"] == "ahead" and t.loc["m18", "agree"]
+    # 常住人口城镇化率 2022 65.22 ≥ 65 → 提前实现 (agree)
+    assert t.loc["m03", "status"] == "achieved" and t.loc["m03", "agree"]
+    # GDP增长 各年度视情提出: 2022 3.0 % against 5.5 % → the latest year missed → 滞后 (NDRC: 基本符合预期)
+    assert t.loc["m01", "ndrc_class"] == "lagging" and not t.loc["m01", "agree"] and t.loc["m01", "why"].startswith("规则不同")
+    # 劳动年龄人口平均受教育年限 (约束性): r = 0.65 → 基本符合预期（需加力）, reported as 滞后 for a binding indicator
+    assert not t.loc["m09", "agree"] and "约束性" in t.loc["m09", "why"]
+    # no data through 2022 for these: we do not guess
+    for i in ("m06", "m11", "m19", "m20"):
+        assert t.loc[i, "status"] == "not_assessable" and t.loc[i, "why"].startswith("我方数据不足")
+    assert comparison.agree == int(t["agree"].sum()) == 11
+    assert all(t.loc[~t["agree"], "why"].str.len() > 0) and all(t.loc[t["agree"], "why"] == "")
+
+
+def test_the_agreement_figure_is_glued_into_both_books(comparison):
+    sentence = agreement_sentence(comparison)
+    assert f"结论一致{comparison.agree}项" in sentence and f"不一致{comparison.n - comparison.agree}项" in sentence
+    nb = nbformat.read(paths.BOOK / "methodology.ipynb", as_version=4)
+    shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", []))
+    assert sentence in shown
