@@ -211,30 +211,34 @@ def _required_phrase(rep: Report, r) -> str:
     return text
 
 
+def _issues(rep: Report) -> dict:
+    """The targets the problems and the recommendations speak of."""
+    cur, main = rep.current, rep.main
+    return {"lag": cur[cur["ndrc_class"] == "lagging"], "missing": main[main["ndrc_class"] == "not_assessable"],
+            "pending": main[main["ndrc_class"] == "pending"], "stale": cur[cur["stale"]],
+            "scoped": main[main["notes"].str.contains('"territory"', regex=False)]}
+
+
 def problems_markdown(rep: Report) -> str:
     """存在问题 (computed part): lagging and reversing targets with the pace they need, binding targets at
     risk, targets without data (a statistics problem), data in another scope, stale data."""
-    cur = rep.current
     out = []
-    lag = cur[cur["ndrc_class"] == "lagging"]
+    i = _issues(rep)
+    lag, missing, pending, scoped, stale = i["lag"], i["missing"], i["pending"], i["scoped"], i["stale"]
     for _, r in lag.iterrows():
         need = _required_phrase(rep, r)
         what = "约束性指标" if r["attribute"] == load_rules()["binding_attribute"] else "指标"
         latest = latest_phrase(rep, r)
         out.append(f"- **{md(rep.name(r['id']))}{label('ndrc_class', 'lagging', rep.kind)}**（{what}）："
                    f"{latest + '，' if latest else ''}{md(r['reason'])}{'；' + need if need else ''}。")
-    missing = rep.main[rep.main["ndrc_class"] == "not_assessable"]
     if len(missing):
         out.append(f"- **统计数据不足**：{len(missing)}项主要指标缺少{rep.plan.period.start}年以来可用于评估的数据"
                    f"（{_names(rep, missing, limit=10)}），规划实施情况无法逐项核实。")
-    pending = rep.main[rep.main["ndrc_class"] == "pending"]
     if len(pending):
         out.append(f"- **上级下达目标不明**：{_names(rep, pending)}的目标按上级下达，"
                    f"尚未找到下达的数值或考核结论。")
-    scoped = rep.main[rep.main["notes"].str.contains('"territory"', regex=False)]
     if len(scoped):
         out.append(f"- **统计口径不一致**：{_names(rep, scoped)}的最新数据与规划基期的统计口径不同，结论需谨慎使用。")
-    stale = cur[cur["stale"]]
     if len(stale):
         out.append(f"- **数据发布滞后**：{_names(rep, stale)}的最新数据早于{rep.eval_year - 1}年。")
     return "\n".join(out) if out else "根据现有数据，未发现滞后或数据不足的主要指标。"
@@ -242,21 +246,18 @@ def problems_markdown(rep: Report) -> str:
 
 def recommendations_markdown(rep: Report) -> str:
     """对策建议 (computed part): what the figures themselves ask for. Policy advice is the analysts' to write."""
-    cur = rep.current
     out = []
-    lag = cur[cur["ndrc_class"] == "lagging"]
+    i = _issues(rep)
+    lag, missing, pending, scoped = i["lag"], i["missing"], i["pending"], i["scoped"]
     for _, r in lag.iterrows():
         need = _required_phrase(rep, r)
         if need:
             out.append(f"- **{md(rep.name(r['id']))}**：{need}，需加大工作力度。")
-    missing = rep.main[rep.main["ndrc_class"] == "not_assessable"]
     if len(missing):
         out.append(f"- **补齐统计数据**：请各责任部门按年报送{len(missing)}项缺少数据的主要指标"
                    f"（{_names(rep, missing, limit=10)}），注明口径和来源，以便{'下一次' if not rep.final else '后续'}评估逐项核实。")
-    pending = rep.main[rep.main["ndrc_class"] == "pending"]
     if len(pending):
         out.append(f"- **明确上级下达目标**：收集{_names(rep, pending)}的上级下达数值和年度考核结论，纳入评估。")
-    scoped = rep.main[rep.main["notes"].str.contains('"territory"', regex=False)]
     if len(scoped):
         out.append(f"- **统一统计口径**：规划指标按{md(rep.plan.plan_scope)}口径设定，建议统计部门按同一口径发布"
                    f"{_names(rep, scoped)}等指标。")
