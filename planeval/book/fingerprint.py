@@ -66,7 +66,9 @@ def folder_bytes(folder: Path) -> bytes:
 
 
 def validation_folders() -> list[Path]:
-    return sorted(p.parent for p in paths.DATA.glob("*/reference_verdicts.csv"))
+    """Every plan folder: the validation page compares with any of them, the methodology page shows the effect of
+    a rule change on each."""
+    return sorted(p.parent for p in paths.DATA.glob("*/plan.yml"))
 
 
 def data_inputs(reads, folder: Path, chapter: str | None) -> bytes:

@@ -80,3 +80,62 @@ def thresholds_table() -> str:
     rows += [{"name": label("threshold", k), "value": "—", "anchor": v} for k, v in anchors.items()
              if k not in rules["thresholds"]]
     return html_table(rows, [("name", "参数"), ("value", "取值"), ("anchor", "依据")], key="name")
+
+
+def rule_change_effects() -> list[dict]:
+    """For every rule change in rules.yml and every plan folder: the verdicts of the plan's default edition (and of
+    its comparison year, if it holds reference verdicts) that differ under the previous setting."""
+    import copy
+
+    from .. import paths
+    from ..data.dataset import load_dataset
+    from ..engine import assess_all
+
+    rules = load_rules()
+    out = []
+    for change in rules.get("rule_changes", []):
+        old = copy.deepcopy(rules)
+        old[change["setting"]] = change["previous"]
+        for folder in sorted(p.parent for p in paths.DATA.glob("*/plan.yml")):
+            ds = load_dataset(folder)
+            years = [ds.plan.default_edition]
+            if (folder / "reference_verdicts.meta.yml").exists():
+                years.append(int(yaml.safe_load((folder / "reference_verdicts.meta.yml").read_text(
+                    encoding="utf-8"))["data_through"]))
+            ref = ds.table("reference_verdicts").set_index("indicator_id")["ndrc_class"]
+            for year in years:
+                now = ds.assess(year)
+                before = assess_all(ds.registry, ds.observations, year, ds.plan, rules=old)
+                differ = now["status_zh"] != before["status_zh"]
+                agreement = None
+                if len(ref) and year == years[-1] and len(years) > 1:
+                    def agree(frame):
+                        return int((frame.set_index("id").loc[ref.index, "ndrc_class"] == ref).sum())
+                    agreement = (agree(before), agree(now), len(ref))
+                out.append({"change": change, "plan": ds.plan.short_name, "year": year, "agreement": agreement,
+                            "changed": [(n, b, a) for n, b, a in zip(now.loc[differ, "name_zh"],
+                                                                      before.loc[differ, "status_zh"],
+                                                                      now.loc[differ, "status_zh"])]})
+    return out
+
+
+def rule_changes_html() -> str:
+    effects = rule_change_effects()
+    if not effects:
+        return "<p>本版方法与上一版相同。</p>"
+    rules = load_rules()
+    parts, seen = [], set()
+    for e in effects:
+        c = e["change"]
+        if c["text"] not in seen:
+            seen.add(c["text"])
+            parts.append(f"<p><strong>变更：</strong>{esc(c['text'])}。<strong>依据：</strong>{esc(rules['anchors'][c['anchor']])}</p>")
+    rows = []
+    for e in effects:
+        effect = "；".join(f"{n}：{b}→{a}" for n, b, a in e["changed"]) or "无影响"
+        if e["agreement"]:
+            b, a, n = e["agreement"]
+            effect += f"（方法检验：与对照结论一致的项数由{b}项变为{a}项，共{n}项）"
+        rows.append({"plan": e["plan"], "year": f"{e['year']}年", "effect": effect})
+    return "\n".join(parts) + html_table(rows, [("plan", "规划"), ("year", "评估年份"), ("effect", "受影响的结论（原规则→现规则）")],
+                                         key="plan")

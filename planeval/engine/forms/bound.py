@@ -43,4 +43,5 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
         if t >= row.target_year:
             return na(f"{held}；缺少部分年份的数据，无法确认每年都满足", **base)
         return {**no_final_data(row, t, held), **base}
-    return {"status": "on_track", "outlook": "likely", "reason": f"{held}；须保持到{row.target_year}年", **base}
+    return {"status": row.rules["held_midterm_status"], "outlook": "likely",
+            "reason": f"{held}；须保持到{row.target_year}年", **base}

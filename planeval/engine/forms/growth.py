@@ -131,7 +131,8 @@ def assess_annual_targets(row: Row) -> dict:
             return {**no_final_data(row, t, detail), **base}
         return {"status": "missed" if missed else "achieved", "outlook": "final", "reason": detail, **base}
     if not missed:
-        return {"status": "on_track", "outlook": "likely", "reason": f"{detail}：各年均达到当年预期目标", **base}
+        return {"status": row.rules["held_midterm_status"], "outlook": "likely",
+                "reason": f"{detail}：各年均达到当年预期目标", **base}
     status = "lagging" if years[-1] in missed else "needs_acceleration"
     return {"status": status, "outlook": "unlikely" if status == "lagging" else "needs_acceleration",
             "reason": f"{detail}：{years_text(missed)}年低于当年预期目标", **base}

@@ -68,7 +68,7 @@ def assess_relational(row: Row) -> dict:
             return {"status": "achieved" if in_line else "missed", "outlook": "final", "reason": text, **base}
         return {**no_final_data(row, t, text), **base}
     if in_line:
-        return {"status": "on_track", "outlook": "likely", "reason": text, **base}
+        return {"status": row.rules["held_midterm_status"], "outlook": "likely", "reason": text, **base}
     if near:
         return {"status": "needs_acceleration", "outlook": "needs_acceleration", "reason": text, **base}
     return {"status": "lagging", "outlook": "unlikely", "reason": text, **base}
