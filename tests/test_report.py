@@ -212,3 +212,45 @@ def test_no_codes_ids_or_english_on_a_reader_page(page):
     text = reader_text(nbformat.read(paths.BOOK / f"{page}.ipynb", as_version=4))
     found = sorted(set(FORBIDDEN.findall(text)))
     assert found == [], f"book/{page}.ipynb shows {found}"
+
+
+# ---------------------------------------------------------------- projects and the analysts' commentary
+def _with_tables(rep, **frames):
+    for name, rows in frames.items():
+        rep.ds.extra[name] = pd.DataFrame(rows, columns=list(rep.ds.extra[name].columns))
+    return rep
+
+
+def test_project_progress_only_with_evidence():
+    rep = report_for(reg(**LEVEL), obs((2023, 3.0)))
+    _with_tables(rep,
+                 projects=[{"project_id": "p01_01", "column_ref": "专栏1", "section": "第二章第一节", "chapter": "economy",
+                            "name_zh": "甲医院", "category": "医疗卫生", "promise": "建成", "due_year": None,
+                            "quote": "SYNTHETIC", "note": None},
+                           {"project_id": "p01_02", "column_ref": "专栏1", "section": "第二章第一节", "chapter": "economy",
+                            "name_zh": "乙学校", "category": "教育", "promise": "新建", "due_year": 2024, "quote": "SYNTHETIC",
+                            "note": None}],
+                 project_progress=[{"project_id": "p01_01", "year": 2022, "stage": "开工", "source_id": "syn",
+                                    "quote": "甲医院开工。", "note": None},
+                                   {"project_id": "p01_01", "year": 2024, "stage": "投用", "source_id": "syn",
+                                    "quote": "甲医院投用。", "note": None}])
+    from planeval.report import projects
+
+    rows = rows_of(projects.progress_table(rep, "economy"))
+    assert rows[0][:3] == ["甲医院", "2022年：开工", "建成"]          # the 2024 evidence is after the edition's year
+    assert rows[1][:3] == ["乙学校", "暂无公开信息", "新建（2024年）"]
+    assert projects.project_counts(rep) == {"n": 2, "with_evidence": 1, "stages": {"开工": 1}, "other": 0, "none": 1}
+
+
+def test_commentary_is_shown_as_written_and_its_absence_is_said():
+    from planeval.report import commentary
+
+    rep = report_for(reg(**LEVEL), obs((2023, 3.0)))
+    assert commentary.commentary_markdown(rep, "problem") == "本版尚无分析人员的意见。"
+    _with_tables(rep, commentary=[{"subject": "overall", "subject_id": None, "section_kind": "problem",
+                                   "text": "SYNTHETIC：投资增速放缓**", "author": "张三", "date": "2026-11-01"},
+                                  {"subject": "indicator", "subject_id": "x", "section_kind": "analysis",
+                                   "text": "SYNTHETIC：研发投入集中于少数企业。", "author": "李四", "date": "2026-11-02"}])
+    text = commentary.commentary_markdown(rep, "problem")
+    assert "SYNTHETIC：投资增速放缓\\*\\*" in text and "张三，2026\\-11\\-01" in text
+    assert "（研发强度）" in commentary.chapter_commentary(rep, "economy")
