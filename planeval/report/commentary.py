@@ -20,7 +20,7 @@ def commentary_markdown(rep: Report, section: str, subject: str = "overall", sub
     for _, r in rows.sort_values("date").iterrows():
         about = f"（{md(rep.name(r['subject_id']))}）" if subject == "indicator" else ""
         out.append(f"> **{label('commentary_section', section)}**{about}：{md(r['text'])}\n>\n"
-                   f"> —— {md(r["author"])}，{md(str(r["date"]))}")
+                   f"> —— {md(r['author'])}，{md(str(r['date']))}")
     return "\n\n".join(out)
 
 
@@ -36,5 +36,5 @@ def chapter_commentary(rep: Report, chapter: str) -> str:
     for _, r in rows.sort_values(["subject", "date"]).iterrows():
         about = f"（{md(rep.name(r['subject_id']))}）" if r["subject"] == "indicator" else ""
         out.append(f"> **{label('commentary_section', r['section_kind'])}**{about}：{md(r['text'])}\n>\n"
-                   f"> —— {md(r["author"])}，{md(str(r["date"]))}")
+                   f"> —— {md(r['author'])}，{md(str(r['date']))}")
     return "\n\n".join(out)
