@@ -232,7 +232,7 @@ def load_table(csv_path, table: str, plan_lists: dict | None = None) -> pd.DataF
 def display_path(path) -> str:
     """The path as a user would type it: relative to the repository when inside it."""
     path = Path(path).resolve()
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the repository (planeval/data/schema.py)
     try:
         return str(path.relative_to(root))
     except ValueError:

@@ -142,13 +142,30 @@ def read_sheet(path, data: bytes | None = None) -> Sheet:
         kind = _sniff(data)
         raise DataError(file, value=f"a '{suffix or '(no extension)'}' file" + (f" ({kind})" if kind else ""),
                         expected="a spreadsheet: the template filled in and saved as .xlsx or .csv")
-    header_idx, last = _header_rows(rows, file, sheet)
-    columns, ignored = _columns(rows, header_idx, last, file, sheet)
+    head = _expanded(rows, merged)  # a merged header cell names every column it spans
+    header_idx, last = _header_rows(head, file, sheet)
+    columns, ignored = _columns(head, header_idx, last, file, sheet)
     header_row = rows[last][0]
     out = Sheet(path=path, file=file, data=data, sheet=sheet, encoding=encoding, header_row=header_row,
                 columns=columns, rows=rows[last + 1:], ignored_columns=ignored, department=department)
     out.problems = _merged_data_cells(merged, out)
     return out
+
+
+def _expanded(rows, merged, limit: int = 45) -> list:
+    """The first rows with each merged range's value copied into every cell it covers (for the header only:
+    data cells are never filled from a merged range)."""
+    head = [(n, list(cells)) for n, cells in rows[:limit]]
+    index = {n: i for i, (n, _) in enumerate(head)}
+    for r1, c1, r2, c2 in merged:
+        if r1 not in index or c1 - 1 >= len(head[index[r1]][1]):
+            continue
+        top = head[index[r1]][1][c1 - 1]
+        for r in range(r1, r2 + 1):
+            for c in range(c1 - 1, c2):
+                if r in index and c < len(head[index[r]][1]):
+                    head[index[r]][1][c] = top
+    return head
 
 
 def _header_rows(rows, file, sheet) -> tuple[int, int]:
