@@ -31,10 +31,12 @@ def norm(text) -> str:
 
 def clean_text(text) -> str:
     """Free text kept verbatim (quotes, titles, notes): only invisible characters, surrounding spaces and
-    the apostrophe that made a formula-like text inert removed; no full-width → half-width conversion."""
+    the apostrophe that made a formula-like text inert removed, line breaks written as \n; no full-width →
+    half-width conversion."""
     if text is None:
         return ""
-    return _DEFUSED.sub("", _INVISIBLE.sub("", str(text)).strip())
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")  # a bare CR would end a CSV row
+    return _DEFUSED.sub("", _INVISIBLE.sub("", text).strip())
 
 
 def undefuse(text: str) -> str:
