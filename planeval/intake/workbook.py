@@ -41,12 +41,13 @@ COLUMN_HELP = {
 
 
 def target_text(reg) -> str:
-    """The plan's target as one line: 3200（2025年）, 年均增长 5.0（2025年）."""
+    """The plan's target as one line: 3200（2025年）, 年均增长 5.0（2025年）, 按市下达（2025年）."""
     dash = ("", "--", "—", "-", "——")
     parts = [str(reg["target_text"])] if num(reg.get("target_text")) and reg["target_text"] not in dash else []
     growth = reg.get("annual_growth_text")
-    if num(growth) and growth not in dash:
-        parts.append(f"年均增长 {growth}")
+    if num(growth) and growth not in dash:  # a figure is a yearly growth; words (按市下达) stand as they are
+        parts.append(f"年均增长 {growth}" if any(ch.isdigit() for ch in str(growth)) else str(growth))
+    parts = list(dict.fromkeys(parts))  # 按市下达 in both columns is said once
     year = num(reg.get("target_year"))
     return "；".join(parts) + (f"（{int(year)}年）" if year and parts else "")
 
