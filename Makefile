@@ -9,12 +9,13 @@ PLAN ?=
 EVAL_YEAR ?=
 YEAR ?=
 FILE ?=
+DEADLINE ?=
 JOBS ?=
 PLAN_ARG := $(if $(PLAN),--plan $(PLAN))
 BUILD_ARGS := $(PLAN_ARG) $(if $(EVAL_YEAR),--eval-year $(EVAL_YEAR)) $(if $(JOBS),--jobs $(JOBS))
 
 .DEFAULT_GOAL := help
-.PHONY: help book rebuild test test-unit template import pdf bench toc clean system-test-deps
+.PHONY: help book rebuild test test-unit template import requests status pdf bench toc clean system-test-deps
 
 help: ## list every verb with one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -48,9 +49,17 @@ template: $(BIN)/.installed-base ## write the fill-in file for a new year: make 
 	@test -n "$(YEAR)" || { echo "usage: make template YEAR=2025"; exit 2; }
 	@$(BIN)/python -m planeval.intake template --year $(YEAR) $(PLAN_ARG)
 
-import: $(BIN)/.installed-base ## validate and merge a filled-in file into data/: make import FILE=...
-	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/filled.xlsx"; exit 2; }
-	@$(BIN)/python -m planeval.intake import "$(FILE)" $(PLAN_ARG)
+import: $(BIN)/.installed-base ## validate and merge returned files into data/<plan>/, all or nothing: make import FILE="a.xlsx b.xlsx" (or FILE=folder)
+	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/filled.xlsx (several files, or a folder of them)"; exit 2; }
+	@$(BIN)/python -m planeval.intake import $(FILE) $(PLAN_ARG)
+
+requests: $(BIN)/.installed-base ## one fill-in workbook per department: make requests YEAR=2025 [DEADLINE=2026-03-31] → _build/requests/<plan>/<year>/
+	@test -n "$(YEAR)" || { echo "usage: make requests YEAR=2025"; exit 2; }
+	@$(BIN)/python -m planeval.intake requests --year $(YEAR) $(PLAN_ARG) $(if $(DEADLINE),--deadline $(DEADLINE))
+
+status: $(BIN)/.installed-base ## per department: what was requested, returned, still missing: make status YEAR=2025
+	@test -n "$(YEAR)" || { echo "usage: make status YEAR=2025"; exit 2; }
+	@$(BIN)/python -m planeval.intake status --year $(YEAR) $(PLAN_ARG)
 
 pdf: $(BIN)/.installed-test system-test-deps ## build the PDF edition into _build/pdf/
 	@$(BIN)/python -m planeval.book.pdf $(BUILD_ARGS)

@@ -121,10 +121,10 @@ class PlanConfig:
         for s in self.scopes:
             if text == s.code or text in s.synonyms:
                 return s.code
-        for s in self.scopes:  # longer phrases that contain a code or a synonym (其中：区本级 …)
-            if s.code in text or any(w in text for w in s.synonyms):
-                return s.code
-        return None
+        # longer phrases that contain a code or a synonym (其中：区本级 …): the longest word found wins, so
+        # 全区（不含高新区） is the scope of 不含高新区, not of 全区
+        found = [(len(w), -i, s.code) for i, s in enumerate(self.scopes) for w in (s.code, *s.synonyms) if w in text]
+        return max(found)[2] if found else None
 
     def plan_lists(self) -> dict:
         """The `plan:` vocabularies the schema refers to."""

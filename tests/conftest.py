@@ -39,8 +39,8 @@ def snapshot(directory) -> dict:
 
 
 @pytest.fixture
-def data_dir(tmp_path):
-    """A tmp copy of the SYNTHETIC intake fixture data dir (tests/fixtures/intake/data/)."""
-    target = tmp_path / "data"
-    shutil.copytree(paths.ROOT / "tests" / "fixtures" / "intake" / "data", target)
+def plan_dir(tmp_path):
+    """A tmp copy of the SYNTHETIC intake fixture plan folder (tests/fixtures/intake/plan/)."""
+    target = tmp_path / "plan"
+    shutil.copytree(paths.ROOT / "tests" / "fixtures" / "intake" / "plan", target)
     return target

@@ -1,13 +1,12 @@
 """Yearly intake: template, import of good (messy, Excel-like) files, report, atomic writes, CLI, changelog.
 
-Runs on a tmp copy of the SYNTHETIC fixture data dir in tests/fixtures/intake/data/ (not real data);
-one smoke test also runs on a tmp copy of the real data/ when it exists.
+Runs on a tmp copy of the SYNTHETIC fixture plan folder tests/fixtures/intake/plan/ (not real data); one
+smoke test also runs on a tmp copy of the real data/yinzhou-14th/.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import shutil
 import subprocess
@@ -18,22 +17,26 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from yinzhou_eval import intake, intake_import
-from yinzhou_eval.datacheck import DataError, load_table
-from yinzhou_eval.intake import changes_since, import_file, write_template
-from yinzhou_eval.intake_import import (HEADERS, derive_source_id, fmt_number, load_typed, parse_date,
-                                        parse_months, parse_number, parse_scope, parse_year)
+from planeval.data.schema import DataError, load_table
+from planeval.intake import commit as commit_module
+from planeval.intake import tables as tables_module
+from planeval.intake.changelog import CHANGE_COLUMNS, changes_since
+from planeval.intake.columns import HEADERS
+from planeval.intake.importer import import_file
+from planeval.intake.parse import (derive_source_id, fmt_number, parse_date, parse_months, parse_number,
+                                   parse_year)
+from planeval.intake.template import write_template
+from planeval.config import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "intake"
 NOW = dt.datetime(2025, 3, 15, 9, 30, 0)
 
+from conftest import snapshot  # noqa: E402  (fixture plan_dir comes from conftest too)
 
-from conftest import snapshot  # noqa: E402  (fixture data_dir comes from conftest too)
 
-
-def obs(data_dir):
-    return load_typed(data_dir / "observations.csv")
+def obs(plan_dir):
+    return load_table(plan_dir / "observations.csv", "observations")
 
 
 def value_of(df, iid, year, scope=None):
@@ -57,6 +60,7 @@ def value_of(df, iid, year, scope=None):
     ("-0.5", None, (-0.5, False, "")),
     ("－0.5", None, (-0.5, False, "")),
     ("\u22120.5", None, (-0.5, False, "")),
+    ("'-0.5", None, (-0.5, False, "")),  # the apostrophe our CSV puts before a minus sign
     ("3113亿元", None, (3113.0, False, "亿元")),
     ("1.2E+3", None, (1200.0, False, "")),
     (2803.3, None, (2803.3, False, "")),
@@ -87,15 +91,15 @@ def test_parse_date_rejects(raw):
         parse_date(raw)
 
 
-def test_parse_year_scope_months():
+def test_parse_year_scope_months(plan_dir):
     assert parse_year("2024") == parse_year(2024) == parse_year(2024.0) == parse_year("２０２４年") == 2024
     with pytest.raises(ValueError):
         parse_year("24年")
-    assert parse_scope("全大区") == parse_scope(" 鄞州全区 ") == parse_scope("全区") == "全区"
-    assert parse_scope("区本级（含东钱湖）") == parse_scope("全区（不含高新区）") == "区本级"
-    assert parse_scope("未注明") == "未注明"
-    with pytest.raises(ValueError):
-        parse_scope("宁波市")
+    plan = load_plan(plan_dir)  # scopes and their synonyms come from the plan
+    assert plan.parse_scope("全大区") == plan.parse_scope("鄞州全区") == plan.parse_scope("全区") == "全区"
+    assert plan.parse_scope("区本级（含东钱湖）") == plan.parse_scope("全区（不含高新区）") == "区本级"
+    assert plan.parse_scope("未注明") == "未注明"
+    assert plan.parse_scope("宁波市") is None
     assert parse_months(None) == parse_months("") == 12
     assert parse_months("1-11月") == parse_months(11) == parse_months("11个月") == 11
     with pytest.raises(ValueError):
@@ -116,9 +120,9 @@ def test_fmt_number():
 
 # ------------------------------------------------------------------------------------------ template
 
-def test_template_xlsx_and_csv(data_dir, tmp_path):
-    xlsx, csv_path = write_template(2024, tmp_path / "out", data_dir=data_dir)
-    assert xlsx.name == "yinzhou_intake_2024.xlsx" and csv_path.name == "yinzhou_intake_2024.csv"
+def test_template_xlsx_and_csv(plan_dir, tmp_path):
+    xlsx, csv_path = write_template(2024, tmp_path / "out", plan_dir)
+    assert xlsx.name == "synthetic-intake_intake_2024.xlsx" and csv_path.name == "synthetic-intake_intake_2024.csv"
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["填报", "说明"]
     ws = wb["填报"]
@@ -127,14 +131,21 @@ def test_template_xlsx_and_csv(data_dir, tmp_path):
         "指标编号", "指标名称", "单位", "应填口径", "上年已知数值", "年份", "数值", "口径", "来源标题", "来源网址",
         "发布日期", "数值原文/原句", "备注"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
-    registry = load_typed(data_dir / "indicators.csv")
-    assert [r[0] for r in rows] == list(registry.loc[registry["plan"] == "14th", "id"])  # all 14th, no 13th
-    by_id = {r[0]: r for r in rows}
-    assert by_id["t2_01"][2:6] == ["亿元", "全区", "2803.3（2023年，全区）", 2024]
-    assert by_id["t2_02"][4] == "21.96（2019年，规划基期）"
-    assert by_id["goal_gdp_fiscal"][4].startswith("暂无")
+    # this plan's targets (every table but the previous plan's), in registry order
+    assert [r[0] for r in rows] == ["t2_01", "t2_02", "t2_03", "t2_08", "t2_09", "t2_14", "t2_21", "t2_25",
+                                    "goal_gdp_fiscal", "ch9_culture_quality"]
+    by_id = {r[0]: dict(zip(HEADERS, r)) for r in rows}
+    t = by_id["t2_01"]
+    assert (t["单位"], t["应填口径"], t["上年已知数值"], t["年份"]) == ("亿元", "全区", "2803.3（2023年，全区）", 2024)
+    assert (t["规划目标"], t["责任单位"]) == ("3200（2025年）", "统计局")
+    assert by_id["t2_03"]["规划目标"] == "年均增长 5.0（2025年）"  # the target column prints "--"
+    assert by_id["t2_02"]["上年已知数值"] == "21.96（2019年，规划基期）"
+    assert by_id["goal_gdp_fiscal"]["上年已知数值"].startswith("暂无")
+    assert by_id["ch9_culture_quality"]["上年已知数值"].startswith("定性指标")
     assert all(r[6] is None and r[7] is None and r[8] is None for r in rows)  # left for the analyst
-    assert "make import" in " ".join(str(c.value) for r in wb["说明"].iter_rows() for c in r if c.value)
+    help_text = " ".join(str(c.value) for r in wb["说明"].iter_rows() for c in r if c.value)
+    assert "make import" in help_text and "PLAN=synthetic-intake" in help_text and "2021-2025" in help_text
+    assert "拒收" in help_text and "疑似把百分数填成了小数" in help_text  # the plausibility rules are stated
 
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -143,13 +154,13 @@ def test_template_xlsx_and_csv(data_dir, tmp_path):
     assert records[1][4] == "2803.3（2023年，全区）" and records[1][5] == "2024"
 
 
-def test_template_rejects_year_outside_plan(data_dir, tmp_path):
+def test_template_rejects_year_outside_plan(plan_dir, tmp_path):
     with pytest.raises(DataError, match="2021-2025"):
-        write_template(2030, tmp_path, data_dir=data_dir)
+        write_template(2030, tmp_path, plan_dir)
 
 
-def test_filled_template_roundtrip_xlsx_and_csv(data_dir, tmp_path):
-    xlsx, csv_path = write_template(2025, tmp_path / "out", data_dir=data_dir)
+def test_filled_template_roundtrip_xlsx_and_csv(plan_dir, tmp_path):
+    xlsx, csv_path = write_template(2025, tmp_path / "out", plan_dir)
     wb = openpyxl.load_workbook(xlsx)
     ws = wb["填报"]
     col = {c.value: c.column for c in ws[2]}
@@ -158,26 +169,27 @@ def test_filled_template_roundtrip_xlsx_and_csv(data_dir, tmp_path):
                         ("发布日期", "2026/2/1"), ("数值原文/原句", "SYNTHETIC 3300亿元")):
         ws.cell(3, col[name], value)
     wb.save(xlsx)
-    report = import_file(xlsx, data_dir, now=NOW)
+    report = import_file(xlsx, plan_dir, now=NOW)
     assert [(r["indicator_id"], r["year"], r["value"]) for r in report.new] == [("t2_01", 2025, 3300.0)]
-    assert len(report.skipped_rows) == 8
+    assert len(report.skipped_rows) == 9  # the 10 targets less the one filled in
 
     records = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig"))))
+    assert records[4][0] == "t2_08"
     records[4][6:12] = ["3.3%", "全区", "SYNTHETIC 2025 报告", "https://www.example.gov.cn/r2025", "2026年2月1日", "原句"]
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(records)
     csv_path.write_bytes(buf.getvalue().encode("utf-8-sig"))
-    report = import_file(csv_path, data_dir, now=NOW)
+    report = import_file(csv_path, plan_dir, now=NOW + dt.timedelta(seconds=1))
     assert [(r["indicator_id"], r["value"]) for r in report.new] == [("t2_08", 3.3)]
-    assert value_of(obs(data_dir), "t2_08", 2025)["source_id"] == value_of(obs(data_dir), "t2_01", 2025)["source_id"]
+    assert value_of(obs(plan_dir), "t2_08", 2025)["source_id"] == value_of(obs(plan_dir), "t2_01", 2025)["source_id"]
 
 
 # ------------------------------------------------------------------------------------------ import: happy paths
 
-def test_import_good_xlsx(data_dir):
-    before_obs = (data_dir / "observations.csv").read_text(encoding="utf-8").splitlines()
-    before_src = (data_dir / "sources.csv").read_text(encoding="utf-8").splitlines()
-    report = import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
+def test_import_good_xlsx(plan_dir):
+    before_obs = (plan_dir / "observations.csv").read_text(encoding="utf-8").splitlines()
+    before_src = (plan_dir / "sources.csv").read_text(encoding="utf-8").splitlines()
+    report = import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
 
     assert sorted((r["indicator_id"], r["year"]) for r in report.new) == [
         ("ctx_gdp_growth_real", 2024), ("t2_01", 2024), ("t2_02", 2024), ("t2_08", 2024), ("t2_14", 2024),
@@ -194,7 +206,7 @@ def test_import_good_xlsx(data_dir):
     assert "row 9" in warnings and "区本级" in warnings  # scope differs from the series' existing one
     assert len(report.warnings) == 2
 
-    df = obs(data_dir)
+    df = obs(plan_dir)
     assert value_of(df, "t2_01", 2024)["value"] == 3113.0
     assert value_of(df, "t2_01", 2024)["value_text"] == "3,113.0"
     assert value_of(df, "t2_14", 2024)["value_text"] == "８３．９％"  # verbatim
@@ -209,204 +221,231 @@ def test_import_good_xlsx(data_dir):
     assert "incoming/20250315-093000_good_2024.xlsx" in value_of(df, "t2_01", 2024)["note"]
 
     # existing rows kept as they were, in place; the revised row replaced where it stood
-    after_obs = (data_dir / "observations.csv").read_text(encoding="utf-8").splitlines()
+    after_obs = (plan_dir / "observations.csv").read_text(encoding="utf-8").splitlines()
     assert after_obs[:3] == before_obs[:3] and after_obs[4:len(before_obs)] == before_obs[4:]
     assert after_obs[3].startswith("t2_08,2022,3,level")
     assert len(after_obs) == len(before_obs) + 7
 
-    src = load_typed(data_dir / "sources.csv")
-    assert (data_dir / "sources.csv").read_text(encoding="utf-8").splitlines()[:len(before_src)] == before_src
+    src = load_table(plan_dir / "sources.csv", "sources")
+    assert (plan_dir / "sources.csv").read_text(encoding="utf-8").splitlines()[:len(before_src)] == before_src
     row = src[src["source_id"] == new_sid].iloc[0]
     assert row["publication_date"] == dt.date(2025, 3, 1) and row["access_date"] == dt.date(2025, 3, 15)
     assert row["publisher"] == "SYNTHETIC 发改局" and row["source_kind"] == "official"
 
-    kept = data_dir / "incoming" / "20250315-093000_good_2024.xlsx"
+    kept = plan_dir / "incoming" / "20250315-093000_good_2024.xlsx"
     assert report.incoming_path.endswith("incoming/20250315-093000_good_2024.xlsx")
     assert kept.read_bytes() == (FIXTURES / "good_2024.xlsx").read_bytes()
-    # the merged tables still pass their schemas through the shared loader
-    load_table(data_dir / "observations.csv")
-    load_table(data_dir / "sources.csv")
     text = report.to_text()
     for word in ("新增 new: 7", "修订 revised: 1", "未变 unchanged: 2", "2.9 → 3", "syn_report_2023", new_sid):
         assert word in text
+    assert not (plan_dir / ".intake-journal").exists()
+    assert not [p for p in plan_dir.rglob("*") if p.suffix in (".tmp", ".bak", ".part")]
 
 
-def test_import_appends_the_changelog_the_book_lists(data_dir):
-    import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
-    log = pd.read_csv(data_dir / "changelog.csv", dtype=str, keep_default_na=False)
+def test_import_appends_the_changelog_and_receipts(plan_dir):
+    import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
+    log = pd.read_csv(plan_dir / "changelog.csv", dtype=str, keep_default_na=False)
     assert len(log) == 8 and set(log["change"]) == {"new", "revised"}
     revised = log[log["change"] == "revised"].iloc[0]
     assert (revised["indicator_id"], revised["year"], revised["old_value"], revised["new_value"]) == ("t2_08", "2022", "2.9", "3")
     assert revised["old_source_id"] == "syn_report_2023" and revised["imported_at"] == "2025-03-15 09:30:00"
     assert log["file"].str.endswith("incoming/20250315-093000_good_2024.xlsx").all()
-    before = (data_dir / "changelog.csv").read_bytes()
-    import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)  # nothing changes: nothing logged
-    assert (data_dir / "changelog.csv").read_bytes() == before
+    load_table(plan_dir / "changelog.csv", "changelog")  # a log the folder did not have gets its .meta.yml
+    receipts = load_table(plan_dir / "receipts.csv", "receipts", load_plan(plan_dir).plan_lists())
+    assert receipts["outcome"].value_counts().to_dict() == {"new": 7, "unchanged": 2, "revised": 1}
+    assert set(receipts["department"].fillna("")) == {""}  # the plain template names no department
+    before = snapshot(plan_dir)
+    import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)  # nothing changes: nothing logged
+    assert snapshot(plan_dir) == before
 
 
-def test_reimport_same_file_is_all_unchanged(data_dir):
-    first = import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
-    data = {n: (data_dir / n).read_bytes() for n in ("observations.csv", "sources.csv")}
-    second = import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
+def test_reimport_of_unchanged_values_writes_nothing(plan_dir):
+    """Issue 17.10: an import with only unchanged values writes nothing: no source, no log line, no copy."""
+    first = import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
+    before = snapshot(plan_dir)
+    second = import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW + dt.timedelta(minutes=1))
     assert not second.new and not second.revised and not second.new_sources
     assert len(second.unchanged) == len(first.new) + len(first.revised) + len(first.unchanged)
-    assert {n: (data_dir / n).read_bytes() for n in data} == data
-    assert second.written == []
-    # the second copy is kept too, under a distinct name
-    assert sorted(p.name for p in (data_dir / "incoming").iterdir()) == [
-        "20250315-093000-1_good_2024.xlsx", "20250315-093000_good_2024.xlsx"]
+    assert second.written == [] and second.incoming_path is None
+    assert snapshot(plan_dir) == before
+    assert "nothing was written" in second.to_text()
 
 
-def test_import_good_gbk_csv(data_dir):
-    report = import_file(FIXTURES / "good_gbk.csv", data_dir, now=NOW)
+def test_unchanged_values_from_a_new_source_add_no_source(plan_dir, tmp_path):
+    """The old importer added the new file's source even when every value was already recorded."""
+    text = (FIXTURES / "good_gbk.csv").read_bytes().decode("gbk").splitlines()
+    keep = [ln for ln in text if ln.startswith(("指标编号", "t2_14,"))]  # 83.1 for 2023: already recorded
+    keep = [ln.replace("https://www.example.gov.cn/report2023", "https://www.example.gov.cn/other") for ln in keep]
+    (tmp_path / "same.csv").write_bytes(("\r\n".join(keep) + "\r\n").encode("gbk"))
+    before = snapshot(plan_dir)
+    report = import_file(tmp_path / "same.csv", plan_dir, now=NOW)
+    assert [(r["indicator_id"], r["year"], r["value"]) for r in report.unchanged] == [("t2_14", 2023, 83.1)]
+    assert report.new_sources == [] and snapshot(plan_dir) == before
+
+
+def test_import_good_gbk_csv(plan_dir):
+    report = import_file(FIXTURES / "good_gbk.csv", plan_dir, now=NOW)
     assert report.encoding == "GBK"
     assert sorted((r["indicator_id"], r["year"], r["value"]) for r in report.new) == [
         ("goal_gdp_fiscal", 2024, 1234.5), ("t2_01", 2024, 3113.0), ("t2_02", 2023, 26.1), ("t2_08", 2023, 3.0)]
     assert [(r["indicator_id"], r["old_value"], r["value"]) for r in report.revised] == [("t2_25", 2.1, 2.3)]
     assert [(r["indicator_id"], r["year"]) for r in report.unchanged] == [("t2_14", 2023)]
     assert report.skipped_rows == [9]
-    df = obs(data_dir)
+    df = obs(plan_dir)
     assert value_of(df, "t2_02", 2023)["source_id"] == "syn_report_2023"  # same URL → existing source reused
     assert value_of(df, "t2_01", 2024)["quote"] == '实现地区生产总值3,113亿元，"SYNTHETIC"'
     kinds = {s["url"]: s["source_kind"] for s in report.new_sources}
     assert kinds == {"https://www.example.gov.cn/report2024": "official", "https://news.example.com/2024/yz": "secondary"}
     assert any("secondary" in w for w in report.warnings)
-    load_table(data_dir / "observations.csv")
-    assert (data_dir / "incoming" / "20250315-093000_good_gbk.csv").read_bytes() == (FIXTURES / "good_gbk.csv").read_bytes()
+    assert (plan_dir / "incoming" / "20250315-093000_good_gbk.csv").read_bytes() == (FIXTURES / "good_gbk.csv").read_bytes()
 
 
-def test_utf8_bom_and_utf16_csv_are_read(data_dir, tmp_path):
+def test_utf8_bom_and_utf16_csv_are_read(plan_dir, tmp_path):
     text = (FIXTURES / "good_gbk.csv").read_bytes().decode("gbk")
     buf = io.StringIO()
     csv.writer(buf, delimiter="\t", lineterminator="\r\n").writerows(csv.reader(io.StringIO(text)))
     for name, data in (("bom.csv", text.encode("utf-8-sig")), ("plain.csv", text.encode("utf-8")),
                        ("u16.csv", buf.getvalue().encode("utf-16"))):  # Excel's "Unicode text"
         (tmp_path / name).write_bytes(data)
-        report = import_file(tmp_path / name, data_dir, dry_run=True)
+        report = import_file(tmp_path / name, plan_dir, dry_run=True)
         assert len(report.new) == 4 and len(report.revised) == 1, name
 
 
-def test_qualitative_rows_take_no_value(data_dir, tmp_path):
+def test_qualitative_rows_take_no_value(plan_dir, tmp_path):
     text = (FIXTURES / "good_gbk.csv").read_bytes().decode("gbk")
     text = text.replace("t2_21,细颗粒物（PM2.5）平均浓度,微克/立方米", "ch9_culture_quality,公共文化服务体系建设,—")
     text = text.replace("全区,,2023,,,,,,", "全区,,2023,1,全区,标题,https://www.example.gov.cn/q,,原句,")
     (tmp_path / "q.csv").write_bytes(text.encode("gbk"))
     with pytest.raises(DataError) as info:
-        import_file(tmp_path / "q.csv", data_dir)
+        import_file(tmp_path / "q.csv", plan_dir)
     assert info.value.row == 9 and "qualitative" in info.value.expected
 
 
-def test_dry_run_writes_nothing(data_dir):
-    before = snapshot(data_dir)
-    report = import_file(FIXTURES / "good_2024.xlsx", data_dir, dry_run=True, now=NOW)
+def test_previous_plan_rows_are_not_collected(plan_dir, tmp_path):
+    text = (FIXTURES / "good_gbk.csv").read_bytes().decode("gbk").replace("t2_01,", "t1_01,", 1)
+    (tmp_path / "prev.csv").write_bytes(text.encode("gbk"))
+    with pytest.raises(DataError) as info:
+        import_file(tmp_path / "prev.csv", plan_dir)
+    assert (info.value.row, info.value.value) == (3, "t1_01") and "previous plan" in info.value.expected
+
+
+def test_dry_run_writes_nothing(plan_dir):
+    before = snapshot(plan_dir)
+    report = import_file(FIXTURES / "good_2024.xlsx", plan_dir, dry_run=True, now=NOW)
     assert len(report.new) == 7 and report.incoming_path is None
-    assert snapshot(data_dir) == before
+    assert snapshot(plan_dir) == before
     assert "dry run" in report.to_text()
 
 
-def test_thresholds_are_configurable(data_dir):
-    loose = import_file(FIXTURES / "good_2024.xlsx", data_dir, dry_run=True, level_change_limit=2.0)
+def test_thresholds_are_configurable(plan_dir):
+    loose = import_file(FIXTURES / "good_2024.xlsx", plan_dir, dry_run=True, level_change_limit=2.0)
     assert not any("t2_02" in w for w in loose.warnings)
-    strict = import_file(FIXTURES / "good_2024.xlsx", data_dir, dry_run=True, pp_change_limit=0.1)
+    strict = import_file(FIXTURES / "good_2024.xlsx", plan_dir, dry_run=True, pp_change_limit=0.1)
     assert any("t2_08" in w and "percentage points" in w for w in strict.warnings)
 
 
-# ------------------------------------------------------------------------------------------ atomic writes
+# ------------------------------------------------------------------------------------------ atomic writes (in process)
 
-def test_failed_second_replace_restores_the_first(data_dir, monkeypatch):
-    before = snapshot(data_dir)
-    real_replace = intake_import.os.replace
+def test_failed_second_replace_restores_the_first(plan_dir, monkeypatch):
+    before = snapshot(plan_dir)
+    real_replace = commit_module.os.replace
     calls = []
 
     def flaky(src, dst):
         calls.append(Path(dst).name)
-        if len(calls) == 2:
+        if Path(dst).name == "observations.csv":
             raise OSError("disk full (simulated)")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(intake_import.os, "replace", flaky)
+    monkeypatch.setattr(commit_module.os, "replace", flaky)
     with pytest.raises(OSError, match="simulated"):
-        import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
-    assert calls[:2] == ["sources.csv", "observations.csv"]  # sources replaced, then observations failed
+        import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
+    assert calls[:3] == ["manifest.json", "sources.csv", "observations.csv"]  # sources replaced, then failed
     monkeypatch.undo()
-    assert snapshot(data_dir) == before  # sources.csv restored, no temp or backup files left, no incoming/
-    assert not (data_dir / "incoming").exists()
+    assert snapshot(plan_dir) == before  # sources.csv restored, no journal, no incoming/
+    assert not (plan_dir / "incoming").exists()
 
 
-def test_failure_storing_the_original_rolls_back_everything(data_dir, monkeypatch):
-    before = snapshot(data_dir)
-    real_replace = intake_import.os.replace
+def test_failure_storing_the_original_rolls_back_everything(plan_dir, monkeypatch):
+    before = snapshot(plan_dir)
+    real_replace = commit_module.os.replace
 
     def flaky(src, dst):
         if Path(dst).parent.name == "incoming":
             raise OSError("no space for the copy (simulated)")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(intake_import.os, "replace", flaky)
+    monkeypatch.setattr(commit_module.os, "replace", flaky)
     with pytest.raises(OSError):
-        import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
+        import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
     monkeypatch.undo()
-    assert snapshot(data_dir) == before
+    assert snapshot(plan_dir) == before
 
 
-def test_data_changed_during_import_is_refused(data_dir, monkeypatch):
-    """Another process appends to observations.csv while the file is being checked: refuse, write nothing."""
-    orig = intake_import._CsvFile.read
-    extra = "t2_01,2021,1,level,,,,全区,,12,,syn_report_2023,x,\n"
+def test_data_changed_during_import_is_refused(plan_dir, monkeypatch):
+    """Someone edits observations.csv by hand while the file is being checked: refuse, write nothing."""
+    orig = tables_module.CsvFile.read
+    extra = "t2_01,2021,1,level,,,,全区,,12,,,,syn_report_2023,x,\n"
 
-    def read_then_meddle(path):
-        f = orig(path)
-        if path.name == "sources.csv":  # read after observations.csv
-            with open(data_dir / "observations.csv", "a", encoding="utf-8") as fh:
+    def read_then_meddle(path, table=None):
+        f = orig(path, table)
+        if Path(path).name == "sources.csv":  # read after observations.csv
+            with open(plan_dir / "observations.csv", "a", encoding="utf-8") as fh:
                 fh.write(extra)
         return f
 
-    monkeypatch.setattr(intake_import._CsvFile, "read", staticmethod(read_then_meddle))
-    before_src = (data_dir / "sources.csv").read_bytes()
+    monkeypatch.setattr(tables_module.CsvFile, "read", staticmethod(read_then_meddle))
+    before_src = (plan_dir / "sources.csv").read_bytes()
     with pytest.raises(DataError, match="modified meanwhile"):
-        import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
-    assert not (data_dir / "incoming").exists()
-    assert (data_dir / "sources.csv").read_bytes() == before_src
-    assert (data_dir / "observations.csv").read_text(encoding="utf-8").endswith(extra)
+        import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
+    assert not (plan_dir / "incoming").exists()
+    assert (plan_dir / "sources.csv").read_bytes() == before_src
+    assert (plan_dir / "observations.csv").read_text(encoding="utf-8").endswith(extra)
 
 
 # ------------------------------------------------------------------------------------------ CLI
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "yinzhou_eval.intake", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True)
+def run_cli(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "planeval.intake", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, **kwargs)
 
 
-def test_cli_template_and_import(data_dir, tmp_path):
-    res = run_cli("template", "--year", "2025", "--out", tmp_path / "out", "--data-dir", data_dir)
+def test_cli_template_and_import(plan_dir, tmp_path):
+    res = run_cli("template", "--year", "2025", "--out", tmp_path / "out", "--plan", plan_dir)
     assert res.returncode == 0, res.stderr
-    assert (tmp_path / "out" / "yinzhou_intake_2025.xlsx").exists()
-    assert (tmp_path / "out" / "yinzhou_intake_2025.csv").exists()
-    before = snapshot(data_dir)
-    res = run_cli("import", FIXTURES / "good_2024.xlsx", "--dry-run", "--data-dir", data_dir)
+    assert (tmp_path / "out" / "synthetic-intake_intake_2025.xlsx").exists()
+    assert (tmp_path / "out" / "synthetic-intake_intake_2025.csv").exists()
+    before = snapshot(plan_dir)
+    res = run_cli("import", FIXTURES / "good_2024.xlsx", "--dry-run", "--plan", plan_dir)
     assert res.returncode == 0, res.stderr
     assert "新增 new: 7" in res.stdout and "dry run" in res.stdout
-    assert snapshot(data_dir) == before
-    res = run_cli("import", FIXTURES / "good_2024.xlsx", "--data-dir", data_dir)
+    assert snapshot(plan_dir) == before
+    res = run_cli("import", FIXTURES / "good_2024.xlsx", "--plan", plan_dir)
     assert res.returncode == 0 and "原件已保存" in res.stdout
 
 
-def test_cli_bad_input_exits_1_with_message(data_dir):
-    before = snapshot(data_dir)
-    res = run_cli("import", ROOT / "tests" / "bad_input" / "non_numeric.xlsx", "--data-dir", data_dir)
+def test_cli_bad_input_exits_1_with_message(plan_dir):
+    before = snapshot(plan_dir)
+    res = run_cli("import", ROOT / "tests" / "bad_input" / "non_numeric.xlsx", "--plan", plan_dir)
     assert res.returncode == 1
     assert "non_numeric.xlsx" in res.stderr and "row 4" in res.stderr and "待核实" in res.stderr
     assert "nothing was written" in res.stderr and res.stdout == ""
-    assert snapshot(data_dir) == before
+    assert snapshot(plan_dir) == before
 
 
-def test_cli_changes(data_dir, tmp_path):
+def test_cli_changes(plan_dir, tmp_path):
     old = tmp_path / "old_observations.csv"
-    shutil.copy(data_dir / "observations.csv", old)
-    import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
-    res = run_cli("changes", old, data_dir / "observations.csv")
+    shutil.copy(plan_dir / "observations.csv", old)
+    import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
+    res = run_cli("changes", old, plan_dir / "observations.csv", "--plan", plan_dir)
     assert res.returncode == 0, res.stderr
     assert res.stdout.count("added") == 7 and res.stdout.count("revised") == 1
+
+
+def test_cli_default_plan_is_the_books():
+    res = run_cli("status", "--year", "2021")
+    assert res.returncode == 0, res.stderr
+    assert "(yinzhou-14th)" in res.stdout
 
 
 # ------------------------------------------------------------------------------------------ changes_since
@@ -430,49 +469,45 @@ def test_changes_since_classifies():
     a = out.iloc[0]
     assert (a["old_value"], a["new_value"], a["old_source_id"], a["new_source_id"], a["name_zh"], a["change_zh"]) \
         == (2.9, 3.0, "s1", "s2", "指标A", "修订")
-    assert list(out.columns) == intake.CHANGE_COLUMNS
-    assert changes_since(cur, cur).empty and list(changes_since(cur, cur).columns) == intake.CHANGE_COLUMNS
+    assert list(out.columns) == CHANGE_COLUMNS
+    assert changes_since(cur, cur).empty and list(changes_since(cur, cur).columns) == CHANGE_COLUMNS
 
 
-def test_changes_since_after_an_import(data_dir):
-    before = obs(data_dir)
-    import_file(FIXTURES / "good_2024.xlsx", data_dir, now=NOW)
-    out = changes_since(before, obs(data_dir))
+def test_changes_since_after_an_import(plan_dir):
+    before = obs(plan_dir)
+    import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
+    out = changes_since(before, obs(plan_dir))
     assert out["change"].value_counts().to_dict() == {"added": 7, "revised": 1}
-    # text frames (e.g. read from `git show`) work too
-    text = pd.read_csv(data_dir / "observations.csv", dtype=str, keep_default_na=False)
-    assert changes_since(text, obs(data_dir)).empty
+    text = pd.read_csv(plan_dir / "observations.csv", dtype=str, keep_default_na=False)
+    assert changes_since(text, obs(plan_dir)).empty
 
 
-# ------------------------------------------------------------------------------------------ the real data/
+# ------------------------------------------------------------------------------------------ the real plan folder
 
-def test_real_data_template_and_dry_run(tmp_path):
-    real = ROOT / "data"
-    if not all((real / f"{n}.csv").exists() for n in ("indicators", "observations", "sources")):
-        pytest.skip("data/indicators.csv, observations.csv or sources.csv not written yet")
-    copy = tmp_path / "data"
-    shutil.copytree(real, copy, ignore=shutil.ignore_patterns("incoming"))
-    try:
-        xlsx, _ = write_template(2025, tmp_path / "out", data_dir=copy)
-    except DataError as exc:
-        pytest.skip(f"the real data does not load yet: {exc}")
+def test_real_plan_template_and_import(tmp_path):
+    copy = tmp_path / "yinzhou-14th"
+    shutil.copytree(ROOT / "data" / "yinzhou-14th", copy, ignore=shutil.ignore_patterns("incoming"))
+    plan = load_plan(copy)
+    xlsx, _ = write_template(plan.period.end, tmp_path / "out", copy)
     wb = openpyxl.load_workbook(xlsx)
     ws = wb["填报"]
     col = {c.value: c.column for c in ws[2]}
-    registry = load_typed(copy / "indicators.csv")
-    r14 = registry[registry["plan"] == "14th"]
-    assert ws.max_row - 2 == len(r14)
-    # fill the first row whose unit is not % with a plausible value and import it (for real, on the copy)
-    target = next(i for i, (_, r) in enumerate(r14.iterrows()) if r["unit"] != "%" and r["target_form"] != "qualitative")
-    row = 3 + target
-    for name, value in (("数值", "123.4"), ("口径", "全区"), ("来源标题", "SYNTHETIC smoke test"),
+    registry = load_table(copy / "indicators.csv", "indicators", plan.plan_lists())
+    targets = registry[registry["table"] != "previous"]
+    assert ws.max_row - 2 == len(targets) and len(targets) < len(registry)
+    ids = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
+    assert ids == list(targets["id"])
+    row = 3 + ids.index("t2_01")  # GDP: a money level
+    for name, value in (("数值", "3300"), ("口径", "全区"), ("来源标题", "SYNTHETIC smoke test"),
                         ("来源网址", "https://www.example.gov.cn/smoke"), ("数值原文/原句", "SYNTHETIC")):
         ws.cell(row, col[name], value)
     wb.save(xlsx)
     before = snapshot(copy)
     report = import_file(xlsx, copy, dry_run=True)
-    assert len(report.new) + len(report.revised) == 1
+    assert [(r["indicator_id"], r["year"], r["value"]) for r in report.new + report.revised] == [("t2_01", 2025, 3300.0)]
     assert snapshot(copy) == before
     import_file(xlsx, copy)
-    load_table(copy / "observations.csv")
-    load_table(copy / "sources.csv")
+    from planeval.data.dataset import load_dataset
+
+    ds = load_dataset(copy)  # the merged folder still loads through the book's own loader
+    assert value_of(ds.observations, "t2_01", 2025)["value"] == 3300.0

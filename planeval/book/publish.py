@@ -32,7 +32,8 @@ def defuse(value):
 def defuse_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        # pandas 3 reads text as the `str` dtype, not object: both hold cells to defuse
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             out[col] = out[col].map(defuse)
     out.columns = [defuse(c) for c in out.columns]
     return out
@@ -64,7 +65,30 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows: a cell holding a bare carriage return is then quoted too (with "\n" rows it was written
+    # unquoted, and a spreadsheet started a new row there, with the rest of the cell as a formula)
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: dict) -> bytes:
+    """An Excel workbook with one sheet per (already defused) frame."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        for name, frame in sheets.items():
+            frame.to_excel(xl, sheet_name=name, index=False)
+    return buf.getvalue()
+
+
+def input_downloads(folder: Path) -> dict:
+    """File name → bytes of the input tables as published (data/input/): every CSV of the plan folder with
+    formula-like cells defused, and the .yml files as they are."""
+    wanted = {}
+    for f in sorted(Path(folder).glob("*.csv")):
+        frame = pd.read_csv(f, dtype=str, keep_default_na=False)
+        wanted[f.name] = _csv_bytes(defuse_frame(frame))
+    for f in sorted(Path(folder).glob("*.yml")):
+        wanted[f.name] = f.read_bytes()
+    return wanted
 
 
 def write_downloads(edition) -> Path:
@@ -80,19 +104,11 @@ def write_downloads(edition) -> Path:
     changed |= _write_if_changed(out / "assessment.csv", _csv_bytes(machine))
     xlsx = out / "评估结果.xlsx"
     if changed or not xlsx.exists():
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-            reader.to_excel(xl, sheet_name="评估结果", index=False)
-            machine[["id", "audit"]].rename(columns={"id": "编号", "audit": "审计记录（JSON）"}).to_excel(
-                xl, sheet_name="审计记录", index=False)
-        _write_if_changed(xlsx, buf.getvalue())
+        _write_if_changed(xlsx, xlsx_bytes({
+            "评估结果": reader,
+            "审计记录": machine[["id", "audit"]].rename(columns={"id": "编号", "audit": "审计记录（JSON）"})}))
     inputs = out / "input"
-    wanted = {}
-    for f in sorted(edition.plan.folder.glob("*.csv")):
-        frame = pd.read_csv(f, dtype=str, keep_default_na=False)
-        wanted[f.name] = _csv_bytes(defuse_frame(frame))
-    for f in sorted(edition.plan.folder.glob("*.yml")):
-        wanted[f.name] = f.read_bytes()
+    wanted = input_downloads(edition.plan.folder)
     if inputs.exists():
         for old in inputs.iterdir():
             if old.name not in wanted:

@@ -10,7 +10,9 @@ file and go straight to the cell.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -121,8 +123,11 @@ def _convert(text: str, spec: ColumnSpec, where: dict):
     raise ValueError(f"unknown column type {spec.type!r} in the metadata of {where['file']}")
 
 
-def check_frame(raw: pd.DataFrame, specs: list[ColumnSpec], file, sheet=None, first_row: int = 2) -> pd.DataFrame:
-    """Check an all-text frame cell by cell and return it typed. ``first_row`` is the file line of row 0."""
+def check_frame(raw: pd.DataFrame, specs: list[ColumnSpec], file, sheet=None, first_row: int = 2,
+                lines: list[int] | None = None) -> pd.DataFrame:
+    """Check an all-text frame cell by cell and return it typed. ``first_row`` is the file line of row 0;
+    ``lines`` (one per row) gives each row's own line when records span lines (a quoted line break)."""
+    lines = list(lines) if lines is not None else list(range(first_row, first_row + len(raw)))
     expected_cols = [s.name for s in specs]
     missing = [c for c in expected_cols if c not in raw.columns]
     if missing:
@@ -135,8 +140,7 @@ def check_frame(raw: pd.DataFrame, specs: list[ColumnSpec], file, sheet=None, fi
     out = {}
     for spec in specs:
         values, seen = [], {}
-        for i, cell in enumerate(raw[spec.name].tolist()):
-            row = first_row + i
+        for row, cell in zip(lines, raw[spec.name].tolist()):
             where = {"file": file, "row": row, "column": spec.name, "sheet": sheet}
             text = "" if cell is None else str(cell).strip()
             if text == "":
@@ -159,8 +163,55 @@ def check_frame(raw: pd.DataFrame, specs: list[ColumnSpec], file, sheet=None, fi
                 seen[value] = row
             values.append(value)
         dtype = {"int": "Int64", "float": "Float64", "bool": "boolean"}.get(spec.type, "object")
-        out[spec.name] = pd.Series(values, dtype=dtype, index=range(first_row, first_row + len(raw)))
-    return pd.DataFrame(out, index=range(first_row, first_row + len(raw)))
+        out[spec.name] = pd.Series(values, dtype=dtype, index=lines)
+    return pd.DataFrame(out, index=lines)
+
+
+def read_records(text: str, file, delimiter: str = ",", sheet=None) -> list[tuple[int, list[str]]]:
+    """Each non-blank record of a CSV text with the file line it starts on. A quote left open (the rest of
+    the file would become one cell) or a stray quote after a quoted cell is a DataError naming the line the
+    record starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records, line = [], 1
+    try:
+        for record in reader:
+            if record:
+                records.append((line, record))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        what = ("a closing double quote: the quote opened on this row is never closed"
+                if "unexpected end of data" in str(exc) else f"well-formed CSV quoting ({exc})")
+        raise DataError(file, row=line, sheet=sheet, value=_excerpt(text, line), expected=what) from None
+    return records
+
+
+def _excerpt(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1][:80] if 0 < line <= len(lines) else ""
+
+
+def read_rows(csv_path, file: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the data records (with their line numbers) of a UTF-8 CSV file; a record with more
+    or fewer fields than the header is a DataError naming file and line."""
+    file = file or display_path(csv_path)
+    try:
+        text = Path(csv_path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(file, expected=f"a UTF-8 CSV file ({exc})") from None
+    records = read_records(text, file)
+    if not records:
+        raise DataError(file, row=1, expected="a header row naming the columns")
+    header_line, header = records[0]
+    dup = next((h for i, h in enumerate(header) if h in header[:i]), None)
+    if dup is not None:
+        raise DataError(file, row=header_line, column=dup, value=dup, expected="each column name once")
+    for line, record in records[1:]:
+        if len(record) != len(header):
+            more = len(record) > len(header)
+            raise DataError(file, row=line, value=f"{len(record)} fields: " + ",".join(record)[:80],
+                            expected=f"{len(header)} fields, one per column of the header"
+                            + ("; a comma inside a text must be within double quotes" if more else ""))
+    return header, records[1:]
 
 
 def load_table(csv_path, table: str, plan_lists: dict | None = None) -> pd.DataFrame:
@@ -173,17 +224,15 @@ def load_table(csv_path, table: str, plan_lists: dict | None = None) -> pd.DataF
         raise DataError(display_path(csv_path), expected="the file to exist")
     read_meta(csv_path)
     specs = column_specs(table, plan_lists)
-    try:
-        raw = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(display_path(csv_path), expected=f"a UTF-8 CSV file with a header row ({exc})") from None
-    return check_frame(raw, specs, file=display_path(csv_path))
+    header, records = read_rows(csv_path)
+    raw = pd.DataFrame([r for _, r in records], columns=header, dtype=object)
+    return check_frame(raw, specs, file=display_path(csv_path), lines=[line for line, _ in records])
 
 
 def display_path(path) -> str:
     """The path as a user would type it: relative to the repository when inside it."""
     path = Path(path).resolve()
-    root = Path(__file__).resolve().parents[2]   # the repository
+    root = Path(__file__).resolve().parents[2]  # the repository (planeval/data/schema.py)
     try:
         return str(path.relative_to(root))
     except ValueError:

@@ -1,7 +1,7 @@
 """Generate the bad filled-in files that tests/test_intake_bad_input.py feeds to the importer.
 
-Each file breaks exactly one rule (SYNTHETIC content: it refers to the synthetic registry in
-tests/fixtures/intake/data/). The generated files are committed beside this script; re-run it after a
+Each file breaks exactly one rule (SYNTHETIC content: it refers to the synthetic plan folder
+tests/fixtures/intake/plan/). The generated files are committed beside this script; re-run it after a
 change:
 
     python tests/bad_input/make_bad_files.py [OUT_DIR]
@@ -50,6 +50,30 @@ def xlsx(path: Path, rows, headers=HEADERS, sheet="填报", title=True) -> None:
     wb.save(path)
 
 
+def merged_xlsx(path: Path) -> None:
+    """Two rows whose 数值 (G) and 来源网址 (J) cells are merged: the second row would get the first's value."""
+    xlsx(path, [GOOD, row(year=2023, value="", url="")])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["填报"]
+    ws.merge_cells("G3:G4")
+    ws.merge_cells("J3:J4")
+    wb.properties.created = wb.properties.modified = dt.datetime(2025, 1, 1)
+    wb.save(path)
+
+
+def unclosed_quote(path: Path) -> None:
+    """Row 3 opens a quote in 数值原文/原句 and never closes it: the rest of the file would become one cell."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(HEADERS)
+    w.writerow(GOOD)
+    text = buf.getvalue() + ",".join(str(x) for x in row(year=2023)[:11]) + ',"SYNTHETIC 原句,\r\n'
+    text += ",".join(str(x) for x in row(year=2022)) + "\r\n"
+    path.write_bytes(text.encode("utf-8-sig"))
+
+
 def csv_file(path: Path, rows, encoding="utf-8-sig") -> None:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
@@ -91,6 +115,11 @@ def main(out: Path) -> list[Path]:
         "bad_scope.xlsx": lambda p: xlsx(p, [GOOD, row(year=2023, scope="宁波市")]),
         "several_problems.csv": lambda p: csv_file(p, [row(value="N/A"), row(year=2023, title=""),
                                                        row("t2_14", "常住人口城镇化率", "%", value="120")]),
+        "merged_value.xlsx": merged_xlsx,
+        "negative_count.xlsx": lambda p: xlsx(p, [GOOD, row("t2_09", "每万人拥有有效发明专利授权", "件", value="-3")]),
+        "zero_gdp.xlsx": lambda p: xlsx(p, [GOOD, row(year=2023, value=0)]),
+        "negative_share.csv": lambda p: csv_file(p, [GOOD, row("t2_14", "常住人口城镇化率", "%", value="-0.5")]),
+        "unclosed_quote.csv": unclosed_quote,
     }
     paths = []
     for name, make in made.items():
