@@ -17,7 +17,7 @@ from .registry import load_registry
 from .schema import DataError, display_path, load_table
 
 # Tables a plan folder may have; a missing optional table is an empty one.
-OPTIONAL_TABLES = ("projects", "project_progress", "commentary", "reference_verdicts")
+OPTIONAL_TABLES = ("projects", "project_progress", "commentary", "reference_verdicts", "responsibility")
 
 
 @dataclass

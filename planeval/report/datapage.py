@@ -50,3 +50,20 @@ def changelog_html(rep: Report) -> str:
             table, [("name", "指标"), ("year", "年份"), ("change", "变化"), ("old", "原值"), ("new", "新值"),
                     ("source", "来源")], key="name"))
     return "\n".join(out)
+
+
+def collection_html(rep: Report) -> str:
+    """Per department: the targets it is asked for (this edition's year), returned, already with a value, still
+    missing (planeval.intake.status)."""
+    if rep.ds.table("responsibility").empty:
+        return "<p>本规划尚未登记各目标的责任单位。</p>"
+    from ..intake.status import collection_status
+
+    status = collection_status(rep.eval_year, rep.plan)
+    rows = [{"unit": s["department"], "requested": int(s["requested"]), "returned": int(s["returned"]),
+             "has": int(s["has_value"]), "missing": int(s["missing"]),
+             "which": "、".join(rep.name(i) for i in str(s["missing_ids"]).split(", ") if i) or "—"}
+            for _, s in status.iterrows()]
+    return html_table(rows, [("unit", "责任单位"), ("requested", "请求项数"), ("returned", "已报送"), ("has", "已有数据"),
+                             ("missing", "仍缺"), ("which", "仍缺的目标")],
+                      numeric={"requested", "returned", "has", "missing"}, key="unit")

@@ -208,12 +208,24 @@ def coverage_table(rep: Report, frame: pd.DataFrame) -> str:
                       css="report-table coverage-table")
 
 
+def responsible(rep: Report) -> tuple[dict, str]:
+    """Who reports each target, and the column's header: 建议责任单位 while any assignment is a proposal."""
+    resp = rep.ds.table("responsibility")
+    header = "建议责任单位" if (resp["assignment"] != "confirmed").any() else "责任单位"
+    return dict(zip(resp["indicator_id"], resp["department"])), header
+
+
 def gap_table(rep: Report, frame: pd.DataFrame) -> str:
+    """The targets without usable data: a to-do list for the unit that reports each."""
     gaps = frame[frame["status"] == "not_assessable"]
     if gaps.empty:
         return '<p class="empty-table">本部分的目标都有可用于评估的数据。</p>'
-    rows = [{"name": rep.name(i), "reason": reason} for i, reason in zip(gaps["id"], gaps["reason"])]
-    return html_table(rows, [("name", "指标"), ("reason", "无法评估的原因")], key="name")
+    units, header = responsible(rep)
+    rows = [{"name": rep.name(i), "unit": units.get(i, "—"), "reason": reason}
+            for i, reason in zip(gaps["id"], gaps["reason"])]
+    columns = [("name", "指标"), ("unit", header), ("reason", "无法评估的原因")] if units else \
+        [("name", "指标"), ("reason", "无法评估的原因")]
+    return html_table(rows, columns, key="name")
 
 
 def retrospective_table(rep: Report) -> str:
