@@ -45,7 +45,7 @@ class Period:
 
     @property
     def midpoint(self) -> int:
-        """The year in which half the period has passed (2023 for 2021–2025)."""
+        """The year in which half the period has passed (the third year of a five-year period)."""
         return self.start + (self.end - self.start) // 2
 
 

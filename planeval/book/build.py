@@ -1,7 +1,7 @@
 """Build a plan's report: execute the page templates with papermill (in parallel, only what changed), then
 compile the HTML site with Jupyter Book.
 
-    python -m planeval.book.build [--plan yinzhou-14th] [--eval-year 2025] [--force] [--jobs N] [--no-html]
+    python -m planeval.book.build [--plan <folder under data/>] [--eval-year <year>] [--force] [--jobs N] [--no-html]
 
 The committed book (book/report.yml names its plan; its default edition) is written into book/ and is what
 reviewers review. Any other plan or edition is built into _build/books/<plan>/<year>/, with its own

@@ -47,12 +47,12 @@ def class_counts_sentence(rep: Report, frame: pd.DataFrame) -> str:
 
 
 def latest_phrase(rep: Report, r) -> str:
-    """'2023年2803.3亿元' (or the verdict's year and sentence), Markdown-escaped."""
+    """'<year>年<value><unit>' (or the verdict's year and sentence), Markdown-escaped."""
     text = latest_text(rep, r)
     if text == NO_DATA:
         return ""
     if is_missing(r.get("evidence_quote")) and text.endswith("年）") and "（" in text:
-        value, year = text[:-1].rsplit("（", 1)      # "2803.3亿元（2023年）" → "2023年2803.3亿元"
+        value, year = text[:-1].rsplit("（", 1)      # "<value>（<year>年）" → "<year>年<value>"
         text = f"{year}{value}"
     return md(text)
 
