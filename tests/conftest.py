@@ -5,19 +5,21 @@ import sys
 
 import pytest
 
-from yinzhou_eval import paths
+from planeval import paths
 
 
 @pytest.fixture(scope="session")
 def built_site():
-    """The HTML site built from the committed notebooks (no re-execution): what readers get."""
-    from yinzhou_eval import build
-    from yinzhou_eval.publish import write_downloads
+    """The HTML site of the committed book, compiled from the committed notebooks (no re-execution): what
+    readers get. Compiled in full (``force``): an incremental Sphinx run with no changed page does not copy
+    changed static files (report.css), so the site could otherwise test yesterday's stylesheet."""
+    from planeval.book import build
+    from planeval.book.publish import write_downloads
 
-    config = build.load_config()
-    build.write_static_assets()
-    write_downloads(config["default_eval_year"])
-    return build.build_html(paths.ROOT, log=lambda *a: None)
+    edition = build.edition_for()
+    build.prepare(edition)
+    write_downloads(edition)
+    return build.build_html(edition, log=lambda *a: None, force=True)
 
 
 @pytest.fixture(scope="session")
