@@ -101,8 +101,10 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
                key: str | None = None) -> str:
     """A plain, deterministic HTML table. ``columns`` = [(key, Chinese header)]; ``raw`` keys hold HTML
     already escaped by the caller. Each cell carries its header as ``data-label`` so that a phone can show
-    the table as cards; ``key`` names the column that heads each card."""
-    head = "".join(f'<th scope="col">{esc(label)}</th>' for _, label in columns)
+    the table as cards; ``key`` names the column that heads each card (book/_static/report.css lays the
+    table out for its width). The explicit ARIA roles keep the table a table for screen readers when the
+    stylesheet displays its rows as cards or grids."""
+    head = "".join(f'<th scope="col" role="columnheader">{esc(label)}</th>' for _, label in columns)
     body = []
     for row in rows:
         cells = []
@@ -111,11 +113,12 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
             text = value if k in raw else esc(value)
             classes = [c for c in ("num" if k in numeric else "", "card-key" if k == key else "") if c]
             cls = f' class="{" ".join(classes)}"' if classes else ""
-            cells.append(f'<td{cls} data-label="{esc(label)}">{text}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
+            role = "rowheader" if k == key else "cell"
+            cells.append(f'<td{cls} role="{role}" data-label="{esc(label)}">{text}</td>')
+        body.append('<tr role="row">' + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap"><table class="{css}">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return (f'<div class="table-wrap"><table class="{css}" role="table">{cap}<thead role="rowgroup"><tr role="row">'
+            f'{head}</tr></thead><tbody role="rowgroup">{"".join(body)}</tbody></table></div>')
 
 
 def finite(value) -> bool:
