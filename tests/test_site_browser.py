@@ -47,13 +47,13 @@ SURVEY_JS = r"""([scroller]) => {
     overflow.push(describe(el) + ` [${Math.round(r.left)}–${Math.round(r.right)} vs ${Math.round(box.left)}–${Math.round(box.right)}]`);
   }
 
-  // 2. numbers never broken across lines (SVG text never wraps)
+  // 2. numbers and dates never broken across lines (SVG text never wraps)
   const broken = [];
   const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
     if (!node.parentElement || node.parentElement.closest('svg')) continue;
-    for (const m of node.data.matchAll(/\d[\d,.]*\d/g)) {
+    for (const m of node.data.matchAll(/\d(?:[\d,.]|-(?=\d))*\d/g)) {  // 2803.3, 1,234, 2021-01-28
       const range = document.createRange();
       range.setStart(node, m.index);
       range.setEnd(node, m.index + m[0].length);

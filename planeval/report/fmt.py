@@ -96,13 +96,18 @@ def link(title, url) -> str:
     return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
 
 
+# a cell that is only a figure (a date such as 2021-01-28, a year, a share): the stylesheet keeps it on one line
+_FIGURE = re.compile(r"[-+]?\d[\d.,:/%\-]*")
+
+
 def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(),
                caption: str | None = None, raw: set[str] = frozenset(), css: str = "report-table",
                key: str | None = None) -> str:
     """A plain, deterministic HTML table. ``columns`` = [(key, Chinese header)]; ``raw`` keys hold HTML
     already escaped by the caller. Each cell carries its header as ``data-label`` so that a phone can show
     the table as cards; ``key`` names the column that heads each card (book/_static/report.css lays the
-    table out for its width). The explicit ARIA roles keep the table a table for screen readers when the
+    table out for its width); a cell holding only a figure (a date, a year) is marked ``figure`` so it is never
+    broken across lines. The explicit ARIA roles keep the table a table for screen readers when the
     stylesheet displays its rows as cards or grids."""
     head = "".join(f'<th scope="col" role="columnheader">{esc(label)}</th>' for _, label in columns)
     body = []
@@ -111,7 +116,9 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
         for k, label in columns:
             value = row.get(k, "")
             text = value if k in raw else esc(value)
-            classes = [c for c in ("num" if k in numeric else "", "card-key" if k == key else "") if c]
+            figure = k not in numeric and k not in raw and _FIGURE.fullmatch(str(value))
+            classes = [c for c in ("num" if k in numeric else "", "figure" if figure else "",
+                                   "card-key" if k == key else "") if c]
             cls = f' class="{" ".join(classes)}"' if classes else ""
             role = "rowheader" if k == key else "cell"
             cells.append(f'<td{cls} role="{role}" data-label="{esc(label)}">{text}</td>')
