@@ -71,7 +71,9 @@ SURVEY_JS = r"""([scroller]) => {
     const items = [...svg.querySelectorAll('g.role-mark > path, g.role-mark > text')]
         .filter(e => (e.getAttribute('d') || e.textContent || '').trim() !== '');
     const legends = [...svg.querySelectorAll('g.role-legend')].map(g => g.getBoundingClientRect());
-    return {label: d.getAttribute('aria-label'), drawn: true, container: c.width, svg: s.width, marks: items.length,
+    // the width Vega drew the chart at (the SVG's own width attribute, not its box after any CSS clamping)
+    return {label: d.getAttribute('aria-label'), drawn: true, container: c.width,
+            svg: Math.max(s.width, parseFloat(svg.getAttribute('width'))), marks: items.length,
             legends: legends.length,
             legendInside: legends.every(l => l.width > 0 && l.left >= s.left - 1 && l.right <= s.right + 1 &&
                                              l.top >= s.top - 1 && l.bottom <= s.bottom + 1)};

@@ -22,14 +22,22 @@ _EMBED = """<div id="{div}" class="vega-chart" role="img" aria-label="{label}"><
 <script type="text/javascript">
 (function () {{
   var spec = {spec};
-  function draw() {{
-    if (window.vegaEmbed) {{
-      window.vegaEmbed("#{div}", spec, {{"actions": false, "renderer": "svg"}});
-    }} else {{
-      setTimeout(draw, 30);
-    }}
+  var el = document.getElementById("{div}");
+  function follow() {{
+    // Vega re-reads the container's width on a window resize; the column can also change width without one
+    // (the page's layout settling, a sidebar opening), so a change of the container's width is passed on.
+    if (!window.ResizeObserver) return;
+    var last = el.clientWidth;
+    new ResizeObserver(function () {{
+      if (el.clientWidth !== last) {{ last = el.clientWidth; window.dispatchEvent(new Event("resize")); }}
+    }}).observe(el);
   }}
-  draw();
+  function draw() {{
+    if (!window.vegaEmbed) {{ setTimeout(draw, 30); return; }}
+    window.vegaEmbed(el, spec, {{"actions": false, "renderer": "svg"}}).then(follow);
+  }}
+  // drawn once the page is laid out, so the chart takes the column's final width
+  if (document.readyState === "loading") {{ document.addEventListener("DOMContentLoaded", draw); }} else {{ draw(); }}
 }})();
 </script>"""
 
