@@ -86,6 +86,7 @@ SURVEY_JS = r"""([scroller]) => {
     const key = tr.querySelector('td.card-key');
     return {
       status: tr.closest('table').classList.contains('status-table'),
+      matrix: tr.closest('table').classList.contains('coverage-table'),
       name: (key || cells[0]).textContent.trim().slice(0, 30),
       height: rect.height,
       firstTops: cells.slice(0, 4).map(td => td.getBoundingClientRect().top),
@@ -179,8 +180,9 @@ def test_status_tables_are_laid_out_for_the_width(survey, case):
         if case[1] == "desktop":
             # long notes are footnotes: no row stretched into a tall, mostly blank block
             assert r["height"] < 300, f"{case}: «{r['name']}» row is {r['height']:.0f} px tall"
-        if case[1] == "phone":
+        if case[1] == "phone" and not r["matrix"]:
             # a card: the key cell as its heading, every other cell labelled with its column header
+            # (the coverage matrix of short cells stays a compact table: the overflow test holds it to the column)
             assert r["display"] in ("flex", "block"), f"{case}: «{r['name']}» is still a table row on a phone"
             assert r["keyFirst"] and r["labelled"], f"{case}: «{r['name']}» card is not headed and labelled"
 
