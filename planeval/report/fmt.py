@@ -98,6 +98,13 @@ def link(title, url) -> str:
 
 # a cell that is only a figure (a date such as 2021-01-28, a year, a share): the stylesheet keeps it on one line
 _FIGURE = re.compile(r"[-+]?\d[\d.,:/%\-]*")
+# inside text, a range or a date joined by hyphens (5-10家, 2021-01-28): browsers may break after the hyphen
+_HYPHENATED = re.compile(r"\d+(?:[.,]\d+)*(?:-\d+(?:[.,]\d+)*)+")
+
+
+def _keep_figures(escaped: str) -> str:
+    """Escaped plain text with every hyphen-joined figure wrapped so that it is never broken across lines."""
+    return _HYPHENATED.sub(lambda m: f'<span class="figure">{m.group(0)}</span>', escaped)
 
 
 def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(),
@@ -115,8 +122,8 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
         cells = []
         for k, label in columns:
             value = row.get(k, "")
-            text = value if k in raw else esc(value)
             figure = k not in numeric and k not in raw and _FIGURE.fullmatch(str(value))
+            text = value if k in raw else esc(value) if figure else _keep_figures(esc(value))
             classes = [c for c in ("num" if k in numeric else "", "figure" if figure else "",
                                    "card-key" if k == key else "") if c]
             cls = f' class="{" ".join(classes)}"' if classes else ""
