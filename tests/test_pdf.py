@@ -66,7 +66,7 @@ def page_titles() -> list[str]:
 def test_cover_names_the_edition_and_the_build_date(printed, rep):
     cover = squash(printed["pages"][0])
     assert squash(rep.title) in cover                  # report_title + edition name (…中期评估报告)
-    assert squash(rep.edition_name) in cover and f"数据截至{rep.eval_year}年" in cover
+    assert squash(rep.edition_name) in cover and f"数据截至{rep.eval_year}年" in cover  # title ends with the edition name
     assert re.search(r"生成日期：\d{4}年\d{1,2}月\d{1,2}日", cover)
     assert not re.search(r"\d+/\d+", cover), "the cover carries no page number"
 

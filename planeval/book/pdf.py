@@ -241,7 +241,7 @@ def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str]) ->
 
 def cover_lines(rep, built: dt.date) -> list[str]:
     lines = [rep.plan.issuer] if rep.plan.issuer else []
-    return lines + [f"{rep.edition_name}（数据截至{rep.eval_year}年）",
+    return lines + [f"评估数据截至{rep.eval_year}年",
                     f"生成日期：{built.year}年{built.month}月{built.day}日"]
 
 
