@@ -10,14 +10,16 @@ from planeval import paths
 
 @pytest.fixture(scope="session")
 def built_site():
-    """The HTML site built from the committed notebooks (no re-execution): what readers get."""
+    """The HTML site of the committed book, compiled from the committed notebooks (no re-execution): what
+    readers get. Compiled in full (``force``): an incremental Sphinx run with no changed page does not copy
+    changed static files (report.css), so the site could otherwise test yesterday's stylesheet."""
     from planeval.book import build
     from planeval.book.publish import write_downloads
 
     edition = build.edition_for()
     build.prepare(edition)
     write_downloads(edition)
-    return build.build_html(edition, log=lambda *a: None)
+    return build.build_html(edition, log=lambda *a: None, force=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,60 +1,128 @@
-"""The PDF edition: every chapter present, Chinese text extractable, charts printed, site untouched."""
+"""The PDF edition, read back with poppler as a reader of the printed report would: a cover with the edition's
+title and build date, a contents page whose page numbers are the pages the headings are on, bookmarks for
+every chapter, the key figures of the assessment intact, page numbers, no near-empty page, and the HTML site
+untouched. Expected values come from the assessment results and the plan, never typed in here."""
 import re
 import shutil
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
-from yinzhou_eval import build, paths
-from yinzhou_eval.report import Edition
+from planeval import paths
+from planeval.book import build, pdf as pdfbook
+from planeval.report.chartdata import SERIES_ACTUAL
+from planeval.report.context import open_report
+from planeval.report.fmt import number, value_with_unit
+from planeval.report.tables import pdf_name
 
 pytestmark = pytest.mark.slow
 
+EDITION = build.edition_for()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def bare(text: str) -> str:
+    return re.sub(r"[\s\d.“”‘’\"']+", "", text)
+
 
 @pytest.fixture(scope="module")
-def pdf_text(built_site, chromium_path):
-    site_index = (paths.SITE / "index.html").read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "yinzhou_eval.pdf"], cwd=paths.ROOT, capture_output=True, text=True)
+def rep():
+    return open_report(str(EDITION.plan.folder), EDITION.year)
+
+
+@pytest.fixture(scope="module")
+def printed(built_site, chromium_path, rep):
+    """Build the PDF once (make pdf); return its path, its pages' text and its top-level bookmarks."""
+    for tool in ("pdftotext", "pdftohtml", "pdfinfo"):
+        assert shutil.which(tool), "poppler-utils missing: run tests/install_system_deps.sh"
+    site_index = (built_site / "index.html").read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "planeval.book.pdf"], cwd=paths.ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert (paths.SITE / "index.html").read_bytes() == site_index, "the PDF build must not touch the HTML site"
-    pdf = paths.BUILD / "pdf" / Edition.pdf_name_for(build.load_config()["default_eval_year"])
-    assert shutil.which("pdftotext"), "poppler-utils missing: run tests/install_system_deps.sh"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return pdf, text
+    assert (built_site / "index.html").read_bytes() == site_index, "the PDF build must not touch the HTML site"
+    path = paths.BUILD / "pdf" / pdf_name(rep)
+    assert path.exists(), f"the PDF is not named after the edition: {path.name} missing"
+    assert (EDITION.site / "pdf" / path.name).read_bytes() == path.read_bytes(), "the site's download is not this PDF"
+    raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    layout = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return {"path": path, "pages": raw.split("\f")[:-1], "layout": layout.split("\f")[:-1],
+            "outline": pdfbook.outline(path)}
 
 
-def _titles():
-    """The first heading of every page in the run config (what the PDF's contents must list)."""
-    import nbformat
-
+def page_titles() -> list[str]:
+    """The title of every page of the book but the front page (its title is the cover's)."""
     titles = []
-    for page in build.pages(build.load_config()):
-        if "template" in page:
-            nb = nbformat.read(paths.ROOT / "book" / f"{page['file']}.ipynb", as_version=4)
-            text = next(c.source for c in nb.cells if c.cell_type == "markdown")
-        else:
-            text = (paths.ROOT / "book" / f"{page['file']}.md").read_text(encoding="utf-8")
-        titles.append(re.search(r"(?m)^# (.+)$", text).group(1).strip())
+    for page in EDITION.pages[1:]:
+        nb = nbformat.read(EDITION.book / f"{page.file}.ipynb", as_version=4)
+        source = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        titles.append(re.search(r"(?m)^# (.+)$", source).group(1).strip())
     return titles
 
 
-def test_pdf_has_cover_contents_and_every_chapter(pdf_text):
-    _, text = pdf_text
-    flat = re.sub(r"\s+", "", text)
-    assert "宁波市鄞州区“十四五”规划中期评估报告" in flat
-    assert "目录" in flat and "数据截至2023年" in flat
-    front, *chapters = _titles()
-    assert front in flat
-    for title in chapters:  # once in the contents, once as the chapter heading
-        assert flat.count(re.sub(r"\s+", "", title)) >= 2, f"{title} missing from contents or body"
+def test_cover_names_the_edition_and_the_build_date(printed, rep):
+    cover = squash(printed["pages"][0])
+    assert squash(rep.title) in cover                  # report_title + edition name (…中期评估报告)
+    assert squash(rep.edition_name) in cover and f"数据截至{rep.eval_year}年" in cover  # title ends with the edition name
+    assert re.search(r"生成日期：\d{4}年\d{1,2}月\d{1,2}日", cover)
+    assert not re.search(r"\d+/\d+", cover), "the cover carries no page number"
 
 
-def test_pdf_pages_are_numbered_and_charts_printed(pdf_text):
-    pdf, text = pdf_text
-    pages = text.split("\f")
-    assert len(pages) > 10
-    assert re.search(r"(?m)^\s*3 / \d+\s*$", pages[2])
-    info = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
-    # charts are vector (SVG) in print; the chart titles and axis labels come out as text
-    assert "实际值" in re.sub(r"\s+", "", text) or len(info.splitlines()) > 2
+def test_every_chapter_has_a_bookmark(printed):
+    marks = [squash(t) for t, _ in printed["outline"]]
+    assert marks, "the PDF has no outline (bookmarks)"
+    for title in page_titles():
+        assert any(m.endswith(squash(title)) for m in marks), f"no bookmark for «{title}»: {marks}"
+    info = subprocess.run(["pdfinfo", str(printed["path"])], capture_output=True, text=True).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+
+
+def test_contents_page_numbers_are_where_the_headings_are(printed):
+    contents = printed["layout"][1]
+    assert "目录" in contents
+    entries = [(t, p) for t, p in printed["outline"] if t != "目录"]
+    assert len(entries) >= len(page_titles())
+    for title, page in entries:
+        line = next((ln for ln in contents.splitlines() if squash(title) in squash(ln)), None)
+        assert line is not None, f"«{title}» missing from the contents"
+        listed = re.findall(r"(\d+)\s*$", line.replace(".", " "))
+        assert listed and int(listed[0]) == page, f"contents say «{title}» is on {listed}, the bookmark says {page}"
+        # (pdftotext may set a chapter number or an opening quote on a line of its own: compare the words)
+        assert bare(title) in bare(printed["layout"][page - 1]), f"«{title}» not on page {page}"
+
+
+def test_key_figures_are_printed_whole(printed, rep):
+    """Each main indicator's latest value, as the results give it: the figure on one line, with its unit."""
+    lines = [ln for p in printed["pages"] for ln in p.splitlines()]
+    flat = squash("".join(printed["pages"]))
+    checked = 0
+    for _, r in rep.main[rep.main["latest_value"].notna()].iterrows():
+        figure = number(r["latest_value"])
+        pattern = re.compile(rf"(?<![\d.]){re.escape(figure)}(?![\d])")
+        assert any(pattern.search(ln) for ln in lines), f"{rep.name(r['id'])}: {figure} not found whole on a line"
+        unit = str(rep.ds.units.get(r["id"]) or "")
+        if r["target_form"] in ("level", "city_assigned") and unit:
+            assert squash(value_with_unit(r["latest_value"], unit)) in flat
+        checked += 1
+    assert checked, "no main indicator has a value: nothing was checked"
+    broken = [ln for ln in lines if re.match(r"\s*\.\d", ln)]
+    assert broken == [], f"numbers broken across lines: {broken[:5]}"
+
+
+def test_pages_are_numbered_and_charts_printed(printed):
+    pages = printed["pages"]
+    total = len(pages)
+    for i, text in enumerate(pages[1:], start=2):
+        assert re.search(rf"(?m)^\s*{i}\s*/\s*{total}\s*$", text), f"page {i} has no page number"
+    assert SERIES_ACTUAL in "".join(pages), "chart legends missing: charts not printed"
+
+
+def test_no_near_empty_page(printed):
+    fill = pdfbook.page_fill(printed["path"])
+    sparse = [i for i, f in enumerate(fill[1:-1], start=2) if f < pdfbook.MIN_FILL]
+    assert sparse == [], f"pages less than {pdfbook.MIN_FILL:.0%} full: {sparse} ({[round(fill[i - 1], 2) for i in sparse]})"
+    last = [ln for ln in printed["pages"][-1].splitlines() if ln.strip() and not re.fullmatch(r"\s*\d+\s*/\s*\d+\s*", ln)]
+    assert len(last) >= 3, f"the last page holds only {last}"

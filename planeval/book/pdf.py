@@ -1,59 +1,114 @@
-"""PDF edition: the book rendered as one HTML page (Jupyter Book's singlehtml builder, into its own
-output folder so the HTML site is untouched), then printed by Debian's chromium through playwright,
-after every chart has drawn. A cover, a table of contents and page numbers are added for print."""
+"""PDF edition: the book rendered as one HTML page (Jupyter Book's singlehtml builder, into its own output
+folder so the HTML site is untouched), then printed on A4 by Debian's chromium through playwright, after every
+chart has drawn.
+
+For print the page gets a cover (the edition's title, issuer, data year and build date), a contents page with
+page numbers, PDF bookmarks from the headings (chromium's document outline) and page numbers in the margin.
+The contents needs the page of each heading, which only the printed PDF knows: the book is printed once with
+the numbers left blank (same width, so nothing moves), the page of every top-level heading is read from the
+PDF's outline (poppler's pdftohtml), and the book is printed again with the numbers filled in; the second
+print is checked against its own outline. Tables reflow for the page width with the site's own stylesheet
+(book/_static/report.css), so no page needs to be turned to landscape.
+
+    python -m planeval.book.pdf [--plan …] [--eval-year …]     (make pdf)
+"""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import html
+import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .. import paths
 from . import build
 
+# A4 with these margins leaves a 180 mm text column: 680 CSS px, the width the page is laid out (and every
+# chart drawn) at before printing, so what is measured on screen is what is printed.
+PAGE_MARGINS_MM = (16, 15, 18, 15)  # top, right, bottom, left
+TEXT_WIDTH_PX = round((210 - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3]) / 25.4 * 96)
+TEXT_HEIGHT_PX = round((297 - PAGE_MARGINS_MM[0] - PAGE_MARGINS_MM[2]) / 25.4 * 96)
+# A chapter starts on a new page only when it is long enough to fill most of one: a short chapter (a page of
+# method notes, "no reference verdicts yet") follows on the same page instead of leaving a near-empty one.
+NEW_PAGE_SHARE = 0.75
+# ... and only when that leaves the page before it at least this full (else the chapter follows on that page).
+MIN_FILL = 0.4
+MAX_PASSES = 6
+
 PRINT_CSS = """
-@page { size: A4; margin: 18mm 14mm 18mm 14mm; }
-body { font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', sans-serif; }
+@page { size: A4; margin: %(top)smm %(right)smm %(bottom)smm %(left)smm;
+  @bottom-center { content: counter(page) " / " counter(pages); font: 8pt 'Noto Sans CJK SC', sans-serif; color: #555; } }
+@page :first { @bottom-center { content: none; } }
+html { font-size: 13.5px !important; }
+body { font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', sans-serif; background: #fff !important; }
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-content, .prev-next-area,
-.header-article, .headerlink, .vega-actions, .toggle-details, .bd-header-announcement, .skip-link,
-.search-button-field, .theme-switch-button, .article-header-buttons, .footer-article,
-.bd-footer-article, .bd-article-container > .bd-header-article { display: none !important; }
+.bd-header-article, .header-article, .headerlink, .vega-actions, .toggle-details, .bd-header-announcement,
+.skip-link, .search-button-field, .theme-switch-button, .article-header-buttons, .footer-article,
+.bd-footer-article, #jb-print-docs-body, .sbt-scroll-pixel-helper, #searchbox { display: none !important; }
 .bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width, .bd-container,
-.bd-container__inner { max-width: 100% !important; width: 100% !important; padding: 0 !important; margin: 0 !important; }
-table { width: 100% !important; table-layout: auto; font-size: 7.5pt; word-break: break-all; }
-.table-wrap { overflow: visible !important; }
-table.report-table th, table.report-table td:not(.num), table.report-table td:first-child { min-width: 0 !important; white-space: normal !important; word-break: normal; overflow-wrap: anywhere; }
-table.report-table td.num { white-space: nowrap !important; }
-table td, table th { padding: 2px 4px !important; }
-.cell_output, .output { overflow: visible !important; }
-.vega-embed, .vega-embed svg { max-width: 100% !important; height: auto; }
-figure, .vega-embed, tr { break-inside: avoid; }
-h2.yz-chapter { break-before: page; }
-#yz-cover { height: 200mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }
-#yz-cover h1 { font-size: 26pt; break-before: avoid; } #yz-cover p { font-size: 13pt; }
-#yz-toc { break-after: page; } #yz-toc li { margin: 4pt 0; } #yz-toc ol { font-size: 12pt; list-style: none; padding-left: 0; }
+.bd-container__inner { max-width: 100%% !important; width: 100%% !important; padding: 0 !important; margin: 0 !important;
+  overflow: visible !important; }
+article.bd-article h2 { font-size: 1.55rem; margin-top: 1.6rem; }
+article.bd-article h3 { font-size: 1.18rem; margin-top: 1.1rem; }
+article.bd-article h2.pe-new-page { break-before: page; margin-top: 0; }
+#pe-cover { height: %(cover)spx; display: flex; flex-direction: column; justify-content: center;
+  text-align: center; break-after: page; }
+#pe-cover .pe-title { font-size: 25pt; font-weight: 700; line-height: 1.35; margin: 0 8mm 10mm; text-wrap: balance;
+  word-break: keep-all; overflow-wrap: anywhere; }
+#pe-cover .pe-line { font-size: 12.5pt; margin: 2mm 0; color: #333; }
+#pe-toc { break-after: page; }
+#pe-toc h2 { margin-top: 0; }
+#pe-toc ol { list-style: none; padding: 0; margin: 6mm 0 0; font-size: 11.5pt; }
+#pe-toc li { margin: 2.2mm 0; }
+#pe-toc li.pe-front { padding-left: 0; }
+#pe-toc a { display: flex; align-items: baseline; color: inherit; text-decoration: none; }
+#pe-toc .pe-leader { flex: 1; border-bottom: 1px dotted #888; margin: 0 .4em; min-width: 2em; }
+#pe-toc .pe-page { min-width: 2.4em; text-align: right; font-variant-numeric: tabular-nums; }
 """
 
-FOOTER = ('<div style="width:100%;font-size:8pt;text-align:center;color:#555;">'
-          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
-
-FRONT_JS = r"""([title, edition, built]) => {
-  const root = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
-  // In the single-page build every chapter title is an <h2> numbered by the table of contents ("3. ...").
-  const heads = [...root.querySelectorAll('h2')].filter(h => /^\d+\.\s/.test(h.textContent.trim()));
-  heads.forEach((h, i) => { h.id = h.id || 'yz-ch-' + i; h.classList.add('yz-chapter'); });
-  const cover = document.createElement('div'); cover.id = 'yz-cover';
-  cover.innerHTML = `<h1>${title}</h1><p>${edition}</p><p>生成日期：${built}</p>`;
-  const toc = document.createElement('div'); toc.id = 'yz-toc';
-  toc.innerHTML = '<h2>目录</h2><ol>' + heads.map(h =>
-      `<li><a href="#${h.id}">${h.textContent.replace('#', '').trim()}</a></li>`).join('') + '</ol>';
-  root.prepend(toc); root.prepend(cover);
-  return heads.map(h => h.textContent.replace('#', '').trim());
+FRONT_JS = r"""([title, lines, newPageShare, pageHeight]) => {
+  const art = document.querySelector('article.bd-article');
+  document.title = title;
+  // the front page's own title is the cover's
+  const first = art.querySelector('h1');
+  if (first) first.remove();
+  // top-level headings: the front page's sections and the chapters (numbered by the table of contents)
+  const text = h => [...h.childNodes].filter(n => !(n.classList && n.classList.contains('headerlink')))
+      .map(n => n.textContent).join('').replace(/\s+/g, ' ').trim();
+  const heads = [...art.querySelectorAll('h2')];
+  const entries = heads.map((h, i) => {
+    h.id = 'pe-h' + i;  // singlehtml repeats section ids across pages: give every heading its own anchor
+    const chapter = !!h.querySelector('.section-number');
+    const section = h.closest('section') || h.parentElement;
+    if (chapter && section.getBoundingClientRect().height > newPageShare * pageHeight) h.classList.add('pe-new-page');
+    return {id: h.id, title: text(h), chapter, newPage: h.classList.contains('pe-new-page')};
+  });
+  const el = (tag, cls, content) => { const e = document.createElement(tag); if (cls) e.className = cls;
+                                      if (content !== undefined) e.textContent = content; return e; };
+  const cover = el('section'); cover.id = 'pe-cover';
+  cover.append(el('div', 'pe-title', title), ...lines.map(l => el('div', 'pe-line', l)));
+  const toc = el('nav'); toc.id = 'pe-toc';
+  toc.append(el('h2', '', '目录'));
+  const list = el('ol');
+  for (const e of entries) {
+    const li = el('li', e.chapter ? 'pe-chapter' : 'pe-front');
+    const a = el('a'); a.href = '#' + e.id;
+    a.append(el('span', 'pe-title-text', e.title), el('span', 'pe-leader'), el('span', 'pe-page', ''));
+    li.append(a); list.append(li);
+  }
+  toc.append(list);
+  art.prepend(cover, toc);
+  return entries;
 }"""
+
+NUMBERS_JS = """(pages) => { document.querySelectorAll('#pe-toc .pe-page').forEach((s, i) => { s.textContent = pages[i]; }); }"""
+NO_BREAK_JS = """(ids) => ids.forEach(id => document.getElementById(id).classList.remove('pe-new-page'))"""
 
 
 def build_singlehtml(edition, out: Path) -> Path:
@@ -80,28 +135,114 @@ def chromium_path() -> str:
     return path
 
 
-def print_pdf(page_html: Path, pdf: Path, title: str, edition: str) -> list[str]:
-    """Print ``page_html`` to ``pdf``; returns the chapter titles placed in the table of contents."""
+def outline(pdf: Path) -> list[tuple[str, int]]:
+    """The PDF's top-level bookmarks as (title, page), read with poppler's pdftohtml."""
+    if not shutil.which("pdftohtml"):
+        raise SystemExit("poppler-utils is needed for the PDF contents: run tests/install_system_deps.sh")
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)], capture_output=True,
+                         check=True).stdout.decode("utf-8", "replace")
+    start = xml.find("<outline")
+    if start < 0:
+        return []
+    depth, end = 0, start
+    for m in re.finditer(r"<(/?)outline\b[^>]*>", xml[start:]):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            end = start + m.end()
+            break
+    root = ET.fromstring(xml[start:end])
+    return [(" ".join("".join(item.itertext()).split()), int(item.get("page", 0)))
+            for item in root if item.tag == "item"]
+
+
+def page_fill(pdf: Path) -> list[float]:
+    """How far down each page its text reaches, as a share of the text area (page numbers in the margin left
+    out), from poppler's pdftotext word boxes. Chart labels are text too, so a page holding a chart counts."""
+    out = subprocess.run(["pdftotext", "-bbox", "-q", str(pdf), "-"], capture_output=True, check=True)
+    fills = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out.stdout.decode("utf-8", "replace"),
+                            re.S):
+        height = float(page.group(2))
+        top, bottom = PAGE_MARGINS_MM[0] / 25.4 * 72, height - PAGE_MARGINS_MM[2] / 25.4 * 72
+        ys = [float(y) for y in re.findall(r'yMax="([\d.]+)"', page.group(3))]
+        ys = [y for y in ys if y <= bottom + 1]
+        fills.append(max(0.0, (max(ys) - top) / (bottom - top)) if ys else 0.0)
+    return fills
+
+
+def heading_pages(pdf: Path, titles: list[str]) -> list[int]:
+    """The page of each contents entry, matched in order against the PDF's top-level bookmarks."""
+    def norm(s):
+        return re.sub(r"[\s#]+", "", s)
+
+    marks = outline(pdf)
+    pages, i = [], 0
+    for t in titles:
+        while i < len(marks) and norm(marks[i][0]) != norm(t):
+            i += 1
+        if i == len(marks):
+            raise SystemExit(f"the printed PDF has no bookmark for the heading «{t}» (outline: {marks})")
+        pages.append(marks[i][1])
+        i += 1
+    return pages
+
+
+def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str]) -> list[dict]:
+    """Print ``page_html`` to ``pdf`` with cover, numbered contents and bookmarks; returns the contents entries
+    (title, page). The file appears only when complete (written beside it, then renamed)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1100, "height": 1400})
-        page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("file:", "data:"))
-                   else route.continue_())
-        page.goto(page_html.resolve().as_uri(), wait_until="load")
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('div[id^=vega-]')].every(d => d.querySelector('svg'))",
-            timeout=60_000)
-        page.add_style_tag(content=PRINT_CSS)
-        chapters = page.evaluate(FRONT_JS, [html.escape(title), html.escape(edition),
-                                            dt.date.today().isoformat()])
-        page.emulate_media(media="print")
-        page.pdf(path=str(pdf), format="A4", print_background=True, display_header_footer=True,
-                 header_template="<span></span>", footer_template=FOOTER,
-                 margin={"top": "16mm", "bottom": "18mm", "left": "12mm", "right": "12mm"})
-        browser.close()
-    return chapters
+    css = PRINT_CSS % {"top": PAGE_MARGINS_MM[0], "right": PAGE_MARGINS_MM[1], "bottom": PAGE_MARGINS_MM[2],
+                       "left": PAGE_MARGINS_MM[3], "cover": TEXT_HEIGHT_PX - 40}
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{pdf.stem}.", suffix=".pdf", dir=pdf.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"])
+            page = browser.new_page(viewport={"width": TEXT_WIDTH_PX, "height": TEXT_HEIGHT_PX})
+            page.route("**/*", lambda route: route.abort()
+                       if not route.request.url.startswith(("file:", "data:", "blob:")) else route.continue_())
+            page.goto(page_html.resolve().as_uri(), wait_until="load")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('div.vega-chart')].every(d => d.querySelector('svg.marks'))",
+                timeout=60_000)
+            page.emulate_media(media="print")
+            page.add_style_tag(content=css)
+            entries = page.evaluate(FRONT_JS, [title, cover_lines, NEW_PAGE_SHARE, TEXT_HEIGHT_PX])
+            titles = [e["title"] for e in entries]
+            numbers = [""] * len(entries)
+            for _ in range(MAX_PASSES):
+                page.evaluate(NUMBERS_JS, [str(n) for n in numbers])
+                page.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True, outline=True, tagged=True,
+                         display_header_footer=False)
+                found = heading_pages(tmp, titles)
+                fill = page_fill(tmp)
+                # a chapter forced onto a new page that leaves the page before it nearly empty follows on it
+                # instead (pages 1 and 2 are the cover and the contents)
+                sparse = [e["id"] for e, n in zip(entries, found) if e["newPage"] and n > 3 and fill[n - 2] < MIN_FILL]
+                if sparse:
+                    page.evaluate(NO_BREAK_JS, sparse)
+                    entries = [dict(e, newPage=e["newPage"] and e["id"] not in sparse) for e in entries]
+                elif found == numbers:
+                    break
+                numbers = found
+            else:
+                raise SystemExit(f"the contents' page numbers did not settle after {MAX_PASSES} prints: {numbers}")
+            browser.close()
+        os.replace(tmp, pdf)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return [{"title": t, "page": n} for t, n in zip(titles, numbers)]
+
+
+def cover_lines(rep, built: dt.date) -> list[str]:
+    lines = [rep.plan.issuer] if rep.plan.issuer else []
+    return lines + [f"评估数据截至{rep.eval_year}年",
+                    f"生成日期：{built.year}年{built.month}月{built.day}日"]
 
 
 def main(argv=None) -> int:
@@ -121,16 +262,14 @@ def main(argv=None) -> int:
     from ..report.context import open_report
     from ..report.tables import pdf_name
 
-    name = pdf_name(open_report(str(edition.plan.folder), edition.year))
-    out_dir = paths.BUILD / "pdf"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pdf = out_dir / name
-    print("[pdf] printing with chromium")
-    chapters = print_pdf(page_html, pdf, edition.plan.title_for(edition.year), f"评估版本：数据截至 {edition.year} 年")
+    rep = open_report(str(edition.plan.folder), edition.year)
+    pdf = paths.BUILD / "pdf" / pdf_name(rep)
+    print("[pdf] printing with chromium (twice: the second print fills in the contents' page numbers)")
+    contents = print_pdf(page_html, pdf, rep.title, cover_lines(rep, dt.date.today()))
     site_copy = edition.site / "pdf"
     site_copy.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(pdf, site_copy / name)  # the site's download link points here
-    print(f"  {len(chapters)} chapters: {'、'.join(chapters)}")
+    shutil.copy2(pdf, site_copy / pdf.name)  # the site's download link points here
+    print("  contents: " + "、".join(f"{c['title']} p.{c['page']}" for c in contents))
     print(f"done in {time.perf_counter() - started:.1f} s — {pdf.relative_to(paths.ROOT)}")
     return 0
 

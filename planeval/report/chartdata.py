@@ -1,6 +1,10 @@
 """The data behind an indicator chart: actual values (each territory its own series), the planned path from
 the start point to the target, and the projection to the target year. Pure pandas, unit-tested; the chart
-itself only draws this frame."""
+itself only draws this frame.
+
+Two columns tell the chart how to draw honestly: ``segment`` splits a series at every missing year (a line is
+drawn only between consecutive years, so a gap shows as a gap), and ``marker`` names the territory of a value
+outside the plan's own (区本级 in a 全区 panel), so the chart can label that point."""
 from __future__ import annotations
 
 import pandas as pd
@@ -11,7 +15,7 @@ SERIES_ACTUAL = "实际值"
 SERIES_CONTEXT = "实际值（评估期前）"
 SERIES_PLAN = "规划路径"
 SERIES_PROJECTION = "按当前速度外推"
-COLUMNS = ["year", "value", "series", "source", "scope", "note"]
+COLUMNS = ["year", "value", "series", "source", "scope", "note", "segment", "marker"]
 LEVEL_FORMS = ("level", "city_assigned")
 
 
@@ -31,23 +35,28 @@ def planned_path(baseline_year, baseline_value, target_year, target_value, path_
     return pd.DataFrame({"year": years, "value": values})
 
 
-def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, registry_row, plan_scope: str,
+def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, registry_row, plan_scope,
                 first_year: int) -> pd.DataFrame:
-    """Long frame (year, value, series, source, scope, note) for one indicator's chart.
+    """Long frame (year, value, series, source, scope, note, segment, marker) for one indicator's chart.
 
-    Values before the target's window are drawn as context, values in another territory as their own series,
-    so one line never mixes scopes or periods."""
+    ``plan_scope`` is the plan's scope, or a tuple of the scopes that may stand beside it (the plan scope first:
+    PlanConfig.compatible_scopes). Values before the target's window are drawn as context, values in any other
+    territory as their own series marked with their scope, so one line never mixes scopes or periods."""
+    same = (plan_scope,) if isinstance(plan_scope, str) else tuple(plan_scope)
+    plan_scope = same[0]
     titles = dict(zip(sources["source_id"], sources["title"]))
     obs = observations[(observations["indicator_id"] == registry_row["id"]) & (observations["value_kind"] == "level")
                        & observations["value"].notna() & (observations["months_covered"].fillna(12) >= 12)]
     rows = []
     for _, o in obs.sort_values("year").iterrows():
         name = SERIES_ACTUAL if int(o["year"]) >= first_year else SERIES_CONTEXT
-        if o["scope"] != plan_scope and not (o["scope"] == "未注明"):
+        other = o["scope"] not in same
+        if other:
             name = f"{name}（{o['scope']}）"
         rows.append({"year": int(o["year"]), "value": float(o["value"]), "series": name,
                      "source": titles.get(o["source_id"], o["source_id"]), "scope": o["scope"],
-                     "note": "" if is_missing(o.get("note")) else str(o["note"])})
+                     "note": "" if is_missing(o.get("note")) else str(o["note"]),
+                     "marker": str(o["scope"]) if other else ""})
     if registry_row["target_form"] in LEVEL_FORMS and not is_missing(registry_row.get("target_value")):
         start_year = result.get("start_year") if not is_missing(result.get("start_year")) else registry_row["baseline_year"]
         start_value = result.get("start_value") if not is_missing(result.get("start_value")) else registry_row["baseline_value"]
@@ -61,4 +70,18 @@ def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, regis
                                 (int(registry_row["target_year"]), float(result["projected_value"]))):
                 rows.append({"year": year, "value": value, "series": SERIES_PROJECTION,
                              "source": "按此前实际速度外推（不是统计数据）", "scope": "", "note": ""})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return with_segments(pd.DataFrame(rows, columns=COLUMNS).assign(marker=lambda f: f["marker"].fillna("")))
+
+
+def with_segments(frame: pd.DataFrame) -> pd.DataFrame:
+    """Number the runs of consecutive years within each series: ``实际值#0``, ``实际值#1`` … A line joins the
+    points of one segment only, so 2021 and 2023 with no 2022 are two separate points, not a line across the
+    missing year. The projection (latest year to target year) is one segment by design: it is a forecast,
+    drawn dashed, not a series of observations. Row order is kept."""
+    frame = frame.reset_index(drop=True)
+    segment = pd.Series("", index=frame.index, dtype=object)
+    for series, group in frame.groupby("series", sort=False):
+        years = group["year"].astype(int).sort_values(kind="stable")
+        runs = [0] * len(years) if series == SERIES_PROJECTION else (years.diff().fillna(1) > 1).cumsum()
+        segment[years.index] = [f"{series}#{int(r)}" for r in runs]
+    return frame.assign(segment=segment)[COLUMNS]

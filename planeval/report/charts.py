@@ -13,6 +13,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from .chartdata import SERIES_ACTUAL, SERIES_CONTEXT, SERIES_PLAN, SERIES_PROJECTION
 from .fmt import esc, script_json
 
 BUNDLE_NAME = "vega-bundle.js"
@@ -21,28 +22,43 @@ _EMBED = """<div id="{div}" class="vega-chart" role="img" aria-label="{label}"><
 <script type="text/javascript">
 (function () {{
   var spec = {spec};
-  function draw() {{
-    if (window.vegaEmbed) {{
-      window.vegaEmbed("#{div}", spec, {{"actions": false, "renderer": "svg"}});
-    }} else {{
-      setTimeout(draw, 30);
-    }}
+  var el = document.getElementById("{div}");
+  function follow() {{
+    // Vega re-reads the container's width on a window resize; the column can also change width without one
+    // (the page's layout settling, a sidebar opening), so a change of the container's width is passed on.
+    if (!window.ResizeObserver) return;
+    var last = el.clientWidth;
+    new ResizeObserver(function () {{
+      if (el.clientWidth !== last) {{ last = el.clientWidth; window.dispatchEvent(new Event("resize")); }}
+    }}).observe(el);
   }}
-  draw();
+  function draw() {{
+    if (!window.vegaEmbed) {{ setTimeout(draw, 30); return; }}
+    window.vegaEmbed(el, spec, {{"actions": false, "renderer": "svg"}}).then(follow);
+  }}
+  // drawn once the page is laid out, so the chart takes the column's final width
+  if (document.readyState === "loading") {{ document.addEventListener("DOMContentLoaded", draw); }} else {{ draw(); }}
 }})();
 </script>"""
 
 
+def chart_label(spec: dict) -> str:
+    """What a screen reader announces for a chart: its description, else its title and subtitle."""
+    if spec.get("description"):
+        return str(spec["description"])
+    title = spec.get("title")
+    parts = [title.get("text"), title.get("subtitle")] if isinstance(title, dict) else [title]
+    return "：".join("".join(p) if isinstance(p, list) else str(p) for p in parts if p) or "图表"
+
+
 def _offline_renderer(spec: dict, **metadata) -> dict:
     # The spec carries data text (names, notes, source titles): it is embedded as script-safe JSON and the
-    # label as an escaped attribute, so no data can end the <script> block or the attribute.
+    # label as an escaped attribute, so no data can end the <script> block or the attribute. Vega writes the
+    # spec's description into the chart's aria-label (replacing the div's), so the description is set too.
+    spec = {**spec, "description": chart_label(spec)}
     text = script_json(spec)
     div = "vega-" + hashlib.sha256(text.encode()).hexdigest()[:16]
-    title = spec.get("title")
-    label = (title.get("text") if isinstance(title, dict) else title) or "图表"
-    if isinstance(label, list):
-        label = " ".join(label)
-    return {"text/html": _EMBED.format(div=div, spec=text, label=esc(label))}
+    return {"text/html": _EMBED.format(div=div, spec=text, label=esc(spec["description"]))}
 
 
 def enable_offline() -> None:
@@ -73,58 +89,158 @@ def write_vega_bundle(static_dir: Path) -> Path:
     return target
 
 
-SERIES_COLOURS = {"实际值": "#1f5fa8", "实际值（评估期前）": "#9ecae1", "规划路径": "#8c8c8c", "按当前速度外推": "#e07b00"}
+SERIES_COLOURS = {SERIES_ACTUAL: "#1f5fa8", SERIES_CONTEXT: "#9ecae1", SERIES_PLAN: "#8c8c8c", SERIES_PROJECTION: "#e07b00"}
+OTHER_TERRITORY_COLOURS = ("#6a3d9a", "#c2a5cf")  # values in another territory: in the period, before it
+TARGET_COLOUR = "#c0392b"
+PACE_TITLE = "完成进度与时间进度"
+PACE_SUBTITLE = "条形为完成进度，黑色刻度为时间进度"
+INDICATOR_SUBTITLE = "实际值与规划路径"
+MARKER_COLOUR = "#54278f"  # the scope label beside a value of another territory (dark enough to read)
+# Every chart is as wide as the column it sits in (book/_static/report.css sizes the container), on a phone,
+# a desktop and paper alike; its legend wraps into as many columns as that width holds.
+CONTAINER = "container"
+FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
+LEGEND_COLUMNS = {"expr": "max(1, floor(containerSize()[0] / 170))"}
+TITLE_CHARS = 18  # a phone column holds about this many characters of a 13 px title
 
 
-def indicator_chart(frame, title: str, unit: str, target_value=None, target_year=None, width: int = 520):
-    """Actual values against the planned path; the target marked; the projection dashed."""
+def wrap_title(text: str, limit: int = TITLE_CHARS) -> list[str] | str:
+    """A long chart title as lines of at most ``limit`` characters, broken after punctuation where possible
+    (Vega does not wrap titles; an unbroken title is cut off on a phone)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    lines, rest = [], text
+    while len(rest) > limit:
+        cut = max((i + 1 if ch in "：:，、” " else i for i, ch in enumerate(rest[:limit + 1])
+                   if ch in "：:，、” （(" and 0 < i < limit), default=limit)
+        cut = cut if cut >= limit // 2 else limit
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return lines + ([rest] if rest else [])
+
+
+def is_observed(series: str) -> bool:
+    """Series of observed values (this territory or another, in the period or before it): chartdata names
+    them all ``实际值…``."""
+    return str(series).startswith(SERIES_ACTUAL)
+
+
+def series_order(names) -> list[str]:
+    """Legend order: observed values first (the plan's territory, then others), then plan path and projection."""
+    names = list(dict.fromkeys(names))
+    rank = {SERIES_ACTUAL: 0, SERIES_CONTEXT: 1, SERIES_PLAN: 8, SERIES_PROJECTION: 9}
+    return sorted(names, key=lambda n: (rank.get(n, 5 if is_observed(n) else 7), names.index(n)))
+
+
+def series_colour(name: str) -> str:
+    if name in SERIES_COLOURS:
+        return SERIES_COLOURS[name]
+    before = name.startswith(SERIES_CONTEXT)
+    return OTHER_TERRITORY_COLOURS[1 if before else 0]
+
+
+def _legend(title=None) -> alt.Legend:
+    return alt.Legend(orient="bottom", direction="horizontal", title=title, columns=LEGEND_COLUMNS, labelLimit=0,
+                      symbolType="circle", labelFontSize=11)
+
+
+def _title(text, subtitle=None) -> alt.TitleParams:
+    extra = {"subtitle": subtitle, "subtitleColor": "#555", "subtitleFontSize": 11} if subtitle else {}
+    return alt.TitleParams(text=wrap_title(text), anchor="start", fontSize=13, offset=8, **extra)
+
+
+def indicator_chart(frame, title: str, unit: str, target_value=None, target_year=None, width=CONTAINER,
+                    height: int = 220, subtitle: str | None = INDICATOR_SUBTITLE):
+    """Actual values against the planned path; the target marked; the projection dashed.
+
+    The year axis is quantitative (2020→2023 is three times as long as 2020→2021); a line joins consecutive
+    years only (``segment`` from chartdata), so a missing year shows as a gap; every observed value is drawn as a
+    point on top of the path and the projection, so a one-point series stays visible; a value of another
+    territory is a triangle labelled with its scope."""
+    unit = "" if unit is None or (isinstance(unit, float) and pd.isna(unit)) else str(unit)
     y_title = f"数值（{unit}）" if unit else "数值"
-    colour_domain = [s for s in frame["series"].drop_duplicates()]
-    colour_range = [SERIES_COLOURS.get(s, "#6a3d9a") for s in colour_domain]
-    base = alt.Chart(frame).encode(
-        x=alt.X("year:O", title="年份", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title="", scale=alt.Scale(domain=colour_domain, range=colour_range),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("series:N", title="序列"), alt.Tooltip("year:O", title="年份"),
-                 alt.Tooltip("value:Q", title=f"数值（{unit}）", format=",.4~f"),
-                 alt.Tooltip("source:N", title="来源"), alt.Tooltip("scope:N", title="口径"),
-                 alt.Tooltip("note:N", title="说明")],
-    )
-    dashed = alt.condition(alt.datum.series == "实际值", alt.value([1, 0]), alt.value([6, 4]))
-    lines = base.mark_line(point=True).encode(strokeDash=dashed)
-    layers = [lines]
+    domain = series_order(frame["series"])
+    years = [int(y) for y in frame["year"]] + ([int(target_year)] if target_year is not None else [])
+    first, last = (min(years), max(years)) if years else (0, 1)
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[series_colour(s) for s in domain]),
+                       legend=_legend())
+    x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[first, last], nice=False, zero=False, padding=16),
+              axis=alt.Axis(format="d", values=list(range(first, last + 1)), labelAngle=0, grid=False,
+                            labelOverlap="greedy", labelFlush=False))
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False, padding=12), axis=alt.Axis(tickCount=5))
+    tooltip = [alt.Tooltip("series:N", title="序列"), alt.Tooltip("year:Q", title="年份", format="d"),
+               alt.Tooltip("value:Q", title=f"数值（{unit}）" if unit else "数值", format=",.4~f"),
+               alt.Tooltip("source:N", title="来源"), alt.Tooltip("scope:N", title="口径"),
+               alt.Tooltip("note:N", title="说明")]
+    def part(rows):
+        return alt.Chart(rows).encode(x=x, y=y, color=colour, tooltip=tooltip)
+
+    plan = frame[frame["series"] == SERIES_PLAN]
+    projection = frame[frame["series"] == SERIES_PROJECTION]
+    observed = frame[frame["series"].map(is_observed)]
+    other = observed[observed["marker"] != ""]
+    layers = []
+    if len(plan):
+        layers += [part(plan).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(detail="segment:N")
+                   .properties(name="plan_path"),
+                   part(plan).mark_point(size=18, filled=True, opacity=0.7).properties(name="plan_points")]
+    if len(projection):
+        layers += [part(projection).mark_line(strokeDash=[4, 3], strokeWidth=1.5).encode(detail="segment:N")
+                   .properties(name="projection_line"),
+                   part(projection).mark_point(size=40, filled=False, strokeWidth=1.5).properties(name="projection_points")]
     if target_value is not None and target_year is not None:
-        target = pd.DataFrame({"year": [int(target_year)], "value": [float(target_value)],
-                               "label": [f"目标 {target_value:g}{unit if unit != '%' else '%'}"]})
-        t = alt.Chart(target).encode(x="year:O", y="value:Q")
-        layers += [t.mark_point(shape="diamond", size=140, filled=True, color="#c0392b"),
-                   t.mark_text(dy=-12, color="#c0392b", fontSize=11).encode(text="label:N")]
-    return alt.layer(*layers).properties(title=title, width=width, height=220)
+        shown = f"{float(target_value):g}{unit}"
+        target = pd.DataFrame({"year": [int(target_year)], "value": [float(target_value)], "label": [f"目标 {shown}"]})
+        t = alt.Chart(target).encode(x=x, y=y, tooltip=[alt.Tooltip("label:N", title="规划目标"),
+                                                         alt.Tooltip("year:Q", title="年份", format="d")])
+        layers += [t.mark_point(shape="diamond", size=140, filled=True, color=TARGET_COLOUR, opacity=1)
+                   .properties(name="target_point"),
+                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=11).encode(text="label:N")
+                   .properties(name="target_label")]
+    # observed values last: drawn on top of the path, the projection and the target
+    layers += [part(observed).mark_line(strokeWidth=2.2).encode(detail="segment:N").properties(name="observed_line"),
+               part(observed).mark_point(filled=True, size=70, opacity=1, stroke="white", strokeWidth=1)
+               .encode(shape=alt.condition("datum.marker !== ''", alt.value("triangle-up"), alt.value("circle")))
+               .properties(name="observed_points")]
+    if len(other):
+        layers.append(part(other).mark_text(dy=-12, fontSize=10, fontWeight="bold", color=MARKER_COLOUR)
+                      .encode(text="marker:N", color=alt.value(MARKER_COLOUR)).properties(name="territory_label"))
+    return alt.layer(*layers).properties(title=_title(title, subtitle), width=width, height=height, autosize=FIT_X)
 
 
-def pace_chart(frame, width: int = 560):
-    """Completion share against time share, one bar per indicator: who is ahead, who is behind."""
-    height = max(120, 22 * len(frame))
+def pace_chart(frame, width=CONTAINER):
+    """Completion share against time share, one bar per indicator, sorted by pace (ahead first). Each name is
+    written above its bar, so the bars keep the full width of a phone column."""
+    step = 46
+    sort = alt.EncodingSortField(field="pace", op="max", order="descending")  # valid in every layer (Vega keeps it)
+    top = max(1.0, float(frame[["progress", "time"]].max().max())) if len(frame) else 1.0
+    y = alt.Y("name:N", title=None, sort=sort, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
+    x_scale = alt.Scale(domain=[0, top], nice=False)
     base = alt.Chart(frame).encode(
-        y=alt.Y("name:N", title="", sort=alt.SortField("pace", order="descending")),
+        y=y,
         tooltip=[alt.Tooltip("name:N", title="指标"), alt.Tooltip("status_zh:N", title="状态"),
                  alt.Tooltip("progress:Q", title="完成进度", format=".0%"),
                  alt.Tooltip("time:Q", title="时间进度", format=".0%"),
                  alt.Tooltip("pace:Q", title="进度比", format=".2f")],
     )
-    bars = base.mark_bar().encode(
-        x=alt.X("progress:Q", title="完成进度（目标完成的比例）", axis=alt.Axis(format="%")),
-        color=alt.Color("status_zh:N", title="状态", scale=alt.Scale(domain=list(frame["status_zh"].drop_duplicates()),
-                        range=list(frame.drop_duplicates("status_zh")["colour"]))))
-    ticks = base.mark_tick(color="black", thickness=2, size=18).encode(x="time:Q")
-    return alt.layer(bars, ticks).properties(title="完成进度与时间进度（黑色刻度为时间进度）", width=width, height=height)
+    bars = base.mark_bar(height=18, yOffset=8).properties(name="pace_bars").encode(
+        x=alt.X("progress:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5)),
+        color=alt.Color("status_zh:N", title=None, legend=_legend(),
+                        scale=alt.Scale(domain=list(frame["status_zh"].drop_duplicates()),
+                                        range=list(frame.drop_duplicates("status_zh")["colour"]))))
+    ticks = base.mark_tick(color="black", thickness=2, size=26, yOffset=8).properties(name="pace_time").encode(
+        x=alt.X("time:Q", scale=x_scale))
+    names = base.mark_text(align="left", baseline="bottom", dy=-2, fontSize=12).properties(name="pace_names").encode(
+        x=alt.datum(0, scale=x_scale), y=alt.Y("name:N", sort=sort, axis=None, bandPosition=0.5), text="name:N")
+    return alt.layer(bars, ticks, names).properties(title=_title(PACE_TITLE, PACE_SUBTITLE), width=width,
+                                                     height=step * max(1, len(frame)), autosize=FIT_X)
 
 
 # ------------------------------------------------------------------------------------------ from a report
 def chapter_charts(rep, chapter: str) -> list:
     """One chart per target of the chapter that has a value inside its window (main table first)."""
-    from .chartdata import SERIES_ACTUAL, chart_frame
+    from .chartdata import chart_frame
 
     out = []
     frame = rep.in_chapter(rep.current, chapter)
@@ -135,12 +251,12 @@ def chapter_charts(rep, chapter: str) -> list:
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
         obs = rep.ds.observations[rep.ds.observations["year"] <= rep.eval_year]
-        data = chart_frame(r, obs, rep.ds.sources, reg, rep.plan.plan_scope, first)
+        data = chart_frame(r, obs, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
         if not data["series"].str.startswith(SERIES_ACTUAL).any() or not (
                 data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
             continue
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
-        out.append(indicator_chart(data, title=f"{reg['name_zh']}：实际值与规划路径", unit=reg["unit"],
+        out.append(indicator_chart(data, title=str(reg["name_zh"]), unit=reg["unit"],
                                    target_value=target, target_year=reg["target_year"]))
     return out
 

@@ -96,26 +96,43 @@ def link(title, url) -> str:
     return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
 
 
+# a cell that is only a figure (a date such as 2021-01-28, a year, a share): the stylesheet keeps it on one line
+_FIGURE = re.compile(r"[-+]?\d[\d.,:/%\-]*")
+# inside text, a range or a date joined by hyphens (5-10家, 2021-01-28): browsers may break after the hyphen
+_HYPHENATED = re.compile(r"\d+(?:[.,]\d+)*(?:-\d+(?:[.,]\d+)*)+")
+
+
+def _keep_figures(escaped: str) -> str:
+    """Escaped plain text with every hyphen-joined figure wrapped so that it is never broken across lines."""
+    return _HYPHENATED.sub(lambda m: f'<span class="figure">{m.group(0)}</span>', escaped)
+
+
 def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(),
                caption: str | None = None, raw: set[str] = frozenset(), css: str = "report-table",
                key: str | None = None) -> str:
     """A plain, deterministic HTML table. ``columns`` = [(key, Chinese header)]; ``raw`` keys hold HTML
     already escaped by the caller. Each cell carries its header as ``data-label`` so that a phone can show
-    the table as cards; ``key`` names the column that heads each card."""
-    head = "".join(f'<th scope="col">{esc(label)}</th>' for _, label in columns)
+    the table as cards; ``key`` names the column that heads each card (book/_static/report.css lays the
+    table out for its width); a cell holding only a figure (a date, a year) is marked ``figure`` so it is never
+    broken across lines. The explicit ARIA roles keep the table a table for screen readers when the
+    stylesheet displays its rows as cards or grids."""
+    head = "".join(f'<th scope="col" role="columnheader">{esc(label)}</th>' for _, label in columns)
     body = []
     for row in rows:
         cells = []
         for k, label in columns:
             value = row.get(k, "")
-            text = value if k in raw else esc(value)
-            classes = [c for c in ("num" if k in numeric else "", "card-key" if k == key else "") if c]
+            figure = k not in numeric and k not in raw and _FIGURE.fullmatch(str(value))
+            text = value if k in raw else esc(value) if figure else _keep_figures(esc(value))
+            classes = [c for c in ("num" if k in numeric else "", "figure" if figure else "",
+                                   "card-key" if k == key else "") if c]
             cls = f' class="{" ".join(classes)}"' if classes else ""
-            cells.append(f'<td{cls} data-label="{esc(label)}">{text}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
+            role = "rowheader" if k == key else "cell"
+            cells.append(f'<td{cls} role="{role}" data-label="{esc(label)}">{text}</td>')
+        body.append('<tr role="row">' + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap"><table class="{css}">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return (f'<div class="table-wrap"><table class="{css}" role="table">{cap}<thead role="rowgroup"><tr role="row">'
+            f'{head}</tr></thead><tbody role="rowgroup">{"".join(body)}</tbody></table></div>')
 
 
 def finite(value) -> bool:
