@@ -87,7 +87,7 @@ class Notes:
                       f'{esc(MARKS[i] if i < len(MARKS) else i + 1)}</span>{"⚠ " if k in WARNINGS else ""}'
                       f'{esc(label("flag", k))}：{esc(t)}</li>'
                       for i, (k, t) in enumerate(self.items))
-        return f'<ul class="table-notes">{lis}</ul>'
+        return f'<ol class="table-notes">{lis}</ol>'
 
 
 def status_columns(rep: Report, compact: bool = False) -> list[tuple[str, str]]:
@@ -101,14 +101,8 @@ def status_columns(rep: Report, compact: bool = False) -> list[tuple[str, str]]:
         return cols + [("ref", "规划出处")]
     cols.append(("baseline", "基期值"))
     if not rep.final:
-        cols.append(("pace", "完成进度／时间进度"))
+        cols += [("progress", "完成进度"), ("time", "时间进度")]
     return cols
-
-
-def pace_text(r) -> str:
-    if is_missing(r.get("progress_share")) or is_missing(r.get("time_share")):
-        return "—"
-    return f"{percent(r['progress_share'])}／{percent(r['time_share'])}"
 
 
 def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
@@ -129,7 +123,7 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
             "name": esc(name_with_unit(reg)) + marks + tag,
             "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
             "target": target_display(reg), "baseline": baseline_text(reg), "ref": reg["source_ref"],
-            "pace": pace_text(r),
+            "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
         })
     return rows
 
@@ -140,7 +134,7 @@ def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, c
     notes = Notes()
     rows = status_rows(rep, frame, notes)
     return html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
-                      numeric={"pace"}, caption=caption, key="name",
+                      numeric={"progress", "time"}, caption=caption, key="name",
                       css="report-table status-table") + notes.html()
 
 
