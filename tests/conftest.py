@@ -5,19 +5,20 @@ import sys
 
 import pytest
 
-from yinzhou_eval import paths
+from planeval import paths
 
 
 @pytest.fixture(scope="session")
 def built_site():
     """The HTML site built from the committed notebooks (no re-execution): what readers get."""
-    from yinzhou_eval import build
-    from yinzhou_eval.publish import write_downloads
+    from planeval.book import build
+    from planeval.book.publish import write_downloads
 
-    config = build.load_config()
-    build.write_static_assets()
-    write_downloads(config["default_eval_year"])
-    return build.build_html(paths.ROOT, log=lambda *a: None)
+    edition = build.edition_for()
+    with build.build_lock(edition.root):
+        build.prepare(edition)
+        write_downloads(edition)
+        return build.build_html(edition, log=lambda *a: None)
 
 
 @pytest.fixture(scope="session")
