@@ -44,7 +44,7 @@ from .. import paths
 from ..config import PlanConfig, default_plan, load_plan
 from ..data.schema import DataError
 from .fingerprint import page_fingerprint
-from .nbclean import clean_executed_notebook
+from .nbclean import clean_executed_notebook, intact
 from .pages import Page, pages_for, render_toc
 
 BUILD_FORMAT = 3  # bump to invalidate every executed page
@@ -215,12 +215,15 @@ def _execute(template: str, output: str, params: dict, cwd: str, fingerprint: st
 
 
 def recorded_fingerprint(notebook: Path) -> str | None:
-    """The inputs key an executed page records (None when the file is missing or not one of ours)."""
+    """The inputs key an executed page records, when its outputs are intact (those the build recorded, no
+    error among them); None when the file is missing, not one of ours, or altered since it was built."""
     try:
         with open(notebook, encoding="utf-8") as f:
-            return json.load(f)["metadata"]["planeval"]["inputs_fingerprint"]
+            raw = json.load(f)
+        key = raw["metadata"]["planeval"]["inputs_fingerprint"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return key if intact(raw) else None
 
 
 def _failure_line(exc: BaseException) -> str:

@@ -45,10 +45,30 @@ def finish_cell(cell, words: dict) -> None:
         cell.source = fill_words(cell.source, words)
 
 
-def outputs_digest(nb) -> str:
-    """sha256 of every code cell's outputs, as written by the build."""
-    outputs = [c.get("outputs", []) for c in nb.cells if c.cell_type == "code"]
+def _joined(value):
+    """Multiline text as one string: a file stores it as a list of lines, nbformat joins it on reading."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    if isinstance(value, dict):
+        return {k: _joined(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_joined(v) for v in value]
+    return value
+
+
+def outputs_digest(cells) -> str:
+    """sha256 of every code cell's outputs, the same whether ``cells`` come from nbformat or from the raw
+    JSON of the file (the build checks it without nbformat, to stay fast)."""
+    outputs = [_joined(c.get("outputs", [])) for c in cells if c.get("cell_type") == "code"]
     return hashlib.sha256(json.dumps(outputs, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def intact(raw: dict) -> bool:
+    """A notebook file's outputs are those its build recorded, and none of them is an error."""
+    cells = raw.get("cells", [])
+    meta = raw.get("metadata", {}).get("planeval", {})
+    errors = any(o.get("output_type") == "error" for c in cells for o in c.get("outputs", []))
+    return not errors and meta.get("outputs_sha256") == outputs_digest(cells)
 
 
 def clean_executed_notebook(path: Path, params: dict, fingerprint: str, words: dict) -> None:
@@ -59,7 +79,7 @@ def clean_executed_notebook(path: Path, params: dict, fingerprint: str, words: d
     # the build compares inputs_fingerprint with the current inputs to decide whether the page is current;
     # planeval.book.review checks both fields
     nb.metadata["planeval"] = {"parameters": params, "words": words, "inputs_fingerprint": fingerprint,
-                               "outputs_sha256": outputs_digest(nb)}
+                               "outputs_sha256": outputs_digest(nb.cells)}
     nbformat.write(nb, path)
 
 

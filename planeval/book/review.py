@@ -70,7 +70,7 @@ def review_page(edition: Edition, page: Page, notebook: Path | None = None) -> l
     if meta.get("inputs_fingerprint") != key:
         problems.append("built from other inputs than today's data, templates and code (stale or copied): "
                         "run `make book` and commit book/")
-    if meta.get("outputs_sha256") != outputs_digest(nb):
+    if meta.get("outputs_sha256") != outputs_digest(nb.cells):
         problems.append("outputs differ from those the build recorded (edited or copied from elsewhere)")
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     if errors:
