@@ -27,11 +27,17 @@ from .nbclean import cell_view, expected_cells, outputs_digest
 from .pages import Page
 
 
+def _around(text: str, at: int) -> str:
+    return ("…" if at > 20 else "") + text[max(0, at - 20):at + 60] + ("…" if len(text) > at + 60 else "")
+
+
 def _first_difference(a: str, b: str) -> str:
+    """Where ``b`` (found) first departs from ``a`` (expected), with a little context."""
     la, lb = a.splitlines(), b.splitlines()
     for i, (x, y) in enumerate(zip(la, lb)):
         if x != y:
-            return f"line {i + 1}: expected {x[:80]!r}, found {y[:80]!r}"
+            at = next((k for k, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+            return f"line {i + 1}: expected {_around(x, at)!r}, found {_around(y, at)!r}"
     if len(la) != len(lb):
         extra = (lb[len(la)] if len(lb) > len(la) else la[len(lb)])[:80]
         return f"{'extra' if len(lb) > len(la) else 'missing'} line {min(len(la), len(lb)) + 1}: {extra!r}"
