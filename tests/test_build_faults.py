@@ -191,3 +191,21 @@ def test_bad_plan_yml_prints_the_data_error_alone(tmp_path):
     assert err[0] == f"✗ {plan / 'plan.yml'}, column 'period': found '2026-2030'; expected {{start: <year>, end: <year>}}"
     assert len(err) == 2 and "Traceback" not in proc.stdout + proc.stderr
     assert not root.exists()   # nothing was written
+
+
+def test_a_new_site_replaces_the_old_whole_and_keeps_the_printed_pdf(synthetic_book, tmp_path):
+    root = built_copy(synthetic_book, tmp_path)
+    site = root / "_build" / "html"
+    (site / "pdf").mkdir()
+    (site / "pdf" / "report.pdf").write_bytes(b"%PDF- written by make pdf")
+    (site / "stale.html").write_text("a page the new build no longer has")
+    path = root / "book" / "environment.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    next(c for c in nb.cells if c.cell_type == "markdown").source += "\n\n新增的一句话。"
+    nbformat.write(nb, path)
+    proc = run_build(*args(root))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "新增的一句话" in (site / "book" / "environment.html").read_text(encoding="utf-8")
+    assert not (site / "stale.html").exists()                     # the old site is gone, not overwritten
+    assert (site / "pdf" / "report.pdf").read_bytes() == b"%PDF- written by make pdf"
+    assert sorted(p.name for p in (root / "_build").iterdir() if p.name.startswith(".html")) == []

@@ -50,6 +50,7 @@ from .pages import Page, pages_for, render_toc
 BUILD_FORMAT = 3  # bump to invalidate every executed page
 JB_TEMPLATE = Path(__file__).with_name("jb_config.yml")
 SITE_STAMP = ".planeval-site"  # inside the published site: the key of the inputs it was compiled from
+KEPT_FROM_PUBLISHED = ("pdf",)  # written into the published site by `make pdf`, not by Sphinx: carried over
 EXIT_DATA, EXIT_BUSY = 2, 75
 
 
@@ -371,6 +372,9 @@ def build_html(edition: Edition, log=print, force: bool = False) -> Path:
                          f"{_shown(edition.logs / 'site.log')}); the published site {_shown(site)} was left as it was")
     staging = build_dir / f".html-new-{os.getpid()}"
     shutil.copytree(work / "_build" / "html", staging)
+    for name in KEPT_FROM_PUBLISHED:
+        if (site / name).is_dir() and not (staging / name).exists():
+            shutil.copytree(site / name, staging / name)
     (staging / SITE_STAMP).write_text(key)
     publish_site(staging, site)
     return site
@@ -416,6 +420,15 @@ def build(edition: Edition, args) -> int:
 
 
 def main(argv=None) -> int:
+    """The command line. A failed build raises SystemExit with its exit code (2 data error, 75 another build
+    holds the lock, 1 anything else), so a caller such as planeval.book.pdf stops too."""
+    code = run(argv)
+    if code:
+        raise SystemExit(code)
+    return 0
+
+
+def run(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", help="plan folder under data/, or the path of a plan folder "
                                        "(default: the committed book's plan)")
