@@ -52,6 +52,7 @@ JB_TEMPLATE = Path(__file__).with_name("jb_config.yml")
 SITE_STAMP = ".planeval-site"  # inside the published site: the key of the inputs it was compiled from
 KEPT_FROM_PUBLISHED = ("pdf",)  # written into the published site by `make pdf`, not by Sphinx: carried over
 EXIT_DATA, EXIT_BUSY = 2, 75
+DATA_READS = {"all", "chapter", "previous", "changelog"}  # pages.yml `reads` that name tables of the plan
 
 
 class BuildError(Exception):
@@ -255,14 +256,22 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
         return []
     from ..data.dataset import load_dataset
 
-    load_dataset(edition.plan).assess(edition.year)  # assessed once here; every page reads the cached result
+    dataset = load_dataset(edition.plan)  # a data error stops the build here, before any kernel starts
     shutil.rmtree(edition.build_dir / "tmp", ignore_errors=True)  # we hold the lock: leftovers are a crash's
     jobs = jobs or os.cpu_count() or 1
     log(f"  executing {len(todo)} notebook(s) with papermill, {min(jobs, len(todo))} in parallel")
+    # Pages that read no table of the plan start at once; the others wait for the assessment, computed once
+    # here while the first pages run, which every page then reads from the cache.
+    first = [t for t in todo if not set(t[0].reads) & DATA_READS]
     failures = []
     with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        futures = {pool.submit(_execute, str(t), str(o), p, str(edition.book), k, pg.words,
-                               str(edition.build_dir)): pg for pg, t, o, p, k in todo}
+        def submit(batch):
+            return {pool.submit(_execute, str(t), str(o), p, str(edition.book), k, pg.words,
+                                str(edition.build_dir)): pg for pg, t, o, p, k in batch}
+
+        futures = submit(first)
+        dataset.assess(edition.year)
+        futures.update(submit([t for t in todo if t not in first]))
         for fut in cf.as_completed(futures):
             page = futures[fut]
             try:
