@@ -236,7 +236,8 @@ def _failure_line(exc: BaseException) -> str:
     return text.splitlines()[-1] if text else repr(exc)
 
 
-def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None, log=print) -> list[str]:
+def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None, log=print,
+                  when_work=None) -> list[str]:
     """Run papermill on every page whose inputs changed; return the files that were (re)executed.
 
     A page is current only when book/<page>.ipynb records the key of today's inputs: the key is written into
@@ -254,6 +255,8 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
             todo.append((page, template, output, params, key))
     if not todo:
         return []
+    if when_work:
+        when_work()  # e.g. start Jupyter Book ahead (SphinxAhead) while the pages run
     from ..data.dataset import load_dataset
 
     dataset = load_dataset(edition.plan)  # a data error stops the build here, before any kernel starts
@@ -358,21 +361,47 @@ def jupyter_book_command(edition: Edition, work: Path) -> list[str]:
             str(work), "-W", "-n", "--keep-going", "-q"]
 
 
-def build_html(edition: Edition, log=print, force: bool = False) -> Path:
+class SphinxAhead:
+    """The site's `jupyter-book build`, started while the pages are executed (planeval.book.sphinx_warm): it
+    imports Sphinx and loads the Chinese search dictionary meanwhile, and builds when told to; the same
+    command, output and exit code as running jupyter-book after the pages."""
+
+    def __init__(self, edition: Edition):
+        cmd = jupyter_book_command(edition, edition.build_dir / "site-work")
+        self.proc = subprocess.Popen([sys.executable, "-m", "planeval.book.sphinx_warm", *cmd[1:]], cwd=edition.root,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+
+    def run(self) -> subprocess.CompletedProcess:
+        out, err = self.proc.communicate("go\n")
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
+
+    def cancel(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.communicate("")  # end of stdin: it exits without building
+
+
+def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAhead | None = None) -> Path:
     """Compile the site with Jupyter Book in strict mode (warnings are errors) into a work folder, and publish
-    it as _build/html only when that succeeded."""
+    it as _build/html only when that succeeded. ``ahead``: the jupyter-book process started while the pages
+    ran (it is used or cancelled here)."""
     root, site, build_dir = edition.root, edition.site, edition.build_dir
     _recover_site(build_dir)
     write_search_terms(root, edition.plan.folder)
     key = site_fingerprint(root)
     stamp = site / SITE_STAMP
     if not force and (site / "index.html").exists() and stamp.exists() and stamp.read_text() == key:
+        if ahead:
+            ahead.cancel()
         log("  = site unchanged, Jupyter Book not re-run")
         return site
     work = build_dir / "site-work"  # Sphinx's incremental state: kept between successful builds only
     if force:
         shutil.rmtree(work, ignore_errors=True)
-    proc = subprocess.run(jupyter_book_command(edition, work), cwd=root, capture_output=True, text=True)
+    if ahead:
+        proc = ahead.run()
+    else:
+        proc = subprocess.run(jupyter_book_command(edition, work), cwd=root, capture_output=True, text=True)
     if proc.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)  # never reuse a half-written output
         _write_log(edition.logs / "site.log", proc.stdout + proc.stderr)
@@ -414,15 +443,21 @@ def build(edition: Edition, args) -> int:
         where = "book/" if edition.committed else _shown(edition.root)
         print(f"{edition.plan.title_for(edition.year)} — data through {edition.year} → {where}", flush=True)
         print("[1/2] notebooks (papermill)", flush=True)
-        execute_pages(edition, force=args.force, jobs=args.jobs)
-        from .publish import write_downloads
+        ahead = []
+        try:
+            execute_pages(edition, force=args.force, jobs=args.jobs,
+                          when_work=None if args.no_html else lambda: ahead.append(SphinxAhead(edition)))
+            from .publish import write_downloads
 
-        write_downloads(edition)
-        if args.no_html:
-            return 0
-        print("[2/2] site (jupyter-book, strict)", flush=True)
-        t = time.perf_counter()
-        site = build_html(edition, force=args.force)
+            write_downloads(edition)
+            if args.no_html:
+                return 0
+            print("[2/2] site (jupyter-book, strict)", flush=True)
+            t = time.perf_counter()
+            site = build_html(edition, force=args.force, ahead=ahead.pop() if ahead else None)
+        finally:
+            for process in ahead:  # not used: the build stopped before the site
+                process.cancel()
         print(f"  ✓ site ready in {time.perf_counter() - t:.1f} s")
         print(f"done in {time.perf_counter() - started:.1f} s — open {_shown(site)}/index.html")
     return 0
