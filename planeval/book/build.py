@@ -16,6 +16,7 @@ What a failed build leaves (tests/test_build_faults.py):
 - the site is compiled in a work folder (_build/site-work) and swapped in as _build/html only when the strict
   build succeeded: a failed Sphinx run leaves the last good site as it was;
 - one build per book root at a time (a lock under _build/); a second one waits, or with --no-wait is refused;
+- Jupyter Book is started while the pages run (SphinxAhead) and told to build only after they all succeeded;
 - a data error prints its message (file, row, column, value, expected) alone; the traceback goes to
   _build/logs/build-error.log.
 """
@@ -377,8 +378,10 @@ class SphinxAhead:
         return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
 
     def cancel(self) -> None:
+        """Stop it before it builds (it touches nothing until told to build)."""
         if self.proc.poll() is None:
-            self.proc.communicate("")  # end of stdin: it exits without building
+            self.proc.kill()
+        self.proc.communicate()
 
 
 def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAhead | None = None) -> Path:
