@@ -11,11 +11,13 @@ YEAR ?=
 FILE ?=
 DEADLINE ?=
 JOBS ?=
+OUT ?=
 PLAN_ARG := $(if $(PLAN),--plan $(PLAN))
-BUILD_ARGS := $(PLAN_ARG) $(if $(EVAL_YEAR),--eval-year $(EVAL_YEAR)) $(if $(JOBS),--jobs $(JOBS))
+EDITION_ARGS := $(PLAN_ARG) $(if $(EVAL_YEAR),--eval-year $(EVAL_YEAR)) $(if $(OUT),--out $(OUT))
+BUILD_ARGS := $(EDITION_ARGS) $(if $(JOBS),--jobs $(JOBS))
 
 .DEFAULT_GOAL := help
-.PHONY: help book rebuild test test-unit template import requests status pdf bench toc clean system-test-deps
+.PHONY: help book rebuild review test test-unit template import requests status pdf bench toc clean system-test-deps
 
 help: ## list every verb with one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -30,11 +32,14 @@ $(BIN)/.installed-test: $(BIN)/.installed-base pyproject.toml
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@touch $@
 
-book: $(BIN)/.installed-base ## build the report: notebooks + HTML site (PLAN=<folder under data/>, EVAL_YEAR=2025 for another plan or edition)
+book: $(BIN)/.installed-base ## build the report: notebooks + HTML site (PLAN=<plan under data/ or a plan folder's path>, EVAL_YEAR=<year>, OUT=<folder>)
 	@$(BIN)/python -m planeval.book.build $(BUILD_ARGS)
 
 rebuild: $(BIN)/.installed-base ## re-execute every notebook and rebuild the whole site
 	@$(BIN)/python -m planeval.book.build --force $(BUILD_ARGS)
+
+review: $(BIN)/.installed-base ## check that every cell of the built notebooks is what the build produces (no kernel)
+	@$(BIN)/python -m planeval.book.review $(EDITION_ARGS)
 
 system-test-deps: ## install Debian's chromium, CJK fonts and poppler (browser test, PDF) if missing
 	@bash tests/install_system_deps.sh

@@ -1,31 +1,61 @@
-"""The benchmark's synthetic 10x registry (bench itself is not a test: it measures, `make bench` runs it)."""
+"""The benchmark's scratch copies and its synthetic 10x registry (bench itself is not a test: it measures,
+`make bench` runs it)."""
 import csv
 import shutil
 
-from yinzhou_eval import bench, paths
-from yinzhou_eval.registry import load_registry
-from yinzhou_eval.observations import load_observations
+from conftest import SYNTHETIC_PLAN
+from planeval.book import bench
+from planeval.config import default_plan, load_plan
+from planeval.data.observations import load_observations
+from planeval.data.registry import load_registry
+
+
+def copy_plan(tmp_path):
+    folder = tmp_path / "plan"
+    shutil.copytree(SYNTHETIC_PLAN, folder)
+    return folder
 
 
 def test_scaled_registry_is_ten_times_the_plan_rows_labelled_synthetic_and_still_valid(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(paths.DATA, data)
-    before = load_registry(data)
-    bench.scale_registry(data, 10)
-    after = load_registry(data)
-    n14 = int((before["plan"] == "14th").sum())
-    assert len(after) == len(before) + 9 * n14
+    folder = copy_plan(tmp_path)
+    lists = load_plan(folder).plan_lists()
+    before = load_registry(folder, lists)
+    bench.scale_registry(folder, 10)
+    after = load_registry(folder, lists)
+    current = int((before["table"] != "previous").sum())
+    assert len(after) == len(before) + 9 * current
     copies = after[after["id"].str.contains("_x")]
-    assert len(copies) == 9 * n14 and copies["note"].str.contains("SYNTHETIC").all()
-    obs = load_observations(data, registry_ids=set(after["id"]))
-    assert obs[obs["indicator_id"].str.contains("_x")]["note"].str.contains("SYNTHETIC").all()
+    assert len(copies) == 9 * current and copies["note"].str.contains("SYNTHETIC").all()
+    series = {r["id"] for r in csv.DictReader(open(folder / "series.csv", encoding="utf-8"))}
+    sources = {r["source_id"] for r in csv.DictReader(open(folder / "sources.csv", encoding="utf-8"))}
+    obs = load_observations(folder, set(after["id"]) | series, sources, lists)   # still valid
+    copied = obs[obs["indicator_id"].str.contains("_x")]
+    assert len(copied) and copied["note"].str.contains("SYNTHETIC").all()
 
 
-def test_touch_one_value_changes_exactly_one_observation(tmp_path):
-    shutil.copy(paths.DATA / "observations.csv", tmp_path / "observations.csv")
-    before = list(csv.DictReader(open(tmp_path / "observations.csv", encoding="utf-8")))
-    bench.touch_one_value(tmp_path, 0)
-    after = list(csv.DictReader(open(tmp_path / "observations.csv", encoding="utf-8")))
+def test_touch_one_value_changes_exactly_one_observation_of_a_main_target(tmp_path):
+    folder = copy_plan(tmp_path)
+    before = list(csv.DictReader(open(folder / "observations.csv", encoding="utf-8")))
+    bench.touch_one_value(folder, 0)
+    after = list(csv.DictReader(open(folder / "observations.csv", encoding="utf-8")))
     changed = [(a, b) for a, b in zip(before, after) if a != b]
     assert len(before) == len(after) and len(changed) == 1
-    assert changed[0][0]["indicator_id"].startswith("t2_")
+    main = {r["id"] for r in csv.DictReader(open(folder / "indicators.csv", encoding="utf-8")) if r["table"] == "main"}
+    assert changed[0][0]["indicator_id"] in main
+    assert float(changed[0][1]["value"]) == float(changed[0][0]["value"]) + 0.1
+
+
+def test_fresh_copy_holds_what_a_build_reads_and_no_executed_pages(tmp_path, monkeypatch):
+    monkeypatch.setitem(bench.PLAN_FOLDERS, "synthetic-15th", SYNTHETIC_PLAN)
+    work = bench.fresh_copy(tmp_path / "work", 1, "synthetic-15th")
+    assert (work / "data" / "synthetic-15th" / "plan.yml").exists()       # a plan given by path is copied in
+    assert (work / "data" / default_plan() / "plan.yml").exists()
+    assert (work / "book" / "report.yml").exists() and not list((work / "book").glob("*.ipynb"))
+    assert (work / "planeval" / "book" / "build.py").exists()
+
+
+def test_goals_are_judged_on_the_real_registry_medians():
+    report = {"ours_x1": {"cold": {"median_s": 20.0}, "noop": {"median_s": 3.5}, "one_year_update": {"median_s": 12.0}}}
+    assert bench.goals_met(report) == {"cold": {"limit_s": 25, "median_s": 20.0, "met": True},
+                                       "noop": {"limit_s": 3, "median_s": 3.5, "met": False},
+                                       "one_year_update": {"limit_s": 12, "median_s": 12.0, "met": True}}

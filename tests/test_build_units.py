@@ -1,5 +1,8 @@
-"""Unit tests of the build machinery: fingerprints select exactly the pages whose inputs changed, chart
-output is deterministic and offline, executed notebooks are cleaned of volatile metadata."""
+"""Unit tests of the build machinery: fingerprints select exactly the pages whose inputs changed, editions go
+where they belong, executed notebooks are cleaned and record what they were built from, the site is swapped
+in whole, one build holds the lock, chart output is deterministic and offline."""
+import json
+import os
 import shutil
 
 import altair as alt
@@ -7,20 +10,27 @@ import nbformat
 import pandas as pd
 import pytest
 
-from yinzhou_eval import build, charts, paths
-from yinzhou_eval.chartdata import planned_path
-from yinzhou_eval.fingerprint import data_inputs, page_fingerprint
-from yinzhou_eval.fmt import number, percent, value_with_unit
-from yinzhou_eval.nbclean import clean_executed_notebook
+from conftest import SYNTHETIC_PLAN
+from planeval import paths
+from planeval.book import build
+from planeval.book.fingerprint import data_inputs, package_files, page_fingerprint
+from planeval.book.nbclean import clean_executed_notebook, expected_cells, intact, outputs_digest
+from planeval.book.pages import Page, render_toc
+from planeval.report import charts
+from planeval.report.chartdata import planned_path
+from planeval.report.fmt import number, percent, value_with_unit
 
-# Synthetic data for the fingerprint tests (not real figures).
-SYN_REGISTRY = "id,chapter,related_id\nsyn_a,economy,\nsyn_b,ecology,\n"
-SYN_OBS = "indicator_id,year,value,source_id\nsyn_a,2021,1,s1\nsyn_b,2021,2,s2\n"
-SYN_SOURCES = "source_id,title\ns1,synthetic one\ns2,synthetic two\n"
+# Synthetic data for the fingerprint tests (not real figures). data_inputs reads plan.yml as bytes only.
+SYN_PLAN = "source_id: syn_plan  # the plan's own document\n"
+SYN_REGISTRY = ("id,table,chapter,related_id\nsyn_a,main,alpha,\nsyn_b,main,beta,\nsyn_c,main,beta,syn_a\n"
+                "syn_p,previous,alpha,\n")
+SYN_OBS = ("indicator_id,year,value,source_id\nsyn_a,2021,1,s1\nsyn_b,2021,2,s2\nsyn_p,2020,3,s3\n")
+SYN_SOURCES = "source_id,title\ns1,synthetic one\ns2,synthetic two\ns3,synthetic three\nsyn_plan,synthetic plan\n"
 
 
 @pytest.fixture
 def syn_data(tmp_path):
+    (tmp_path / "plan.yml").write_text(SYN_PLAN)
     (tmp_path / "indicators.csv").write_text(SYN_REGISTRY)
     (tmp_path / "observations.csv").write_text(SYN_OBS)
     (tmp_path / "sources.csv").write_text(SYN_SOURCES)
@@ -28,39 +38,194 @@ def syn_data(tmp_path):
     return tmp_path
 
 
+def reads(syn_data):
+    return {"alpha": data_inputs(["chapter"], syn_data, "alpha"), "beta": data_inputs(["chapter"], syn_data, "beta"),
+            "all": data_inputs(["all"], syn_data), "rules": data_inputs(["rules"], syn_data),
+            "previous": data_inputs(["previous"], syn_data)}
+
+
+def replace(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
 def test_changing_one_chapters_data_changes_only_that_chapter_and_all(syn_data):
-    before = {r: data_inputs([r], syn_data) for r in ("chapter:economy", "chapter:ecology", "all", "rules")}
-    obs = syn_data / "observations.csv"
-    obs.write_text(obs.read_text().replace("syn_a,2021,1", "syn_a,2021,5"))
-    after = {r: data_inputs([r], syn_data) for r in before}
-    assert before["chapter:economy"] != after["chapter:economy"]
-    assert before["chapter:ecology"] == after["chapter:ecology"]
-    assert before["all"] != after["all"]
-    assert before["rules"] == after["rules"]
+    before = reads(syn_data)
+    replace(syn_data / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
+    after = reads(syn_data)
+    assert {k for k in before if before[k] != after[k]} == {"beta", "all"}
+
+
+def test_a_related_series_in_another_chapter_is_an_input(syn_data):
+    """syn_c (chapter beta) keeps pace with syn_a (chapter alpha): syn_a's values are beta's inputs too."""
+    before = reads(syn_data)
+    replace(syn_data / "observations.csv", "syn_a,2021,1", "syn_a,2021,9")
+    after = reads(syn_data)
+    assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "all"}
+
+
+def test_the_plans_own_source_row_is_every_chapters_input(syn_data):
+    before = reads(syn_data)
+    replace(syn_data / "sources.csv", "syn_plan,synthetic plan", "syn_plan,synthetic plan (revised)")
+    after = reads(syn_data)
+    assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "previous", "all"}
+
+
+def test_previous_plan_rows_are_not_a_chapters_input(syn_data):
+    before = reads(syn_data)
+    replace(syn_data / "observations.csv", "syn_p,2020,3", "syn_p,2020,4")
+    after = reads(syn_data)
+    assert {k for k in before if before[k] != after[k]} == {"previous", "all"}
 
 
 def test_unknown_reads_entry_is_an_error(syn_data):
     with pytest.raises(ValueError, match="unknown `reads` entry"):
         data_inputs(["everything"], syn_data)
+    with pytest.raises(ValueError, match="not a chapter"):
+        data_inputs(["chapter"], syn_data, None)
 
 
-def test_fingerprint_depends_on_parameters_and_template(tmp_path, syn_data):
+def page(**kw) -> Page:
+    return Page(**{"file": "x", "template": "t.ipynb", "reads": ("chapter",), "part": 0, "caption": None,
+                   "numbered": False, "chapter": "alpha", "words": {"title": "甲"}, **kw})
+
+
+def test_fingerprint_depends_on_parameters_words_and_template(tmp_path, syn_data):
     template = tmp_path / "t.ipynb"
     template.write_text("{}")
-    page = {"file": "x", "reads": ["chapter:economy"]}
-    a = page_fingerprint(page, template, {"eval_year": 2023}, 1, syn_data)
-    assert a == page_fingerprint(page, template, {"eval_year": 2023}, 1, syn_data)
-    assert a != page_fingerprint(page, template, {"eval_year": 2024}, 1, syn_data)
+    a = page_fingerprint(page(), template, {"eval_year": 2023}, 1, syn_data)
+    assert a == page_fingerprint(page(), template, {"eval_year": 2023}, 1, syn_data)
+    assert a != page_fingerprint(page(), template, {"eval_year": 2024}, 1, syn_data)
+    assert a != page_fingerprint(page(words={"title": "乙"}), template, {"eval_year": 2023}, 1, syn_data)
+    assert a != page_fingerprint(page(), template, {"eval_year": 2023}, 2, syn_data)
     template.write_text('{"changed": true}')
-    assert a != page_fingerprint(page, template, {"eval_year": 2023}, 1, syn_data)
+    assert a != page_fingerprint(page(), template, {"eval_year": 2023}, 1, syn_data)
 
 
-def test_toc_parts_follow_report_config():
-    config = {"parts": [{"caption": "前言", "pages": [{"file": "index"}]},
-                        {"caption": "甲", "numbered": True, "pages": [{"file": "a"}, {"file": "b"}]}]}
-    toc = build.render_toc(config)
+def test_package_inputs_are_the_code_pages_run_not_the_build_plumbing():
+    files = {p.relative_to(paths.PACKAGE).as_posix() for p in package_files()}
+    assert {"report/tables.py", "engine/rules.yml", "labels.yml", "book/nbclean.py", "book/pages.yml",
+            "data/schema.yml", "config.py"} <= files
+    assert not files & {"book/build.py", "book/fingerprint.py", "book/bench.py", "book/pdf.py", "book/publish.py",
+                        "book/review.py", "book/sphinx_warm.py"}
+    assert not any(f.startswith("intake/") for f in files)
+
+
+def test_toc_parts_follow_the_pages():
+    pages = [page(file="index", part=0, chapter=None), page(file="a", part=1, caption="甲", numbered=True),
+             page(file="b", part=1, caption="甲", numbered=True), page(file="c", part=2, caption="乙")]
+    toc = render_toc(pages)
     assert "root: book/index" in toc
     assert "caption: 甲" in toc and "numbered: true" in toc and "file: book/b" in toc
+    assert toc.count("numbered") == 1
+
+
+def test_editions_go_where_they_belong(tmp_path):
+    committed = build.edition_for()
+    assert committed.committed and committed.root == paths.ROOT
+    assert committed.data_param == os.path.relpath(committed.plan.folder, paths.BOOK)
+    other_year = build.edition_for(year=committed.year + 1)
+    assert not other_year.committed
+    assert other_year.root == paths.BUILD / "books" / committed.plan.id / str(committed.year + 1)
+    by_path = build.edition_for(SYNTHETIC_PLAN)
+    assert by_path.plan.id == "synthetic-15th" and by_path.year == 2028 and not by_path.committed
+    assert by_path.root == paths.BUILD / "books" / "synthetic-15th" / "2028"
+    assert by_path.data_param == str(SYNTHETIC_PLAN)
+    assert build.edition_for(SYNTHETIC_PLAN, 2030, tmp_path / "x").root == tmp_path / "x"
+    assert not build.edition_for(out=tmp_path / "y").committed   # the default edition elsewhere: not book/
+    with pytest.raises(build.BuildError, match="committed book"):
+        build.edition_for(SYNTHETIC_PLAN, out=paths.ROOT)
+
+
+def test_parameters_of_a_chapter_page():
+    edition = build.edition_for(SYNTHETIC_PLAN, 2027)
+    chapter = next(p for p in edition.pages if p.chapter)
+    assert build.parameters_for(chapter, edition) == {"eval_year": 2027, "data_dir": str(SYNTHETIC_PLAN),
+                                                      "chapter": "prosperity"}
+
+
+def test_clean_executed_notebook_removes_timestamps_and_records_inputs(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.metadata["papermill"] = {"start_time": "2026-01-01T00:00:00"}
+    cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00"}
+    cell.outputs = [nbformat.v4.new_output("stream", text="one\ntwo\n")]
+    injected = nbformat.v4.new_code_cell("eval_year = 2024")
+    injected.metadata["tags"] = ["injected-parameters"]
+    title = nbformat.v4.new_markdown_cell("# ⟪title⟫")
+    nb.cells = [title, cell, injected]
+    nb.metadata["papermill"] = {"start_time": "2026-01-01", "duration": 3.2}
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    clean_executed_notebook(path, {"eval_year": 2024}, "abc", {"title": "合成*市*报告"})
+    out = nbformat.read(path, as_version=4)
+    assert "papermill" not in out.metadata and "papermill" not in out.cells[1].metadata
+    assert "execution" not in out.cells[1].metadata
+    assert out.cells[0].source == r"# 合成\*市\*报告"   # words are Markdown-escaped
+    assert "remove-cell" in out.cells[2].metadata["tags"]
+    assert out.cells[2].id == "injected-parameters"  # papermill's random id would dirty git on every rebuild
+    assert out.metadata["planeval"] == {"parameters": {"eval_year": 2024}, "words": {"title": "合成*市*报告"},
+                                        "inputs_fingerprint": "abc", "outputs_sha256": outputs_digest(out.cells)}
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["cells"][1]["outputs"][0]["text"] == ["one\n", "two\n"]   # stored as lines…
+    assert intact(raw)                                                     # …and the digest still matches
+    raw["cells"][1]["outputs"][0]["text"] = ["one\n", "three\n"]
+    assert not intact(raw)
+
+
+def test_an_error_output_is_never_intact(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("1/0")
+    cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="x", traceback=[])]
+    nb.cells = [cell]
+    path = tmp_path / "e.ipynb"
+    nbformat.write(nb, path)
+    clean_executed_notebook(path, {}, "abc", {})
+    assert not intact(json.loads(path.read_text(encoding="utf-8")))
+    assert build.recorded_fingerprint(path) is None
+    assert build.recorded_fingerprint(tmp_path / "missing.ipynb") is None
+
+
+def test_expected_cells_insert_the_injected_parameters_after_the_parameters_cell():
+    cells = expected_cells(paths.TEMPLATES / "chapter.ipynb", {"eval_year": 2027, "data_dir": "d", "chapter": "c"},
+                           {"chapter_title": "标题", "chapter_intro": "引言", "title": "", "plan_name": "",
+                            "territory": "", "previous_name": ""})
+    i = next(k for k, c in enumerate(cells) if "parameters" in c["metadata"]["tags"])
+    assert cells[i + 1]["id"] == "injected-parameters"
+    assert cells[i + 1]["source"] == '# Parameters\neval_year = 2027\ndata_dir = "d"\nchapter = "c"\n'
+    assert cells[i + 1]["metadata"]["tags"] == ["injected-parameters", "remove-cell"]
+    assert cells[0]["source"] == "# 标题"
+
+
+def test_publish_site_swaps_in_the_whole_site(tmp_path):
+    site, staging = tmp_path / "html", tmp_path / ".html-new-1"
+    site.mkdir()
+    (site / "index.html").write_text("old")
+    staging.mkdir()
+    (staging / "index.html").write_text("new")
+    build.publish_site(staging, site)
+    assert (site / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["html"]
+
+
+def test_a_site_left_aside_by_a_killed_build_is_put_back(tmp_path):
+    (tmp_path / ".html-old-123").mkdir()
+    (tmp_path / ".html-old-123" / "index.html").write_text("last good")
+    (tmp_path / ".html-new-123").mkdir()   # an unfinished staging copy
+    build._recover_site(tmp_path)
+    assert (tmp_path / "html" / "index.html").read_text() == "last good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["html"]
+
+
+def test_a_second_lock_on_the_same_root_is_refused(tmp_path):
+    with build.build_lock(tmp_path, log=lambda *a: None):
+        assert f"pid {os.getpid()}" in (tmp_path / "_build" / "build.lock").read_text()
+        with pytest.raises(build.BuildBusy, match=f"another build of this book is running \\(pid {os.getpid()}"):
+            with build.build_lock(tmp_path, wait=False):
+                pass
+    with build.build_lock(tmp_path, wait=False):   # released when the first build ends
+        pass
 
 
 def test_chart_output_is_deterministic_and_offline():
@@ -84,26 +249,6 @@ def test_vega_bundle_exposes_vega_embed(tmp_path):
     assert "cdn.jsdelivr" not in text
 
 
-def test_clean_executed_notebook_removes_timestamps(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("x = 1")
-    cell.metadata["papermill"] = {"start_time": "2026-01-01T00:00:00"}
-    cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00"}
-    injected = nbformat.v4.new_code_cell("eval_year = 2024")
-    injected.metadata["tags"] = ["injected-parameters"]
-    nb.cells = [cell, injected]
-    nb.metadata["papermill"] = {"start_time": "2026-01-01", "duration": 3.2}
-    path = tmp_path / "x.ipynb"
-    nbformat.write(nb, path)
-    clean_executed_notebook(path, {"eval_year": 2024}, "abc")
-    out = nbformat.read(path, as_version=4)
-    assert "papermill" not in out.metadata and "papermill" not in out.cells[0].metadata
-    assert "execution" not in out.cells[0].metadata
-    assert "remove-cell" in out.cells[1].metadata["tags"]
-    assert out.cells[1].id == "injected-parameters"  # papermill's random id would dirty git on every rebuild
-    assert out.metadata["yinzhou_eval"] == {"parameters": {"eval_year": 2024}, "inputs_fingerprint": "abc"}
-
-
 def test_planned_path_linear_and_geometric():
     lin = planned_path(2020, 25, 2025, 24, "linear")
     assert lin["value"].tolist() == pytest.approx([25, 24.8, 24.6, 24.4, 24.2, 24])
@@ -125,34 +270,23 @@ def test_percent_and_number():
     assert number(24.0) == "24"
 
 
-def test_plan_subset_ignores_the_other_plans_rows(tmp_path):
-    (tmp_path / "indicators.csv").write_text("id,plan,chapter\nt1_01,13th,economy\nt2_01,14th,economy\n")
-    (tmp_path / "observations.csv").write_text(
-        "indicator_id,year,value,source_id\nt1_01,2020,1,plan_14th\nt2_01,2023,1,s\n")
-    (tmp_path / "sources.csv").write_text("source_id,title\nplan_14th,p\ns,t\n")
-    (tmp_path / "series.csv").write_text("id,chapter\n")
-    before = data_inputs(["plan:13th"], tmp_path)
-    obs = tmp_path / "observations.csv"
-    obs.write_text(obs.read_text().replace("t2_01,2023,1", "t2_01,2023,2"))
-    assert data_inputs(["plan:13th"], tmp_path) == before
-    obs.write_text(obs.read_text().replace("t1_01,2020,1", "t1_01,2020,9"))
-    assert data_inputs(["plan:13th"], tmp_path) != before
-
-
 def test_assessment_cache_returns_the_same_results_and_follows_the_data(tmp_path, monkeypatch):
-    from yinzhou_eval import dataset
+    from planeval.data import dataset
 
     monkeypatch.setattr(dataset.paths, "BUILD", tmp_path / "_build")
-    data = tmp_path / "data"
-    shutil.copytree(paths.DATA, data)
-    ds = dataset.load_dataset(data)
-    first = ds.assess(2023)
-    cached = list((tmp_path / "_build" / "assess-cache").glob("*.pkl"))
-    assert len(cached) == 1
-    pd.testing.assert_frame_equal(ds.assess(2023), first)
-    pd.testing.assert_frame_equal(ds.assess(2023), ds._assess(2023))
-    obs = data / "observations.csv"
-    obs.write_text(obs.read_text(encoding="utf-8").replace("2803.3,level", "2900.0,level", 1), encoding="utf-8")
-    changed = dataset.load_dataset(data).assess(2023).set_index("id")
-    assert changed.loc["t2_01", "latest_value"] == 2900.0
-    assert len(list((tmp_path / "_build" / "assess-cache").glob("*.pkl"))) == 2
+    folder = tmp_path / "plan"
+    shutil.copytree(SYNTHETIC_PLAN, folder)
+    ds = dataset.load_dataset(folder)
+    first = ds.assess(2028)
+    cache = tmp_path / "_build" / "assess-cache"
+    assert len(list(cache.glob("*.pkl"))) == 1
+    pd.testing.assert_frame_equal(ds.assess(2028), first)
+    from planeval.engine import assess_all
+
+    pd.testing.assert_frame_equal(first, assess_all(ds.registry, ds.observations, 2028, ds.plan))
+    obs = folder / "observations.csv"
+    replace(obs, "syn_level,2028,120,level,,120,", "syn_level,2028,130,level,,130,")
+    changed = dataset.load_dataset(folder).assess(2028).set_index("id")
+    assert changed.loc["syn_level", "latest_value"] == 130.0
+    assert changed.loc["syn_level", "progress_share"] == pytest.approx(0.6)   # (130 − 100) / (150 − 100)
+    assert len(list(cache.glob("*.pkl"))) == 2

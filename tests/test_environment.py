@@ -3,7 +3,7 @@ import tomllib
 
 import yaml
 
-from yinzhou_eval import paths
+from planeval import paths
 
 
 def pip_pins_from_pyproject():

@@ -1,18 +1,24 @@
-"""nbval must catch a committed output that no longer follows from the data."""
+"""nbval must catch a committed output that no longer follows from the data, or that was pasted in from
+elsewhere (the review check, tests/test_book_review.py, covers prose and code cells)."""
+import csv
 import shutil
 
-import pandas as pd
+import nbformat
 import pytest
 
 from conftest import run_pytest
-from yinzhou_eval import paths
+from planeval import paths
+from planeval.book import build
 
 pytestmark = pytest.mark.slow
+EDITION = build.edition_for()
 NOTEBOOK = "economy.ipynb"
 
 
 def copy_book(tmp_path):
-    shutil.copytree(paths.DATA, tmp_path / "data")
+    """book/economy.ipynb and the plan folder it reads, at the same relative places."""
+    folder = EDITION.plan.folder
+    shutil.copytree(folder, tmp_path / folder.relative_to(paths.ROOT))
     (tmp_path / "book").mkdir()
     shutil.copy2(paths.BOOK / NOTEBOOK, tmp_path / "book" / NOTEBOOK)
     shutil.copy2(paths.ROOT / "tests" / "nbval_sanitize.cfg", tmp_path / "nbval_sanitize.cfg")
@@ -21,7 +27,7 @@ def copy_book(tmp_path):
 
 def nbval(tmp_path):
     return run_pytest(["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "nbval_sanitize.cfg",
-                       "-p", "no:cacheprovider", f"book/{NOTEBOOK}"], cwd=tmp_path)
+                       "-p", "no:cacheprovider", "-p", "no:randomly", f"book/{NOTEBOOK}"], cwd=tmp_path)
 
 
 def test_unchanged_copy_passes(tmp_path):
@@ -31,11 +37,31 @@ def test_unchanged_copy_passes(tmp_path):
 
 def test_changing_one_data_value_fails(tmp_path):
     root = copy_book(tmp_path)
-    obs_path = root / "data" / "observations.csv"
-    obs = pd.read_csv(obs_path, dtype=str, keep_default_na=False)
-    row = obs.index[(obs["indicator_id"] == "t2_01") & (obs["value"] != "")][-1]
-    obs.loc[row, "value"] = str(float(obs.loc[row, "value"]) + 100)  # one GDP figure, +100亿元
-    obs.to_csv(obs_path, index=False)
+    folder = root / EDITION.plan.folder.relative_to(paths.ROOT)
+    with open(folder / "indicators.csv", encoding="utf-8", newline="") as f:
+        main = [r["id"] for r in csv.DictReader(f) if r["table"] == "main" and r["chapter"] == "economy"]
+    path = folder / "observations.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header, rows = reader.fieldnames, list(reader)
+    row = [r for r in rows if r["indicator_id"] == main[0] and r["value"]][-1]
+    row["value"] = f"{float(row['value']) + 100:g}"   # one figure of the chapter's first main indicator
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
     proc = nbval(root)
     assert proc.returncode == 1, proc.stdout[-3000:]
     assert "failed" in proc.stdout
+
+
+def test_output_pasted_from_another_page_fails(tmp_path):
+    root = copy_book(tmp_path)
+    path = root / "book" / NOTEBOOK
+    other = nbformat.read(paths.BOOK / "ecology.ipynb", as_version=4)
+    pasted = next(c.outputs for c in other.cells if c.cell_type == "code" and "status_table" in c.source)
+    nb = nbformat.read(path, as_version=4)
+    next(c for c in nb.cells if c.cell_type == "code" and "status_table" in c.source).outputs = pasted
+    nbformat.write(nb, path)
+    proc = nbval(root)
+    assert proc.returncode == 1, proc.stdout[-3000:]

@@ -1,16 +1,32 @@
 """Build a plan's report: execute the page templates with papermill (in parallel, only what changed), then
 compile the HTML site with Jupyter Book.
 
-    python -m planeval.book.build [--plan <folder under data/>] [--eval-year <year>] [--force] [--jobs N] [--no-html]
+    python -m planeval.book.build [--plan <folder name under data/, or a plan folder's path>]
+                                  [--eval-year <year>] [--out DIR] [--force] [--jobs N] [--no-html] [--no-wait]
 
 The committed book (book/report.yml names its plan; its default edition) is written into book/ and is what
-reviewers review. Any other plan or edition is built into _build/books/<plan>/<year>/, with its own
-_config.yml, _toc.yml and site, so the committed book is never overwritten by accident.
+reviewers review. Any other plan or edition is built into _build/books/<plan>/<year>/ (or --out DIR), with
+its own _config.yml, _toc.yml and site, so the committed book is never overwritten by accident.
+
+What a failed build leaves (tests/test_build_faults.py):
+- a page is executed into a temporary file and replaces book/<page>.ipynb only when it ran to the end; the
+  notebook records the key of the inputs it was built from (metadata planeval.inputs_fingerprint), and a
+  page counts as current only when that key equals the key of today's inputs, so a failed or interrupted
+  run can never leave a page that looks current;
+- the site is compiled in a work folder (_build/site-work) and swapped in as _build/html only when the strict
+  build succeeded: a failed Sphinx run leaves the last good site as it was;
+- one build per book root at a time (a lock under _build/); a second one waits, or with --no-wait is refused;
+- Jupyter Book is started while the pages run (SphinxAhead) and told to build only after they all succeeded;
+- a data error prints its message (file, row, column, value, expected) alone; the traceback goes to
+  _build/logs/build-error.log.
 """
 from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import contextlib
+import ctypes
+import fcntl
 import hashlib
 import json
 import os
@@ -19,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +43,25 @@ import yaml
 
 from .. import paths
 from ..config import PlanConfig, default_plan, load_plan
+from ..data.schema import DataError
 from .fingerprint import page_fingerprint
-from .nbclean import clean_executed_notebook
+from .nbclean import clean_executed_notebook, intact
 from .pages import Page, pages_for, render_toc
 
-BUILD_FORMAT = 2  # bump to invalidate every cached execution
+BUILD_FORMAT = 3  # bump to invalidate every executed page
 JB_TEMPLATE = Path(__file__).with_name("jb_config.yml")
+SITE_STAMP = ".planeval-site"  # inside the published site: the key of the inputs it was compiled from
+KEPT_FROM_PUBLISHED = ("pdf",)  # written into the published site by `make pdf`, not by Sphinx: carried over
+EXIT_DATA, EXIT_BUSY = 2, 75
+DATA_READS = {"all", "chapter", "previous", "changelog"}  # pages.yml `reads` that name tables of the plan
+
+
+class BuildError(Exception):
+    """A build step failed; the message says what, and what was left as it was."""
+
+
+class BuildBusy(BuildError):
+    """Another build holds the book root's lock."""
 
 
 @dataclass(frozen=True)
@@ -54,21 +84,34 @@ class Edition:
         return str(self.plan.folder)
 
     @property
+    def build_dir(self) -> Path:
+        return self.root / "_build"
+
+    @property
     def site(self) -> Path:
-        return self.root / "_build" / "html"
+        return self.build_dir / "html"
+
+    @property
+    def logs(self) -> Path:
+        return self.build_dir / "logs"
 
     @property
     def pages(self) -> list[Page]:
         return pages_for(self.plan, self.year)
 
 
-def edition_for(plan: str | None = None, year: int | None = None) -> Edition:
-    committed_plan = default_plan()
-    cfg = load_plan(plan or committed_plan)
+def edition_for(plan: str | Path | None = None, year: int | None = None, out: str | Path | None = None) -> Edition:
+    """``plan``: a folder name under data/ or the path of a plan folder (default: the committed book's plan).
+    Only the committed plan's default edition, built without ``out``, is written into book/."""
+    committed = load_plan(default_plan())
+    cfg = load_plan(plan or default_plan())
     year = int(year or cfg.default_edition)
-    if cfg.id == committed_plan and year == cfg.default_edition:
+    if out is None and cfg.folder == committed.folder and year == cfg.default_edition:
         return Edition(cfg, year, paths.ROOT, True)
-    return Edition(cfg, year, paths.BUILD / "books" / cfg.id / str(year), False)
+    root = Path(out).resolve() if out is not None else paths.BUILD / "books" / cfg.id / str(year)
+    if root == paths.ROOT or paths.BOOK == root / "book" or paths.BOOK in root.parents:
+        raise BuildError(f"{root} would overwrite the committed book (book/): choose another --out folder")
+    return Edition(cfg, year, root, False)
 
 
 def parameters_for(page: Page, edition: Edition) -> dict:
@@ -81,15 +124,19 @@ def parameters_for(page: Page, edition: Edition) -> dict:
 def render_jb_config(edition: Edition) -> str:
     text = JB_TEMPLATE.read_text(encoding="utf-8")
     title = edition.plan.title_for(edition.year)
+    copyright_ = yaml.safe_load(paths.BOOK_CONFIG.read_text(encoding="utf-8")).get("copyright", "")
     text = text.replace("title: TITLE", f"title: {json.dumps(title, ensure_ascii=False)}")
     text = text.replace("author: AUTHOR", f"author: {json.dumps(edition.plan.issuer or title, ensure_ascii=False)}")
+    text = text.replace("copyright: COPYRIGHT", f"copyright: {json.dumps(str(copyright_), ensure_ascii=False)}")
     return "# Generated by `python -m planeval.book.build` from planeval/book/jb_config.yml. Do not edit.\n" + text
 
 
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
 
 
 def prepare(edition: Edition) -> None:
@@ -104,81 +151,150 @@ def prepare(edition: Edition) -> None:
         shutil.copytree(paths.STATIC, edition.book / "_static", dirs_exist_ok=True)
 
 
-def _quiet_kernel_stderr(output: Path) -> None:
-    """Kernels inherit this worker's stderr and print transport warnings there; send them to a log file
-    (_build/logs/<page>.log) so the build's own progress lines stay readable. Errors still surface: papermill
-    raises with the failing cell's traceback."""
-    logs = paths.BUILD / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    fd = os.open(logs / f"{output.stem}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+# ------------------------------------------------------------------------------------------- the lock
+def _after_lock(root: Path) -> None:
+    """Called with the lock held, before anything is built. A no-op; tests replace it to hold a build inside
+    the lock (tests/test_build_faults.py)."""
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, wait: bool = True, log=print):
+    """One build per book root at a time: an exclusive flock on <root>/_build/build.lock, released by the
+    kernel when the process ends, however it ends. A second build waits for it, or (wait=False) is refused."""
+    lock = root / "_build" / "build.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+            message = f"another build of this book is running ({holder}; lock {_shown(lock)})"
+            if not wait:
+                raise BuildBusy(f"{message}: nothing was built; run it again when that build has finished") from None
+            log(f"  … {message}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+        _after_lock(root)
+        yield
+    finally:
+        os.close(fd)
+
+
+# ------------------------------------------------------------------------------------------- notebooks
+def _quiet_kernel_stderr(log_file: Path) -> None:
+    """Kernels inherit this worker's stderr and print transport warnings there; send them to a log file so the
+    build's own progress lines stay readable. Errors still surface: papermill raises with the failing cell."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 2)
     os.close(fd)
 
 
-def _execute(template: str, output: str, params: dict, cwd: str, fingerprint: str, words: dict) -> float:
-    """Run one page into a temporary file beside its target; only a successful run replaces the target."""
+def _execute(template: str, output: str, params: dict, cwd: str, fingerprint: str, words: dict,
+             build_dir: str) -> float:
+    """Run one page into a temporary file; only a run that reached the end replaces the target (an atomic
+    rename on the same file system). A failed run is kept as _build/logs/<page>.failed.ipynb."""
     import papermill as pm
 
     start = time.perf_counter()
-    out = Path(output)
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.ipynb")
-    _quiet_kernel_stderr(out)
+    out, work = Path(output), Path(build_dir)
+    tmp = work / "tmp" / f"{out.stem}.{os.getpid()}.ipynb"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    failed = work / "logs" / f"{out.stem}.failed.ipynb"
+    failed.unlink(missing_ok=True)
+    _quiet_kernel_stderr(work / "logs" / f"{out.stem}.log")
     try:
         pm.execute_notebook(template, str(tmp), parameters=params, cwd=cwd, kernel_name="python3",
                             progress_bar=False, log_output=False, request_save_on_cell_execute=False)
         clean_executed_notebook(tmp, params, fingerprint, words)
         os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    except BaseException:
+        if tmp.exists():
+            os.replace(tmp, failed)
+        raise
     return time.perf_counter() - start
 
 
-def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None, log=print) -> list[str]:
-    """Run papermill on every page whose inputs changed; return the files that were (re)executed."""
+def recorded_fingerprint(notebook: Path) -> str | None:
+    """The inputs key an executed page records, when its outputs are intact (those the build recorded, no
+    error among them); None when the file is missing, not one of ours, or altered since it was built."""
+    try:
+        with open(notebook, encoding="utf-8") as f:
+            raw = json.load(f)
+        key = raw["metadata"]["planeval"]["inputs_fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return key if intact(raw) else None
+
+
+def _failure_line(exc: BaseException) -> str:
+    """One line for a failed page: a data error's own message, else the exception's last line."""
+    if getattr(exc, "ename", None) == "DataError":
+        return f"DataError: {exc.evalue}"
+    text = str(exc).strip()
+    return text.splitlines()[-1] if text else repr(exc)
+
+
+def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None, log=print,
+                  when_work=None) -> list[str]:
+    """Run papermill on every page whose inputs changed; return the files that were (re)executed.
+
+    A page is current only when book/<page>.ipynb records the key of today's inputs: the key is written into
+    the notebook by the run that produced it, and the notebook replaces its target only when that run
+    succeeded, so a current-looking page is always the successful output of that key."""
     todo = []
-    cache = paths.EXEC_CACHE
-    cache.mkdir(parents=True, exist_ok=True)
-    tag = hashlib.sha256(str(edition.root).encode()).hexdigest()[:10]
     for page in edition.pages:
         params = parameters_for(page, edition)
         template = paths.TEMPLATES / page.template
         output = edition.book / f"{page.file}.ipynb"
         key = page_fingerprint(page, template, params, BUILD_FORMAT, edition.plan.folder)
-        stamp = cache / f"{tag}-{edition.year}-{page.file}.json"
-        fresh = (not force and output.exists() and stamp.exists()
-                 and json.loads(stamp.read_text()).get("key") == key)
-        if fresh:
+        if not force and recorded_fingerprint(output) == key:
             log(f"  = {page.file:<14} unchanged, not re-executed")
         else:
-            todo.append((page, template, output, params, key, stamp))
+            todo.append((page, template, output, params, key))
     if not todo:
         return []
+    if when_work:
+        when_work()  # e.g. start Jupyter Book ahead (SphinxAhead) while the pages run
     from ..data.dataset import load_dataset
 
-    load_dataset(edition.plan).assess(edition.year)  # assessed once here; every page reads the cached result
+    dataset = load_dataset(edition.plan)  # a data error stops the build here, before any kernel starts
+    shutil.rmtree(edition.build_dir / "tmp", ignore_errors=True)  # we hold the lock: leftovers are a crash's
     jobs = jobs or os.cpu_count() or 1
     log(f"  executing {len(todo)} notebook(s) with papermill, {min(jobs, len(todo))} in parallel")
+    # Pages that read no table of the plan start at once; the others wait for the assessment, computed once
+    # here while the first pages run, which every page then reads from the cache.
+    first = [t for t in todo if not set(t[0].reads) & DATA_READS]
     failures = []
     with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        futures = {pool.submit(_execute, str(t), str(o), p, str(edition.book), k, pg.words): (pg, o, k, s)
-                   for pg, t, o, p, k, s in todo}
+        def submit(batch):
+            return {pool.submit(_execute, str(t), str(o), p, str(edition.book), k, pg.words,
+                                str(edition.build_dir)): pg for pg, t, o, p, k in batch}
+
+        futures = submit(first)
+        dataset.assess(edition.year)
+        futures.update(submit([t for t in todo if t not in first]))
         for fut in cf.as_completed(futures):
-            page, output, key, stamp = futures[fut]
+            page = futures[fut]
             try:
                 seconds = fut.result()
             except Exception as exc:  # report every failing page, not only the first
-                failures.append((page.file, exc))
-                log(f"  ✗ {page.file:<14} failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc!r}")
+                failures.append(page.file)
+                _write_log(edition.logs / f"{page.file}.error.log", "".join(traceback.format_exception(exc)))
+                log(f"  ✗ {page.file:<14} failed: {_failure_line(exc)}")
                 continue
-            stamp.write_text(json.dumps({"key": key, "seconds": round(seconds, 2)}))
             log(f"  ✓ {page.file:<14} {seconds:5.1f} s")
     if failures:
-        names = ", ".join(f for f, _ in failures)
-        raise SystemExit(f"notebook execution failed for: {names} (see the messages above); "
-                         "the pages built before stay as they were")
-    return [str(o) for _, _, o, _, _, _ in todo]
+        logs = _shown(edition.logs)
+        raise BuildError(f"notebook execution failed for: {', '.join(failures)} (the failed runs are kept as "
+                         f"{logs}/<page>.failed.ipynb, tracebacks in {logs}/<page>.error.log); those pages in "
+                         f"{_shown(edition.book)}/ and the site were left as they were")
+    return [str(o) for _, _, o, _, _ in todo]
 
 
+# ------------------------------------------------------------------------------------------- the site
 def site_fingerprint(root: Path) -> str:
     h = hashlib.sha256()
     for path in sorted([root / "_config.yml", root / "_toc.yml", *(root / "book").rglob("*")]):
@@ -202,65 +318,194 @@ def write_search_terms(root: Path, folder: Path) -> None:
             for part in re.split(r"[（）()“”、，,：:\s*]+", row.get("name_zh") or ""):
                 if len(part) >= 2 and not part.isascii():
                     names.add(part)
-    target = root / SEARCH_TERMS
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(f"{n} 100000 n\n" for n in sorted(names))
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    _write_if_changed(root / SEARCH_TERMS, "".join(f"{n} 100000 n\n" for n in sorted(names)))
 
 
-def build_html(edition: Edition, log=print, force: bool = False) -> Path:
-    """Compile the site with Jupyter Book in strict mode (warnings are errors)."""
-    root = edition.root
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def publish_site(staging: Path, site: Path) -> None:
+    """Make the complete site in ``staging`` the published one; the old one is removed afterwards. Readers
+    see either the old site or the new one, never a mixture."""
+    if site.exists() and _exchange(staging, site):
+        shutil.rmtree(staging)
+        return
+    old = site.with_name(f".html-old-{os.getpid()}")
+    if site.exists():
+        os.rename(site, old)
+    os.rename(staging, site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover_site(build_dir: Path) -> None:
+    """A build killed between the two renames of publish_site (no renameat2) leaves no html/ but the old
+    site beside it: put it back. Leftover staging folders are removed (we hold the lock)."""
+    site = build_dir / "html"
+    for old in sorted(build_dir.glob(".html-old-*")):
+        if not site.exists():
+            os.rename(old, site)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for staging in build_dir.glob(".html-new-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def jupyter_book_command(edition: Edition, work: Path) -> list[str]:
+    return [str(Path(sys.executable).parent / "jupyter-book"), "build", str(edition.root), "--path-output",
+            str(work), "-W", "-n", "--keep-going", "-q"]
+
+
+class SphinxAhead:
+    """The site's `jupyter-book build`, started while the pages are executed (planeval.book.sphinx_warm): it
+    imports Sphinx and loads the Chinese search dictionary meanwhile, and builds when told to; the same
+    command, output and exit code as running jupyter-book after the pages."""
+
+    def __init__(self, edition: Edition):
+        cmd = jupyter_book_command(edition, edition.build_dir / "site-work")
+        self.proc = subprocess.Popen([sys.executable, "-m", "planeval.book.sphinx_warm", *cmd[1:]], cwd=edition.root,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+
+    def run(self) -> subprocess.CompletedProcess:
+        out, err = self.proc.communicate("go\n")
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
+
+    def cancel(self) -> None:
+        """Stop it before it builds (it touches nothing until told to build)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
+
+
+def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAhead | None = None) -> Path:
+    """Compile the site with Jupyter Book in strict mode (warnings are errors) into a work folder, and publish
+    it as _build/html only when that succeeded. ``ahead``: the jupyter-book process started while the pages
+    ran (it is used or cancelled here)."""
+    root, site, build_dir = edition.root, edition.site, edition.build_dir
+    _recover_site(build_dir)
     write_search_terms(root, edition.plan.folder)
-    site = edition.site
-    stamp = root / "_build" / ".site-fingerprint"
     key = site_fingerprint(root)
-    if not force and site.joinpath("index.html").exists() and stamp.exists() and stamp.read_text() == key:
+    stamp = site / SITE_STAMP
+    if not force and (site / "index.html").exists() and stamp.exists() and stamp.read_text() == key:
+        if ahead:
+            ahead.cancel()
         log("  = site unchanged, Jupyter Book not re-run")
         return site
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going", "-q"]
+    work = build_dir / "site-work"  # Sphinx's incremental state: kept between successful builds only
     if force:
-        cmd.append("--all")
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+        shutil.rmtree(work, ignore_errors=True)
+    if ahead:
+        proc = ahead.run()
+    else:
+        proc = subprocess.run(jupyter_book_command(edition, work), cwd=root, capture_output=True, text=True)
     if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-6000:])
-        raise SystemExit("jupyter-book build failed (strict mode: every warning is an error)")
-    stamp.write_text(key)
+        shutil.rmtree(work, ignore_errors=True)  # never reuse a half-written output
+        _write_log(edition.logs / "site.log", proc.stdout + proc.stderr)
+        sys.stderr.write(_sphinx_problems(proc.stdout + proc.stderr))
+        raise BuildError(f"jupyter-book build failed (strict mode: every warning is an error; full output in "
+                         f"{_shown(edition.logs / 'site.log')}); the published site {_shown(site)} was left as it was")
+    staging = build_dir / f".html-new-{os.getpid()}"
+    shutil.copytree(work / "_build" / "html", staging)
+    for name in KEPT_FROM_PUBLISHED:
+        if (site / name).is_dir() and not (staging / name).exists():
+            shutil.copytree(site / name, staging / name)
+    (staging / SITE_STAMP).write_text(key)
+    publish_site(staging, site)
     return site
 
 
+def _sphinx_problems(output: str, limit: int = 40) -> str:
+    lines = [ln for ln in output.splitlines() if re.search(r"WARNING|ERROR|Error|error:", ln)]
+    return "\n".join((lines or output.splitlines())[-limit:]) + "\n"
+
+
+# ------------------------------------------------------------------------------------------- command line
+def _shown(path: Path) -> str:
+    path = Path(path)
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
+
+
+def _write_log(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def build(edition: Edition, args) -> int:
+    with build_lock(edition.root, wait=not args.no_wait):
+        prepare(edition)
+        if args.toc_only:
+            return 0
+        started = time.perf_counter()
+        where = "book/" if edition.committed else _shown(edition.root)
+        print(f"{edition.plan.title_for(edition.year)} — data through {edition.year} → {where}", flush=True)
+        print("[1/2] notebooks (papermill)", flush=True)
+        ahead = []
+        try:
+            execute_pages(edition, force=args.force, jobs=args.jobs,
+                          when_work=None if args.no_html else lambda: ahead.append(SphinxAhead(edition)))
+            from .publish import write_downloads
+
+            write_downloads(edition)
+            if args.no_html:
+                return 0
+            print("[2/2] site (jupyter-book, strict)", flush=True)
+            t = time.perf_counter()
+            site = build_html(edition, force=args.force, ahead=ahead.pop() if ahead else None)
+        finally:
+            for process in ahead:  # not used: the build stopped before the site
+                process.cancel()
+        print(f"  ✓ site ready in {time.perf_counter() - t:.1f} s")
+        print(f"done in {time.perf_counter() - started:.1f} s — open {_shown(site)}/index.html")
+    return 0
+
+
 def main(argv=None) -> int:
+    """The command line. A failed build raises SystemExit with its exit code (2 data error, 75 another build
+    holds the lock, 1 anything else), so a caller such as planeval.book.pdf stops too."""
+    code = run(argv)
+    if code:
+        raise SystemExit(code)
+    return 0
+
+
+def run(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plan", help="plan folder under data/ (default: the committed book's plan)")
+    parser.add_argument("--plan", help="plan folder under data/, or the path of a plan folder "
+                                       "(default: the committed book's plan)")
     parser.add_argument("--eval-year", type=int, help="the edition: last year of data the evaluation considers")
-    parser.add_argument("--force", action="store_true", help="re-execute every notebook")
+    parser.add_argument("--out", help="book root for a non-committed edition (default: _build/books/<plan>/<year>)")
+    parser.add_argument("--force", action="store_true", help="re-execute every notebook and rebuild the whole site")
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: cores)")
     parser.add_argument("--no-html", action="store_true", help="execute notebooks only")
+    parser.add_argument("--no-wait", action="store_true", help="refuse, instead of waiting, when another build runs")
     parser.add_argument("--toc-only", action="store_true", help="regenerate _toc.yml and _config.yml and stop")
     args = parser.parse_args(argv)
-
-    edition = edition_for(args.plan, args.eval_year)
-    prepare(edition)
-    if args.toc_only:
-        return 0
-    started = time.perf_counter()
-    where = "book/" if edition.committed else str(edition.root.relative_to(paths.ROOT))
-    print(f"{edition.plan.title_for(edition.year)} — data through {edition.year} → {where}")
-    print("[1/2] notebooks (papermill)")
-    execute_pages(edition, force=args.force, jobs=args.jobs)
-    from .publish import write_downloads
-
-    write_downloads(edition)
-    if args.no_html:
-        return 0
-    print("[2/2] site (jupyter-book, strict)")
-    t = time.perf_counter()
-    site = build_html(edition, force=args.force)
-    print(f"  ✓ site built in {time.perf_counter() - t:.1f} s")
-    shown = site.relative_to(paths.ROOT) if site.is_relative_to(paths.ROOT) else site
-    print(f"done in {time.perf_counter() - started:.1f} s — open {shown}/index.html")
-    return 0
+    edition = None
+    try:
+        edition = edition_for(args.plan, args.eval_year, args.out)
+        return build(edition, args)
+    except DataError as exc:
+        # the message names file, row, column, value and what was expected: it comes first and alone
+        log = (edition.logs if edition else paths.BUILD / "logs") / "build-error.log"
+        _write_log(log, "".join(traceback.format_exception(exc)))
+        sys.stdout.flush()
+        print(f"✗ {exc}", file=sys.stderr)
+        print(f"  nothing was published (traceback: {_shown(log)})", file=sys.stderr)
+        return EXIT_DATA
+    except BuildBusy as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except BuildError as exc:
+        sys.stdout.flush()
+        print(f"✗ {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

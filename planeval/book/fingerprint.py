@@ -13,6 +13,10 @@ from pathlib import Path
 from .. import paths
 
 PACKAGE = paths.PACKAGE
+# Package files that never run in a page's kernel nor shape an executed notebook: changing them re-executes
+# nothing (the build's own plumbing and this module, the benchmark, the PDF printer, the downloads, the intake).
+NOT_PAGE_INPUTS = ("book/build.py", "book/fingerprint.py", "book/bench.py", "book/pdf.py", "book/publish.py",
+                   "book/sphinx_offline.py", "book/sphinx_warm.py", "book/review.py", "intake/")
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -34,28 +38,43 @@ def _canonical(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()
 
 
+def _plan_source_id(folder: Path) -> str | None:
+    """plan.yml's `source_id` (the plan's own document, listed on every page that lists sources), read
+    without a YAML parser: plan.yml itself is hashed whole, this only selects a row of sources.csv."""
+    for line in (folder / "plan.yml").read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("source_id:"):
+            return line.split(":", 1)[1].split("#", 1)[0].strip().strip("\"'")
+    return None
+
+
 def chapter_inputs(folder: Path, chapter: str) -> bytes:
-    """Registry rows of ``chapter`` (and the series, observations, sources, projects, commentary they use)."""
-    registry = [r for r in _records(folder / "indicators.csv") if r.get("chapter") == chapter]
-    series = [r for r in _records(folder / "series.csv") if r.get("chapter") == chapter]
+    """The current plan's registry rows of ``chapter`` (not the previous plan's), the series of the chapter,
+    the rows they refer to (related series or targets of other chapters), and the observations, sources,
+    projects and commentary they use."""
+    registry_all = _records(folder / "indicators.csv")
+    series_all = _records(folder / "series.csv")
+    registry = [r for r in registry_all if r.get("chapter") == chapter and r.get("table") != "previous"]
+    series = [r for r in series_all if r.get("chapter") == chapter]
     ids = {r.get("id") for r in registry} | {r.get("id") for r in series}
-    ids |= {r.get("related_id") for r in registry if r.get("related_id")}
+    related = {r.get("related_id") for r in registry if r.get("related_id")}
+    referred = [r for r in registry_all + series_all if r.get("id") in related - ids]
+    ids |= related
     observations = [r for r in _records(folder / "observations.csv") if r.get("indicator_id") in ids]
     projects = [r for r in _records(folder / "projects.csv") if r.get("chapter") == chapter]
     pids = {r.get("project_id") for r in projects}
     progress = [r for r in _records(folder / "project_progress.csv") if r.get("project_id") in pids]
     commentary = [r for r in _records(folder / "commentary.csv")
                   if r.get("subject_id") in ids | {chapter} or r.get("subject") == "overall"]
-    used = {r.get("source_id") for r in observations + progress}
+    used = {r.get("source_id") for r in observations + progress} | {_plan_source_id(folder)}
     sources = [r for r in _records(folder / "sources.csv") if r.get("source_id") in used]
-    return _canonical([registry, series, observations, projects, progress, commentary, sources])
+    return _canonical([registry, series, referred, observations, projects, progress, commentary, sources])
 
 
 def previous_inputs(folder: Path) -> bytes:
     registry = [r for r in _records(folder / "indicators.csv") if r.get("table") == "previous"]
     ids = {r.get("id") for r in registry}
     observations = [r for r in _records(folder / "observations.csv") if r.get("indicator_id") in ids]
-    used = {r.get("source_id") for r in observations}
+    used = {r.get("source_id") for r in observations} | {_plan_source_id(folder)}
     sources = [r for r in _records(folder / "sources.csv") if r.get("source_id") in used]
     return _canonical([registry, observations, sources])
 
@@ -71,12 +90,15 @@ def validation_folders() -> list[Path]:
     return sorted(p.parent for p in paths.DATA.glob("*/plan.yml"))
 
 
-def data_inputs(reads, folder: Path, chapter: str | None) -> bytes:
+def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
+    """The bytes of the plan folder that pages reading ``reads`` (planeval/book/pages.yml) depend on."""
     parts = [(folder / "plan.yml").read_bytes()]
     for item in reads:
         if item == "all":
             parts.append(folder_bytes(folder))
         elif item == "chapter":
+            if not chapter:
+                raise ValueError("planeval/book/pages.yml: `reads: [chapter]` on a page that is not a chapter")
             parts.append(chapter_inputs(folder, chapter))
         elif item == "previous":
             parts.append(previous_inputs(folder))
@@ -90,9 +112,20 @@ def data_inputs(reads, folder: Path, chapter: str | None) -> bytes:
     return b"\0".join(parts)
 
 
+def package_files() -> list[Path]:
+    """The package files a page's output may depend on (code and YAML), in a stable order."""
+    out = []
+    for p in sorted(PACKAGE.rglob("*")):
+        if p.suffix not in (".py", ".yml") or "__pycache__" in p.parts:
+            continue
+        rel = p.relative_to(PACKAGE).as_posix()
+        if not any(rel == x or (x.endswith("/") and rel.startswith(x)) for x in NOT_PAGE_INPUTS):
+            out.append(p)
+    return out
+
+
 def package_inputs() -> bytes:
-    files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts)
-    return b"".join(str(f.relative_to(PACKAGE)).encode() + f.read_bytes() for f in files) + \
+    return b"".join(str(f.relative_to(PACKAGE)).encode() + f.read_bytes() for f in package_files()) + \
         (paths.ROOT / "pyproject.toml").read_bytes()
 
 

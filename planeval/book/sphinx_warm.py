@@ -1,0 +1,50 @@
+"""`jupyter-book <args>`, started ahead of time: import Sphinx, Jupyter Book's extensions and the Chinese word
+splitter's dictionary (jieba, ~1 s) while the pages are still being executed, then wait for one line on
+stdin. `go` runs the build exactly as the jupyter-book command would (same arguments, output and exit code);
+anything else, or the end of stdin, exits without building. planeval.book.build starts it when pages are
+re-executed, so the site step after them costs only Sphinx's own work.
+
+    python -m planeval.book.sphinx_warm build <book root> --path-output <dir> -W -n --keep-going -q
+"""
+import importlib
+import logging
+import sys
+
+WARM_MODULES = ("sphinx.application", "sphinx.builders.html", "myst_nb", "myst_nb.core.execute", "myst_nb.ext.glue",
+                "sphinx_book_theme", "sphinx_external_toc", "sphinx_design", "sphinx_togglebutton",
+                "sphinx_copybutton", "sphinx_comments", "sphinx_thebe", "sphinx.search.zh")
+
+
+def warm() -> None:
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()  # what Sphinx's Chinese search would do on its first page (same dictionary, same state)
+
+
+def main(argv: list[str]) -> int:
+    from jupyter_book.cli.main import main as jupyter_book
+
+    warm()
+    if sys.stdin.readline().strip() != "go":
+        return 0
+    return jupyter_book(argv, standalone_mode=False) or 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except SystemExit:
+        raise
+    except BaseException as exc:  # as the command line would: the error, exit 1 (click's standalone handling)
+        import traceback
+
+        traceback.print_exception(exc)
+        sys.exit(1)
