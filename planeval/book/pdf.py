@@ -255,7 +255,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     print(f"PDF edition: {edition.plan.title_for(edition.year)}, data through {edition.year}")
     # Notebooks and downloads are brought up to date exactly as `make book` does (cached when unchanged).
-    build.main(["--no-html", "--plan", edition.plan.id, "--eval-year", str(edition.year)])
+    build.main(["--no-html", "--plan", str(edition.plan.folder), "--eval-year", str(edition.year)])
     work = paths.BUILD / "pdf-src" / edition.plan.id / str(edition.year)
     print("[pdf] single-page HTML (jupyter-book singlehtml, separate output folder)")
     page_html = build_singlehtml(edition, work)
@@ -266,9 +266,12 @@ def main(argv=None) -> int:
     pdf = paths.BUILD / "pdf" / pdf_name(rep)
     print("[pdf] printing with chromium (twice: the second print fills in the contents' page numbers)")
     contents = print_pdf(page_html, pdf, rep.title, cover_lines(rep, dt.date.today()))
-    site_copy = edition.site / "pdf"
-    site_copy.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(pdf, site_copy / pdf.name)  # the site's download link points here
+    with build.build_lock(edition.root):     # the published site is the build's: change it under its lock
+        site_copy = edition.site / "pdf"
+        site_copy.mkdir(parents=True, exist_ok=True)
+        tmp = site_copy / f".{pdf.name}.tmp"
+        shutil.copy2(pdf, tmp)
+        os.replace(tmp, site_copy / pdf.name)  # the site's download link points here
     print("  contents: " + "、".join(f"{c['title']} p.{c['page']}" for c in contents))
     print(f"done in {time.perf_counter() - started:.1f} s — {pdf.relative_to(paths.ROOT)}")
     return 0

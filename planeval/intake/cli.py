@@ -1,10 +1,10 @@
 """Command line of the data intake; every command works on one plan folder (``--plan``, default: the plan
 the committed book evaluates, book/report.yml).
 
-    python -m planeval.intake template --year 2025 [--plan P] [--out DIR]
-    python -m planeval.intake requests --year 2025 [--plan P] [--out DIR] [--deadline 2026-03-31]
+    python -m planeval.intake template --year YEAR [--plan P] [--out DIR]
+    python -m planeval.intake requests --year YEAR [--plan P] [--out DIR] [--deadline YYYY-MM-DD]
     python -m planeval.intake import FILE_OR_FOLDER ... [--plan P] [--dry-run]
-    python -m planeval.intake status --year 2025 [--plan P]
+    python -m planeval.intake status --year YEAR [--plan P]
     python -m planeval.intake recover [--plan P]
     python -m planeval.intake changes OLD_observations.csv [NEW_observations.csv] [--plan P]
 """

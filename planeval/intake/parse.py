@@ -2,8 +2,8 @@
 
 Tolerant of what Excel on Chinese Windows produces: full-width digits and punctuation (NFKC), odd minus
 signs, invisible characters, thousand separators (``1,234.5``, ``1，234.5``), ``%``/``％`` signs and Excel
-percent-formatted cells, Excel date cells or serials and text dates (``2025-03-01``, ``2025/3/1``,
-``2025年3月1日``). Each parser raises ValueError with the reason when the cell is not what it should be.
+percent-formatted cells, Excel date cells or serials and text dates (``YYYY-MM-DD``, ``YYYY/M/D``,
+``YYYY年M月D日``). Each parser raises ValueError with the reason when the cell is not what it should be.
 """
 from __future__ import annotations
 
@@ -121,8 +121,8 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def parse_date(raw) -> dt.date:
-    """Excel date cells, Excel serial numbers, and text dates: 2025-03-01, 2025/3/1, 2025.3.1,
-    2025年3月1日, 20250301 (a time of day after the date is ignored)."""
+    """Excel date cells, Excel serial numbers, and text dates: YYYY-MM-DD, YYYY/M/D, YYYY.M.D,
+    YYYY年M月D日, YYYYMMDD (a time of day after the date is ignored)."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -143,7 +143,7 @@ def parse_date(raw) -> dt.date:
          or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text))
     if not m:
         raise ValueError("not a date")
-    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))  # ValueError on 2025-02-30
+    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))  # ValueError on a 30 February
 
 
 def parse_months(raw) -> int:

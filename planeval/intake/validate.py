@@ -190,7 +190,7 @@ def check_sheet(sheet: Sheet, tables: PlanTables) -> Checked:
                 publication_date = parse_date(get["发布日期"]).isoformat()
             except ValueError:
                 err(rownum, "发布日期", shown(get["发布日期"]),
-                    "a date such as 2025-03-01, 2025/3/1 or 2025年3月1日 (or an empty cell)")
+                    "a date written YYYY-MM-DD, YYYY/M/D or YYYY年M月D日 (or an empty cell)")
         quote = clean_text(shown(get["数值原文/原句"]))
         if not quote:
             err(rownum, "数值原文/原句", "", "the sentence the value was read from, copied from the source")

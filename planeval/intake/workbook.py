@@ -30,7 +30,7 @@ COLUMN_HELP = {
     "口径": "来源所说的口径（见“说明”中的口径列表）；来源未说明时填 未注明。Scope as the source says.",
     "来源标题": "来源文件或网页的标题（必填）。Title of the source (required).",
     "来源网址": "来源网址，以 http:// 或 https:// 开头；部门报送的未公开数值可留空（以回函为来源）。URL of the source.",
-    "发布日期": "来源的发布日期，如 2025-03-01、2025/3/1 或 2025年3月1日（可空）。Publication date.",
+    "发布日期": "来源的发布日期，写作 年-月-日（YYYY-MM-DD）、YYYY/M/D 或 YYYY年M月D日（可空）。Publication date.",
     "数值原文/原句": "从来源中原样复制的包含该数值的句子，或数值所依据的报表名称（必填）。The sentence the value was read from.",
     "备注": "需要读者知道的说明，如“初步数”“五经普修订后”；指标不属本单位时在此注明应由哪个单位填报。Caveats.",
     "覆盖月数": "可空：空 = 12（全年）；1-11月数据填 11。Months covered; empty = full year.",
@@ -41,7 +41,7 @@ COLUMN_HELP = {
 
 
 def target_text(reg) -> str:
-    """The plan's target as one line: 3200（2025年）, 年均增长 5.0（2025年）, 按市下达（2025年）."""
+    """The plan's target as one line with its year: a value, 年均增长 5.0 or 按市下达, then （<target year>年）."""
     dash = ("", "--", "—", "-", "——")
     parts = [str(reg["target_text"])] if num(reg.get("target_text")) and reg["target_text"] not in dash else []
     growth = reg.get("annual_growth_text")

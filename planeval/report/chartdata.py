@@ -75,7 +75,7 @@ def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, regis
 
 def with_segments(frame: pd.DataFrame) -> pd.DataFrame:
     """Number the runs of consecutive years within each series: ``实际值#0``, ``实际值#1`` … A line joins the
-    points of one segment only, so 2021 and 2023 with no 2022 are two separate points, not a line across the
+    points of one segment only, so two years with a missing year between them are two separate points, not a line across the
     missing year. The projection (latest year to target year) is one segment by design: it is a forecast,
     drawn dashed, not a series of observations. Row order is kept."""
     frame = frame.reset_index(drop=True)

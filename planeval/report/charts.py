@@ -8,6 +8,7 @@ so re-executing a notebook gives byte-identical output (nbval and git stay quiet
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import altair as alt
@@ -85,7 +86,10 @@ def write_vega_bundle(static_dir: Path) -> Path:
     bundle = vl_convert.javascript_bundle(vl_version=major_minor)
     # The bundle declares top-level names that clash with Sphinx's scripts: keep them in a function
     # scope; it still sets window.vegaEmbed / window.vega / window.vegaLite.
-    target.write_text(f"{marker}\n(function () {{\n{bundle}\n}})();\n", encoding="utf-8")
+    # two builds of different books share this folder: write aside, then rename (atomic)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(f"{marker}\n(function () {{\n{bundle}\n}})();\n", encoding="utf-8")
+    os.replace(tmp, target)
     return target
 
 
@@ -154,7 +158,7 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                     height: int = 220, subtitle: str | None = INDICATOR_SUBTITLE):
     """Actual values against the planned path; the target marked; the projection dashed.
 
-    The year axis is quantitative (2020→2023 is three times as long as 2020→2021); a line joins consecutive
+    The year axis is quantitative (three years are drawn three times as long as one); a line joins consecutive
     years only (``segment`` from chartdata), so a missing year shows as a gap; every observed value is drawn as a
     point on top of the path and the projection, so a one-point series stays visible; a value of another
     territory is a triangle labelled with its scope."""

@@ -96,9 +96,9 @@ def link(title, url) -> str:
     return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
 
 
-# a cell that is only a figure (a date such as 2021-01-28, a year, a share): the stylesheet keeps it on one line
+# a cell that is only a figure (a date such as YYYY-MM-DD, a year, a share): the stylesheet keeps it on one line
 _FIGURE = re.compile(r"[-+]?\d[\d.,:/%\-]*")
-# inside text, a range or a date joined by hyphens (5-10家, 2021-01-28): browsers may break after the hyphen
+# inside text, a range or a date joined by hyphens (5-10家, YYYY-MM-DD): browsers may break after the hyphen
 _HYPHENATED = re.compile(r"\d+(?:[.,]\d+)*(?:-\d+(?:[.,]\d+)*)+")
 
 
