@@ -2,6 +2,7 @@
 2026-2030, baseline 2025, three chapters, scopes of its own, one target of each form) is built end to end by
 `python -m planeval.book.build --plan <its folder>` with no code change, into a temporary folder. Every
 status the book shows is checked against values computed here by hand from the fixture's numbers."""
+import csv
 import json
 import math
 from html.parser import HTMLParser
@@ -168,8 +169,9 @@ def test_hand_computations_are_what_the_fixture_says():
 def test_fixture_is_marked_synthetic():
     folder = SYNTHETIC_PLAN
     for name in ("indicators", "observations", "sources", "series"):
-        text = (folder / f"{name}.csv").read_text(encoding="utf-8").splitlines()[1:]
-        assert text and all("SYNTHETIC" in line for line in text), name
+        with open(folder / f"{name}.csv", encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))[1:]
+        assert rows and all("SYNTHETIC" in ",".join(row) for row in rows), name
     assert "SYNTHETIC" in (folder / "plan.yml").read_text(encoding="utf-8")
 
 
@@ -220,3 +222,13 @@ def test_editions_title_and_wording(tmp_path, year, kind, expected):
         shown = "".join(notebook_text(root / "book" / f"{p}.ipynb") for p in ("index", "findings", *PLAN.chapter_ids))
         assert "提前" not in shown and "快于预期" not in shown
         assert {v["评估结论"] for v in found.values()} == {"完成", "未完成"}
+
+
+def test_markup_in_data_is_shown_as_typed_and_the_strict_build_passes(synthetic_book):
+    """Issue 17 #6: a name with Markdown and a role, a note with a fenced block, a rule, a heading and a script
+    are data, not markup: the strict build succeeds (the fixture built it) and the pages show them as typed."""
+    html = "".join((synthetic_book / "_build" / "html" / "book" / f"{p}.html").read_text(encoding="utf-8")
+                   for p in ("prosperity", "data_sources"))
+    assert "合成**背景**序列 `代码` {glue:text}`x`" in html.replace("&#96;", "`")
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    assert "print(1)" in html and "<pre" not in html.split("SYNTHETIC 注释")[1][:400]

@@ -240,8 +240,10 @@ def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str]) ->
 
 
 def cover_lines(rep, built: dt.date) -> list[str]:
-    lines = [rep.plan.issuer] if rep.plan.issuer else []
-    return lines + [f"评估数据截至{rep.eval_year}年",
+    """What the cover says under the title: the plan evaluated (its issuer is the plan's, not this report's),
+    the data year and the build date."""
+    plan = f"评估对象：《{rep.plan.name}》" + (f"（{rep.plan.issuer}）" if rep.plan.issuer else "")
+    return [plan, f"评估数据截至{rep.eval_year}年",
                     f"生成日期：{built.year}年{built.month}月{built.day}日"]
 
 
