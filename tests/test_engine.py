@@ -291,7 +291,7 @@ def test_pending_wording_for_a_finished_plan():
     city = reg(target_form="city_assigned", direction="none", target_value=None, baseline_year=None)
     assert one(city, obs())["status_zh"] == "待上级下达"
     done = one(city, obs(), eval_year=2025)
-    assert done["status_zh"] == "未找到上级下达的目标" and "未找到" in done["reason"]
+    assert done["status_zh"] == "未找到下达目标" and "未找到" in done["reason"]
 
 
 # ---------------------------------------------------------------- held targets: ceilings and floors
@@ -530,4 +530,4 @@ def test_retrospective_matches_table_1(retro):
         assert _status(retro, name) == "achieved"
     for name in ("固定资产投资", "规上工业总产值", "常住人口城镇化率", "总部企业数"):  # no result
         assert _status(retro, name) == "not_assessable"
-    assert set(retro["status_zh"]) <= {"完成", "未完成", "暂无法评估", "未找到上级下达的目标"}
+    assert set(retro["status_zh"]) <= {"完成", "未完成", "暂无法评估", "未找到下达目标"}

@@ -88,8 +88,10 @@ def test_the_comparison_is_computed_by_the_engine(comparison):
     assert not t.loc["m09", "agree"] and "约束性" in t.loc["m09", "why"]
     # no data through 2022 for these: we do not guess
     for i in ("m06", "m11", "m19", "m20"):
-        assert t.loc[i, "status"] == "not_assessable" and t.loc[i, "why"].startswith("我方数据不足")
-    assert comparison.agree == int(t["agree"].sum()) == 11
+        assert t.loc[i, "status"] == "not_assessable" and t.loc[i, "why"].startswith("本方法缺少数据")
+    # 城镇调查失业率 年均＜5.5 (the table's 年均 column): 2021–2022 average 5.35 → 符合预期 (agree)
+    assert t.loc["m07", "status"] == "on_track" and t.loc["m07", "agree"]
+    assert comparison.agree == int(t["agree"].sum()) == 12
     assert all(t.loc[~t["agree"], "why"].str.len() > 0) and all(t.loc[t["agree"], "why"] == "")
 
 

@@ -61,7 +61,7 @@ def test_notes_become_marks_under_the_table():
     html = tables.status_table(rep, rep.main)
     assert rows_of(html)[0][0] == "研发强度（%）①"
     notes = re.findall(r"<li[^>]*>(.*?)</li>", html)
-    assert [re.sub(r"<[^>]+>", "", n) for n in notes] == ["①⚠ 口径：最新值的口径：区本级（SYNTHETIC）；规划的基期与目标为全区口径"]
+    assert [re.sub(r"<[^>]+>", "", n) for n in notes] == ["①⚠ 口径：最新值的统计口径为“区本级（SYNTHETIC）”，规划的基期与目标为全区口径"]
 
 
 def test_stale_data_is_said_in_the_verdict_and_the_outlook():
@@ -75,7 +75,7 @@ def test_a_verdict_shows_its_sentence_where_the_value_would_be():
     rep = report_for(reg(target_form="city_assigned", direction="none", baseline_year=None, name_zh="能耗降幅"),
                      obs((2023, None), verdict="met", quote=q, source_id="plan_report"))
     html = tables.status_table(rep, rep.main)
-    assert rows_of(html)[0][2] == f"2023年：“{q}”"
+    assert rows_of(html)[0][2] == f"2023年：“{q[:-1]}”"      # the quotation without its own full stop
     assert "2023年结论的来源：SYNTHETIC来源plan_report" in html and "暂无" not in rows_of(html)[0][2]
 
 
@@ -132,9 +132,13 @@ def test_class_counts_sentence_by_hand():
 def test_judgement_sentence_by_hand():
     registry, observations = _mixed_plan()
     rep = report_for(registry, observations)
-    # 3 of 4 assessed (75 % ≥ 50 %); 1 of 3 lagging (33 % > 20 %) → 进度总体偏慢
-    assert prose.judgement_sentence(rep) == ("**总体判断。** 规划实施进度总体偏慢：有数据可以评估的3项主要指标中，"
-                                             "2项提前实现或达到预期进度，1项滞后（占33%）。")
+    # 3 of 4 assessed (75 % ≥ 50 %); 1 of 3 lagging (33 %: over 20 %, not over 34 %) → 基本达到, 部分滞后
+    assert prose.judgement_sentence(rep) == ("**总体判断。** 规划实施基本达到预期进度要求，但部分指标滞后：有数据可以评估的"
+                                             "3项主要指标中，2项提前实现、快于预期或基本符合预期，1项滞后（占33%）。")
+    # 乙 lagging too: 2 of 3 (67 %) → 进度总体偏慢
+    slow = report_for(registry, pd.concat([observations[observations["indicator_id"] != "b"],
+                                           obs((2023, 11), indicator_id="b")]))
+    assert "规划实施进度总体偏慢" in prose.judgement_sentence(slow) and "2项滞后（占67%）" in prose.judgement_sentence(slow)
     few = report_for(registry, observations[observations["indicator_id"] == "b"])
     assert "现有数据不足以对规划实施的总体进展作出判断" in prose.judgement_sentence(few)
 
@@ -153,7 +157,7 @@ def test_problems_state_the_required_pace_by_hand():
     rep = report_for(registry, observations)
     text = prose.problems_markdown(rep).replace("\\", "")
     # 丙: 10 → 20, 2023 = 12; required (20 − 12)/2 = 4 per year, observed (12 − 10)/3 = 0.67 per year
-    assert "余下2年每年须提高4%，而此前实际每年0.67%" in text
+    assert "余下2年每年须提高4个百分点，而此前实际每年提高0.67个百分点" in text
     assert "统计数据不足" in text and "丁" in text
 
 
@@ -226,10 +230,10 @@ def test_project_progress_only_with_evidence():
     _with_tables(rep,
                  projects=[{"project_id": "p01_01", "column_ref": "专栏1", "section": "第二章第一节", "chapter": "economy",
                             "name_zh": "甲医院", "category": "医疗卫生", "promise": "建成", "due_year": None,
-                            "quote": "SYNTHETIC", "note": None},
+                            "quote": "SYNTHETIC", "same_as": None, "note": None},
                            {"project_id": "p01_02", "column_ref": "专栏1", "section": "第二章第一节", "chapter": "economy",
                             "name_zh": "乙学校", "category": "教育", "promise": "新建", "due_year": 2024, "quote": "SYNTHETIC",
-                            "note": None}],
+                            "same_as": None, "note": None}],
                  project_progress=[{"project_id": "p01_01", "year": 2022, "stage": "开工", "source_id": "syn",
                                     "quote": "甲医院开工。", "note": None},
                                    {"project_id": "p01_01", "year": 2024, "stage": "投用", "source_id": "syn",
@@ -237,8 +241,8 @@ def test_project_progress_only_with_evidence():
     from planeval.report import projects
 
     rows = rows_of(projects.progress_table(rep, "economy"))
-    assert rows[0][:3] == ["甲医院", "2022年：开工", "建成"]          # the 2024 evidence is after the edition's year
-    assert rows[1][:3] == ["乙学校", "暂无公开信息", "新建（2024年）"]
+    assert rows[0][:3] == ["甲医院专栏1", "2022年：开工", "建成"]     # the 2024 evidence is after the edition's year
+    assert rows[1][:3] == ["乙学校专栏1", "暂无公开信息", "新建（2024年）"]
     assert projects.project_counts(rep) == {"n": 2, "with_evidence": 1, "stages": {"开工": 1}, "other": 0, "none": 1}
 
 

@@ -113,6 +113,7 @@ def _check_extra(extra: dict, ids: set, source_ids: set, cfg: PlanConfig) -> Non
     folder = cfg.folder
     projects = set(extra["projects"]["project_id"])
     for name, column, known, what in (
+            ("projects", "same_as", projects | {None}, "a project_id of projects.csv (or empty)"),
             ("project_progress", "project_id", projects, "a project_id of projects.csv"),
             ("project_progress", "source_id", source_ids, "a source_id of sources.csv"),
             ("reference_verdicts", "indicator_id", ids, "an id of indicators.csv"),

@@ -9,7 +9,7 @@ import pandas as pd
 from .schema import DataError, display_path, load_table
 
 # Forms whose target is a number the engine compares against.
-NUMERIC_FORMS = {"level", "ceiling", "floor", "growth", "cumulative", "cumulative_reduction"}
+NUMERIC_FORMS = {"level", "ceiling", "floor", "growth", "cumulative", "cumulative_reduction", "average"}
 PATH_FORMS = {"level", "cumulative"}
 NO_VALUE_FORMS = {"city_assigned", "qualitative", "relational", "annual_targets"}
 

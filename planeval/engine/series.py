@@ -61,7 +61,8 @@ def choose(row: Row, frame: pd.DataFrame | None = None, kind: str = "level", bas
     if rows.empty:
         if len(partial):
             p = partial.iloc[-1]
-            out.flags.append(flag("partial", f"{int(p['year'])}年仅有1—{int(p['months_covered'])}月数据，不作全年值"))
+            out.flags.append(flag("partial", f"{int(p['year'])}年的数值不是全年数据（覆盖{int(p['months_covered'])}个月），"
+                                             "不作全年值"))
         return out
     plan = row.plan
     compatible = list(plan.compatible_scopes)
@@ -100,7 +101,7 @@ def _notes(row: Row, chosen: list, rows: pd.DataFrame, partial: pd.DataFrame) ->
     plan_scope = plan.plan_scope
     if latest["scope"] != plan_scope:
         said = plan.scope_label(latest["scope"]) if latest["scope"] in plan.scope_codes else latest["scope"]
-        notes.append(flag("territory", f"最新值的口径：{said}；规划的基期与目标为{plan_scope}口径"))
+        notes.append(flag("territory", f"最新值的统计口径为“{said}”，规划的基期与目标为{plan_scope}口径"))
     used = [o["scope"] for o in chosen]
     if len(set(used)) > 1:
         parts = "；".join(f"{s}：{years_text(int(o['year']) for o in chosen if o['scope'] == s)}年"
@@ -112,19 +113,29 @@ def _notes(row: Row, chosen: list, rows: pd.DataFrame, partial: pd.DataFrame) ->
     later_partial = partial[partial["year"] > int(latest["year"])]
     if len(later_partial):
         p = later_partial.iloc[-1]
-        notes.append(flag("partial", f"{int(p['year'])}年仅有1—{int(p['months_covered'])}月数据"
-                                     f"（{g(p['value'])}），不作全年值"))
+        notes.append(flag("partial", f"{int(p['year'])}年的数值（{g(p['value'])}）不是全年数据"
+                                     f"（覆盖{int(p['months_covered'])}个月），不作全年值"))
+    stated, guessed = {}, {}
     for o in chosen:
         revision = to_str(o.get("revision"))
-        inferred = inferred_fields(o)
-        if revision and "revision" not in inferred:
-            notes.append(flag("revision", f"{int(o['year'])}年数值为{revision}数据（据来源说明），"
-                                          "与规划基期的数据口径不同，水平值不可直接比较"))
-        elif revision:
-            notes.append(flag("inference", f"{int(o['year'])}年数值可能为{revision}数据（来源未说明）"))
+        if revision:
+            (guessed if "revision" in inferred_fields(o) else stated).setdefault(revision, []).append(int(o["year"]))
+    for revision, years in stated.items():
+        notes.append(flag("revision", f"{_span_years(years)}数值为{revision}数据（据来源说明），"
+                                      "与规划基期和此前年份的数据口径不同，不可直接比较"))
+    for revision, years in guessed.items():
+        notes.append(flag("inference", f"{_span_years(years)}数值可能为{revision}数据（来源未说明）"))
     inferred = inferred_fields(latest) - {"revision"}
     if inferred:
-        names = {"scope": "统计口径", "price_basis": "价格口径", "indicator_id": "所对应的指标", "year": "所属年份"}
+        names = {"scope": "统计口径", "price_basis": "价格口径", "indicator_id": "所对应的指标", "year": "所属年份",
+                 "value": "数值（单位换算等）", "period_start_year": "起始年份", "months_covered": "覆盖月数"}
         what = "、".join(names.get(f, f) for f in sorted(inferred))
         notes.append(flag("inference", f"最新值的{what}为本报告的判断，来源未明确说明（理由见数据来源表的说明）"))
     return notes
+
+
+def _span_years(years: list) -> str:
+    years = sorted(set(years))
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}—{years[-1]}年"
+    return years_text(years) + "年"

@@ -58,3 +58,13 @@ def target_words(reg) -> str:
             return text
     value = to_num(reg.get("target_value"))
     return f"{_OPS.get(to_str(reg.get('target_operator')) or '=', '')}{g(value)}" if value is not None else "—"
+
+
+def gu(x, reg) -> str:
+    """A number with the target's unit, for reason text (万分之 and 千分之 go before the number)."""
+    unit = to_str(reg.get("unit")) or ""
+    if unit in ("—", "-", "--"):
+        unit = ""
+    if unit.startswith(("万分之", "千分之")):
+        return f"{unit}{g(x)}"
+    return f"{g(x)}{unit}"

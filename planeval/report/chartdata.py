@@ -49,10 +49,12 @@ def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, regis
                        & observations["value"].notna() & (observations["months_covered"].fillna(12) >= 12)]
     rows = []
     for _, o in obs.sort_values("year").iterrows():
-        name = SERIES_ACTUAL if int(o["year"]) >= first_year else SERIES_CONTEXT
+        before = int(o["year"]) < first_year
         other = o["scope"] not in same
-        if other:
-            name = f"{name}（{o['scope']}）"
+        if other:      # one bracket: 实际值（区本级，评估期前）
+            name = f"{SERIES_ACTUAL}（{o['scope']}{'，评估期前' if before else ''}）"
+        else:
+            name = SERIES_CONTEXT if before else SERIES_ACTUAL
         rows.append({"year": int(o["year"]), "value": float(o["value"]), "series": name,
                      "source": titles.get(o["source_id"], o["source_id"]), "scope": o["scope"],
                      "note": "" if is_missing(o.get("note")) else str(o["note"]),

@@ -99,6 +99,12 @@ class Report:
         except (TypeError, ValueError):
             return {}
 
+    @cached_property
+    def observations(self) -> pd.DataFrame:
+        """The observations this edition may show: those up to its year (later data belong to later editions)."""
+        obs = self.ds.observations
+        return obs[obs["year"] <= self.eval_year]
+
     @property
     def data_year(self) -> int | None:
         """The latest year any main indicator has data for (≤ the edition's year)."""

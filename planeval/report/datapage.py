@@ -10,7 +10,7 @@ from .fmt import esc, html_table, md
 
 
 def caveats_markdown(rep: Report) -> str:
-    obs, sources = rep.ds.observations, rep.ds.sources
+    obs, sources = rep.observations, rep.ds.sources
     kinds = dict(zip(sources["source_id"], sources["source_kind"]))
     lines = []
     secondary = obs[obs["source_id"].map(kinds) == "secondary"]
@@ -30,7 +30,7 @@ def caveats_markdown(rep: Report) -> str:
 
 def notes_table(rep: Report) -> str:
     """Every observation that carries a note, with the note."""
-    obs = rep.ds.observations[rep.ds.observations["note"].notna()].sort_values(["indicator_id", "year"])
+    obs = rep.observations[rep.observations["note"].notna()].sort_values(["indicator_id", "year"])
     rows = [{"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "note": o["note"]} for _, o in obs.iterrows()]
     return html_table(rows, [("name", "指标"), ("year", "年份"), ("note", "说明")], key="name")
 

@@ -35,9 +35,11 @@ def number(value, digits: int | None = None) -> str:
 def value_with_unit(value, unit: str | None, digits: int | None = None) -> str:
     if is_missing(value):
         return "—"
-    unit = unit or ""
+    unit = "" if not unit or str(unit).strip("—-– ") == "" else str(unit)
     if unit in ("%", "％"):
         return f"{number(value, digits)}%"
+    if unit.startswith(("万分之", "千分之")):
+        return f"{unit}{number(value, digits)}"
     return f"{number(value, digits)}{unit}"
 
 

@@ -16,7 +16,7 @@ def _glue(values: dict) -> None:
 def edition_numbers(rep: Report) -> dict:
     return {"eval_year": rep.eval_year, "edition_name": rep.edition_name, "plan_name": rep.plan.name,
             "period": f"{rep.plan.period.start}—{rep.plan.period.end}年", "target_year": rep.plan.period.end,
-            "main_table": rep.table_name("main")}
+            "main_table": rep.table_name("main"), "main_table_short": rep.table_name("main", short=True)}
 
 
 def index_numbers(rep: Report) -> dict:
@@ -29,11 +29,12 @@ def index_numbers(rep: Report) -> dict:
 def chapter_numbers(rep: Report, chapter: str) -> dict:
     main = rep.in_chapter(rep.main, chapter)
     others = rep.in_chapter(rep.others, chapter)
-    with_data = main["status"] != "not_assessable"
+    judged = ~main["status"].isin(["not_assessable", "pending"])
     years = main["latest_year"].dropna()
-    return {**edition_numbers(rep), "n_main": len(main), "n_with_data": int(with_data.sum()),
-            "n_no_data": int((~with_data).sum()), "n_others": len(others),
-            "n_others_with_data": int((others["status"] != "not_assessable").sum()),
+    return {**edition_numbers(rep), "n_main": len(main), "n_with_data": int(judged.sum()),
+            "n_pending": int((main["status"] == "pending").sum()),
+            "n_no_data": int((main["status"] == "not_assessable").sum()), "n_others": len(others),
+            "n_others_with_data": int((~others["status"].isin(["not_assessable", "pending"])).sum()),
             "data_year": f"本章主要指标的最新数据年份为{int(years.max())}年" if len(years)
             else "本章主要指标尚无规划期内的数据",
             "on_track_ratio": load_rules()["thresholds"]["on_track"]}
@@ -50,7 +51,8 @@ def retrospective_numbers(rep: Report) -> dict:
 
 
 def data_numbers(rep: Report) -> dict:
-    return {**edition_numbers(rep), "n_sources": len(rep.ds.sources), "n_observations": len(rep.ds.observations),
+    used = set(rep.observations["source_id"]) | {rep.plan.source_id}
+    return {**edition_numbers(rep), "n_sources": len(used), "n_observations": len(rep.observations),
             "plan_scope": rep.plan.plan_scope}
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import yaml
 
-from ..engine.rules import load_rules, status_colour
+from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .fmt import esc, html_table, md
 
 WORDS_PATH = Path(__file__).with_name("methodology.yml")
-FORM_ORDER = ["level", "held", "growth", "cumulative", "cumulative_reduction", "relational", "annual_targets",
+FORM_ORDER = ["level", "held", "average", "growth", "cumulative", "cumulative_reduction", "relational", "annual_targets",
               "verdict", "binding"]
 
 
@@ -27,6 +27,9 @@ def _g(x) -> str:
 
 
 def fill(text: str, rep: Report) -> str:
+    import re
+
+    text = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)   # YAML folding joins lines with a space
     t = load_rules()["thresholds"]
     values = {k: _g(v) for k, v in t.items()}
     values.update({f"{k}_pct": _g(v * 100) for k, v in t.items() if k in (
@@ -61,15 +64,18 @@ def section(rep: Report, name: str) -> str:
     return fill(w[name], rep)
 
 
+FINAL_STATUSES = ("achieved", "missed", "pending", "not_assessable")
+
+
 def status_table(rep: Report) -> str:
+    """The words of this edition's verdicts and their summary class; a final edition knows only its own."""
+    from .tables import chip
+
     rules = load_rules()
-    rows = [{"label": f'<span class="status-chip" style="background:{status_colour(code)}">'
-                      f'{esc(label("status", code, rep.kind))}</span>',
-             "final": esc(label("status", code, "final")),
-             "cls": esc(label("ndrc_class", spec["class"], rep.kind))}
-            for code, spec in rules["statuses"].items()]
-    return html_table(rows, [("label", "本版用语"), ("final", "总结评估用语"), ("cls", "汇总类别")],
-                      raw={"label", "final", "cls"}, key="label")
+    codes = [c for c in rules["statuses"] if not rep.final or c in FINAL_STATUSES]
+    rows = [{"label": chip(code, label("status", code, rep.kind)),
+             "cls": esc(label("ndrc_class", rules["statuses"][code]["class"], rep.kind))} for code in codes]
+    return html_table(rows, [("label", "评估结论"), ("cls", "汇总类别")], raw={"label", "cls"}, key="label")
 
 
 def thresholds_table() -> str:

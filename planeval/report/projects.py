@@ -7,6 +7,7 @@ import pandas as pd
 from ..labels import label
 from .context import Report
 from .fmt import esc, html_table, is_missing, link
+from .tables import bare_quote
 
 NO_EVIDENCE = "暂无公开信息"
 STAGE_ORDER = ["投用", "建成", "在建", "开工", "其他"]
@@ -14,14 +15,22 @@ PROGRESS = ("投用", "建成", "在建", "开工")   # 其他: plans, approvals
 
 
 def latest_progress(rep: Report) -> pd.DataFrame:
-    """The latest evidence per project up to the edition's year (one row per project that has any)."""
+    """Per project (its first listing, when the plan names it twice): the furthest stage a report states up to
+    the edition's year, with its year (a later, lesser mention never takes a project backwards)."""
     prog = rep.ds.table("project_progress")
     prog = prog[prog["year"] <= rep.eval_year]
     if prog.empty:
-        return prog
-    rank = prog["stage"].map({s: i for i, s in enumerate(STAGE_ORDER)})
-    prog = prog.assign(_r=rank).sort_values(["project_id", "year", "_r"], ascending=[True, True, False])
+        return prog.set_index("project_id")
+    first = _first_listing(rep)
+    rank = {s: i for i, s in enumerate(reversed(STAGE_ORDER))}        # 其他 lowest … 投用 highest
+    prog = prog.assign(project_id=prog["project_id"].map(lambda p: first.get(p, p)),
+                       _r=prog["stage"].map(rank)).sort_values(["project_id", "_r", "year"])
     return prog.groupby("project_id", sort=False).tail(1).drop(columns="_r").set_index("project_id")
+
+
+def _first_listing(rep: Report) -> dict:
+    projects = rep.ds.table("projects")
+    return {p: s for p, s in zip(projects["project_id"], projects["same_as"]) if isinstance(s, str) and s}
 
 
 def progress_table(rep: Report, chapter: str | None = None) -> str:
@@ -29,11 +38,13 @@ def progress_table(rep: Report, chapter: str | None = None) -> str:
     if chapter:
         projects = projects[projects["chapter"] == chapter]
     if projects.empty:
-        return '<p class="empty-table">规划中没有归入本章的重大工程项目。</p>'
+        return '<p class="empty-table">本报告尚未登记归入本章的重大工程项目。</p>'
     latest = latest_progress(rep)
+    first = _first_listing(rep)
     rows = []
     for _, p in projects.iterrows():
-        ev = latest.loc[p["project_id"]] if p["project_id"] in latest.index else None
+        key = first.get(p["project_id"], p["project_id"])
+        ev = latest.loc[key] if key in latest.index else None
         due = f"（{int(p['due_year'])}年）" if not is_missing(p["due_year"]) else ""
         if ev is None:
             progress, quote = NO_EVIDENCE, ""
@@ -41,11 +52,12 @@ def progress_table(rep: Report, chapter: str | None = None) -> str:
             before = "（规划期前）" if int(ev["year"]) < rep.plan.period.start else ""
             src = rep.source_rows.loc[ev["source_id"]]
             progress = esc(f"{int(ev['year'])}年：{label('project_stage', ev['stage'])}{before}")
-            quote = f"“{esc(ev['quote'])}”（{link(src['title'], src['url'])}）"
-        rows.append({"name": esc(p["name_zh"]), "progress": progress if ev is not None else esc(progress),
-                     "promise": esc(f"{p['promise']}{due}"), "evidence": quote, "box": esc(p["column_ref"])})
-    return html_table(rows, [("name", "项目"), ("progress", "进展"), ("promise", "规划要求"), ("evidence", "依据"),
-                             ("box", "规划出处")], raw={"name", "progress", "promise", "evidence", "box"}, key="name",
+            quote = f"“{esc(bare_quote(ev['quote']))}”（{link(src['title'], src['url'])}）"
+        name = f'{esc(p["name_zh"])}<span class="source-ref">{esc(p["column_ref"])}</span>'
+        rows.append({"name": name, "progress": progress if ev is not None else esc(progress),
+                     "promise": esc(f"{p['promise']}{due}"), "evidence": quote})
+    return html_table(rows, [("name", "项目（规划出处）"), ("progress", "进展"), ("promise", "规划要求"),
+                             ("evidence", "依据")], raw={"name", "progress", "promise", "evidence"}, key="name",
                       css="report-table project-table")
 
 
@@ -53,6 +65,7 @@ def project_counts(rep: Report) -> dict:
     """Projects with progress a public report states inside the plan period, by latest stage; projects with only
     other information (plans, approvals); projects with nothing public."""
     projects = rep.ds.table("projects")
+    projects = projects[~projects["same_as"].map(lambda s: isinstance(s, str) and bool(s))]   # each project once
     latest = latest_progress(rep)
     if len(latest):
         latest = latest[latest["year"] >= rep.plan.period.start]
@@ -66,7 +79,7 @@ def project_counts(rep: Report) -> dict:
 def summary_markdown(rep: Report, lead: str = "") -> str:
     c = project_counts(rep)
     if not c["n"]:
-        return f"{lead}规划没有登记重大工程项目。"
+        return f"{lead}本报告尚未登记这部规划的重大工程项目。"
     stages = "、".join(f"{s}{c['stages'][s]}项" for s in STAGE_ORDER if c["stages"].get(s))
     other = f"；{c['other']}项只有计划、审批等前期信息" if c["other"] else ""
     return (f"{lead}规划专栏和正文列出重大工程项目和重点任务{c['n']}项。截至{rep.eval_year}年，公开报道写明取得进展的{c['with_evidence']}项"
@@ -76,6 +89,9 @@ def summary_markdown(rep: Report, lead: str = "") -> str:
 
 def chapter_counts_table(rep: Report) -> str:
     projects = rep.ds.table("projects")
+    if projects.empty:
+        return ""
+    projects = projects[~projects["same_as"].map(lambda s: isinstance(s, str) and bool(s))]
     latest = latest_progress(rep)
     started = set(latest[(latest["year"] >= rep.plan.period.start) & latest["stage"].isin(PROGRESS)].index) \
         if len(latest) else set()

@@ -75,13 +75,15 @@ def judgement_sentence(rep: Report) -> str:
     if rep.final:
         return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标中，{good}项{label('ndrc_class', 'achieved', kind)}、"
                 f"{lag}项{label('ndrc_class', 'lagging', kind)}；其余{n - k}项缺少目标年数据或上级下达的目标，无法作出结论。")
-    counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现或达到预期进度，{lag}项"
+    counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现、快于预期或基本符合预期，{lag}项"
               f"{label('ndrc_class', 'lagging', kind)}")
     if not n or k / n < t["judgement_coverage_min"]:
         return (f"**总体判断。** {n}项主要指标中只有{k}项有数据可以评估（占{percent(k / n) if n else '—'}），"
                 f"现有数据不足以对规划实施的总体进展作出判断；{counts}。")
     if lag / k <= t["judgement_lagging_max"]:
         return f"**总体判断。** 规划实施总体达到预期进度要求：{counts}。"
+    if lag / k <= t["judgement_lagging_slow"]:
+        return f"**总体判断。** 规划实施基本达到预期进度要求，但部分指标滞后：{counts}（占{percent(lag / k)}）。"
     return f"**总体判断。** 规划实施进度总体偏慢：{counts}（占{percent(lag / k)}）。"
 
 
@@ -92,7 +94,8 @@ def overall_markdown(rep: Report) -> str:
     n = len(main)
     table = md(rep.table_name("main"))
     lines = [judgement_sentence(rep)]
-    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{n}项主要指标，"
+    grouping = "按完成情况" if rep.final else "按国家发展改革委中期评估的分类"
+    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{n}项主要指标，{grouping}："
                  f"{class_counts_sentence(rep, main)}。")
     binding = main[main["attribute"] == load_rules()["binding_attribute"]]
     if len(binding):
@@ -111,11 +114,15 @@ def overall_markdown(rep: Report) -> str:
                    if not is_missing(r["progress_share"]) and not is_missing(r["time_share"]) else md(r["reason"]))
             items.append(f"{md(rep.name(r['id']))}（{how}{stale_phrase(rep, r)}）")
         lines.append(f"**{label('ndrc_class', 'lagging', rep.kind)}的指标。** " + "；".join(items) + "。")
-    missing = main[main["ndrc_class"] == "not_assessable"]
+    missing = main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].isna()]
     if len(missing):
         lines.append(f"**数据缺口。** {len(missing)}项主要指标（占{percent(len(missing) / n)}）缺少"
                      f"{plan.period.start}年以来可用于评估的数据，暂无法评估；这些指标的数据需要由责任部门提供"
                      "（见各章“数据缺口”）。")
+    unfinished = main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].notna()]
+    if len(unfinished):
+        lines.append(f"**结论待定。** {len(unfinished)}项主要指标有数据，但数据不足以作出结论（如缺少中间年份或"
+                     f"目标年的数据）：{_names(rep, unfinished)}。")
     stale = main[main["stale"]]
     if len(stale):
         lines.append(f"**数据时效。** {len(stale)}项指标的最新数据早于{rep.eval_year - 1}年："
@@ -129,30 +136,33 @@ def overall_markdown(rep: Report) -> str:
     return "\n\n".join(lines)
 
 
+STATUS_ORDER = ["achieved", "ahead", "on_track", "needs_acceleration", "lagging", "reversing", "missed",
+                "short_no_pace"]
+
+
 def chapter_findings(rep: Report, chapter: str) -> str:
-    """A chapter's conclusions: every assessed target of the chapter with its latest value, by class."""
+    """A chapter's conclusions: every target of the chapter with its latest value, by status (the words of the
+    tables' chips)."""
     frame = pd.concat([rep.in_chapter(rep.main, chapter), rep.in_chapter(rep.others, chapter)])
     if frame.empty:
         return "本章没有登记的量化目标。"
+    binding = load_rules()["binding_attribute"]
     lines = []
-    for cls in ASSESSED + ("unclear",):
-        rows = frame[frame["ndrc_class"] == cls]
+    for status in STATUS_ORDER:
+        rows = frame[frame["status"] == status]
         if rows.empty:
             continue
         items = []
         for _, r in rows.iterrows():
             latest = latest_phrase(rep, r)
-            items.append(f"{md(rep.name(r['id']))}（{latest}{stale_phrase(rep, r)}）" if latest else md(rep.name(r["id"])))
-        binding = int((rows["attribute"] == load_rules()["binding_attribute"]).sum())
-        extra = f"，其中约束性指标{binding}项" if binding and cls == "lagging" else ""
-        lines.append(f"- **{label('ndrc_class', cls, rep.kind)}**（{len(rows)}项{extra}）：" + "；".join(items) + "。")
-    pending = frame[frame["ndrc_class"] == "pending"]
-    if len(pending):
-        lines.append(f"- **{label('ndrc_class', 'pending', rep.kind)}**（{len(pending)}项）：{_names(rep, pending)}。")
-    missing = frame[frame["ndrc_class"] == "not_assessable"]
-    if len(missing):
-        lines.append(f"- **{label('ndrc_class', 'not_assessable', rep.kind)}**（{len(missing)}项）："
-                     f"{_names(rep, missing, limit=12)}。")
+            items.append(f"{md(rep.name(r['id']))}（{latest}）" if latest else md(rep.name(r["id"])))
+        n_binding = int((rows["attribute"] == binding).sum())
+        extra = f"，其中约束性指标{n_binding}项" if n_binding and status in ("lagging", "reversing", "missed") else ""
+        lines.append(f"- **{md(rows.iloc[0]['status_zh'])}**（{len(rows)}项{extra}）：" + "；".join(items) + "。")
+    for status, limit in (("pending", None), ("not_assessable", 12)):
+        rows = frame[frame["status"] == status]
+        if len(rows):
+            lines.append(f"- **{md(rows.iloc[0]['status_zh'])}**（{len(rows)}项）：{_names(rep, rows, limit=limit)}。")
     return "\n".join(lines)
 
 
@@ -171,7 +181,7 @@ def _progress_phrase(rep: Report, r) -> str:
             change = r["latest_value"] / b_val - 1
             bits.append(f"比{int(b_year)}年{'增长' if change >= 0 else '下降'}{number(abs(change) * 100, 1)}%")
     if r["status"] == "achieved":
-        bits.append(f"已达到规划目标（{md(target_display(reg))}）{stale_phrase(rep, r)}")
+        bits.append(f"已达到规划目标（{md(target_display(reg))}）")
     elif not is_missing(r.get("progress_share")) and not rep.final:
         bits.append(f"完成进度{percent(r['progress_share'])}，时间进度{percent(r['time_share'])}")
     return "，".join(bits)
@@ -179,7 +189,7 @@ def _progress_phrase(rep: Report, r) -> str:
 
 def achievements_markdown(rep: Report) -> str:
     """主要成效, domain by domain: the targets reached or on pace, with their figures and years."""
-    good = rep.current[rep.current["ndrc_class"].isin(("achieved", "ahead", "on_track"))]
+    good = rep.current[rep.current["status"].isin(("achieved", "ahead", "on_track"))]
     if good.empty:
         return "本版尚无可以确认达到或符合预期进度的量化目标（多数指标缺少公开数据，见各章）。"
     out = []
@@ -193,28 +203,37 @@ def achievements_markdown(rep: Report) -> str:
 
 
 def _required_phrase(rep: Report, r) -> str:
-    """What it takes to reach the target: the required yearly change against the change so far."""
+    """What it takes to reach the target: the required yearly change against the change so far, in the words a
+    report uses (增长/提高/降低 …个百分点 for a % indicator, 降低 for a cumulative reduction)."""
     if rep.final or is_missing(r.get("required_rate")):
         return ""
     reg = rep.reg(r["id"])
     kind = r.get("rate_kind") or "increment"
     unit = str(reg["unit"] or "")
+    reduction = r["target_form"] == "cumulative_reduction"
 
-    def rate(v):
-        return f"{float(v) * 100:.1f}%" if kind == "rate_pct" else value_with_unit(abs(float(v)), unit)
+    def change(v) -> str:
+        v = float(v)
+        if kind == "rate_pct":
+            verb = "降低" if reduction else ("增长" if v >= 0 else "下降")
+            return f"{verb}{number(abs(v) * 100, 1)}%"
+        verb = "提高" if v >= 0 else "降低"
+        amount = f"{number(abs(v))}个百分点" if unit in ("%", "％") else value_with_unit(abs(v), unit)
+        return f"{verb}{amount}"
 
     remaining = int(r["target_year"]) - int(r["latest_year"])
-    verb = "增长" if kind == "rate_pct" else ("提高" if reg["direction"] == "higher" else "降低")
-    text = f"要在{int(r['target_year'])}年达到目标，余下{remaining}年每年须{verb}{md(rate(r['required_rate']))}"
+    text = f"要在{int(r['target_year'])}年达到目标，余下{remaining}年每年须{md(change(r['required_rate']))}"
     if not is_missing(r.get("observed_rate")):
-        text += f"，而此前实际每年{md(rate(r['observed_rate']))}"
+        text += f"，而此前实际每年{md(change(r['observed_rate']))}"
     return text
 
 
 def _issues(rep: Report) -> dict:
     """The targets the problems and the recommendations speak of."""
     cur, main = rep.current, rep.main
-    return {"lag": cur[cur["ndrc_class"] == "lagging"], "missing": main[main["ndrc_class"] == "not_assessable"],
+    return {"lag": cur[cur["ndrc_class"] == "lagging"],
+            "missing": main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].isna()],
+            "undecided": main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].notna()],
             "pending": main[main["ndrc_class"] == "pending"], "stale": cur[cur["stale"]],
             "scoped": main[main["notes"].str.contains('"territory"', regex=False)]}
 
@@ -225,12 +244,18 @@ def problems_markdown(rep: Report) -> str:
     out = []
     i = _issues(rep)
     lag, missing, pending, scoped, stale = i["lag"], i["missing"], i["pending"], i["scoped"], i["stale"]
+    binding = load_rules()["binding_attribute"]
     for _, r in lag.iterrows():
         need = _required_phrase(rep, r)
-        what = "约束性指标" if r["attribute"] == load_rules()["binding_attribute"] else "指标"
+        what = "（约束性指标）" if r["attribute"] == binding else ""
+        head = f"- **{md(rep.name(r['id']))}{md(r['status_zh'])}**{what}："
+        if r["final"]:      # the reason states the figures at the target year
+            out.append(f"{head}{md(r['reason'])}。")
+            continue
         latest = latest_phrase(rep, r)
-        out.append(f"- **{md(rep.name(r['id']))}{label('ndrc_class', 'lagging', rep.kind)}**（{what}）："
-                   f"{latest + '，' if latest else ''}{md(r['reason'])}{'；' + need if need else ''}。")
+        out.append(f"{head}{latest + '，' if latest else ''}{md(r['reason'])}{'；' + need if need else ''}。")
+    for _, r in i["undecided"].iterrows():
+        out.append(f"- **{md(rep.name(r['id']))}结论待定**：{md(r['reason'])}。")
     if len(missing):
         out.append(f"- **统计数据不足**：{len(missing)}项主要指标缺少{rep.plan.period.start}年以来可用于评估的数据"
                    f"（{_names(rep, missing, limit=10)}），规划实施情况无法逐项核实。")
@@ -253,6 +278,10 @@ def recommendations_markdown(rep: Report) -> str:
         need = _required_phrase(rep, r)
         if need:
             out.append(f"- **{md(rep.name(r['id']))}**：{need}，需加大工作力度。")
+    missed = lag[lag["final"]]
+    if len(missed):
+        out.append(f"- **总结未完成目标的原因**：{_names(rep, missed)}未完成规划目标，建议逐项分析原因，"
+                   "作为编制和实施下一规划的依据。")
     if len(missing):
         out.append(f"- **补齐统计数据**：请各责任部门按年报送{len(missing)}项缺少数据的主要指标"
                    f"（{_names(rep, missing, limit=10)}），注明口径和来源，以便{'下一次' if not rep.final else '后续'}评估逐项核实。")

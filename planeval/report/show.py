@@ -13,15 +13,18 @@ def start(data_dir: str, eval_year: int) -> Report:
 
 
 def md(text: str) -> None:
+    """Show Markdown; nothing at all when there is nothing to say (an edition may have no such paragraph)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(text))
+    if text:
+        display(Markdown(text))
 
 
 def html(text: str) -> None:
     from IPython.display import HTML, display
 
-    display(HTML(text))
+    if text:
+        display(HTML(text))
 
 
 def charts(items: list, empty: str = "本章没有规划期内可作图的数据（见“数据缺口”）。") -> None:

@@ -3,6 +3,8 @@ the outlook first; notes become footnote marks under the table; each cell carrie
 show the rows as cards."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..engine.rules import load_rules, status_colour
@@ -28,7 +30,7 @@ def unit_of(rep: Report, indicator_id: str) -> str:
 
 
 def name_with_unit(reg) -> str:
-    unit = str(reg["unit"] or "")
+    unit = "" if is_missing(reg["unit"]) or str(reg["unit"]).strip("—-– ") == "" else str(reg["unit"])
     return f"{reg['name_zh']}（{unit}）" if unit and unit not in str(reg["name_zh"]) else str(reg["name_zh"])
 
 
@@ -36,7 +38,7 @@ def latest_text(rep: Report, r) -> str:
     """The latest value with its year; for a verdict, the sentence that says it, with its year (the source is a
     note under the table: source_note)."""
     if not is_missing(r.get("evidence_quote")):
-        return f"{int(r['evidence_year'])}年：“{r['evidence_quote']}”"
+        return f"{int(r['evidence_year'])}年：“{evidence_clause(rep, r)}”"
     if is_missing(r["latest_year"]) or is_missing(r["latest_value"]):
         return NO_DATA
     unit = unit_of(rep, r["id"])
@@ -46,6 +48,9 @@ def latest_text(rep: Report, r) -> str:
     if r["target_form"] == "cumulative_reduction" and not is_missing(r.get("start_year")):
         return f"{int(r['start_year'])}—{int(r['latest_year'])}年累计降低{value_with_unit(r['latest_value'], '%')}"
     if r["target_form"] in ("growth", "relational", "annual_targets"):
+        growth = rep.audit(r).get("growth", {})
+        if str(growth.get("method", "")).startswith("公布的"):
+            return f"{growth['first_year']}—{growth['last_year']}年年均{value_with_unit(r['latest_value'], '%')}"
         return f"{value_with_unit(r['latest_value'], '%')}（{int(r['latest_year'])}年）"
     return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
 
@@ -55,6 +60,22 @@ def baseline_text(reg) -> str:
         return "—"
     shown = reg["baseline_text"] if not is_missing(reg["baseline_text"]) else value_with_unit(reg["baseline_value"], reg["unit"])
     return f"{shown}（{int(reg['baseline_year'])}年）"
+
+
+def bare_quote(text: str) -> str:
+    """A quotation without the quotation marks and the full stop of its own, to be wrapped in “…”."""
+    return str(text).strip().strip("“”\"'「」").rstrip("。.；;").strip("“”\"'「」")
+
+
+def evidence_clause(rep: Report, r) -> str:
+    """The clause of the verdict's sentence that says it (a report's sentence often lists many figures)."""
+    quote = str(r["evidence_quote"])
+    obs = rep.ds.observations
+    said = obs[(obs["indicator_id"] == r["id"]) & (obs["year"] == r["evidence_year"]) & obs["verdict"].notna()]
+    words = str(said.iloc[-1].get("value_text") or "") if len(said) and not is_missing(said.iloc[-1].get("value_text")) else ""
+    clauses = [c for c in re.split(r"[；;]", quote) if c.strip()]
+    hit = [c for c in clauses if words and words in c]
+    return bare_quote(hit[0] if hit and len(clauses) > 1 else quote)
 
 
 def source_note(rep: Report, r) -> list[dict]:
@@ -150,7 +171,7 @@ def scorecard(rep: Report) -> str:
 def observation_table(rep: Report, ids) -> str:
     """Every number on a page with its source sentence and scope."""
     ids = set(ids)
-    obs = rep.ds.observations[rep.ds.observations["indicator_id"].isin(ids)].sort_values(["indicator_id", "year"])
+    obs = rep.observations[rep.observations["indicator_id"].isin(ids)].sort_values(["indicator_id", "year"])
     if obs.empty:
         return '<p class="empty-table">本章尚无公开数据。</p>'
     rows = []
@@ -158,6 +179,8 @@ def observation_table(rep: Report, ids) -> str:
         unit = unit_of(rep, o["indicator_id"])
         value = (value_with_unit(o["value"], unit) if not is_missing(o["value"])
                  else label("verdict", o["verdict"]) if not is_missing(o["verdict"]) else "—")
+        if not is_missing(o["months_covered"]) and int(o["months_covered"]) < 12:
+            value += f"（{int(o['months_covered'])}个月）"
         if not is_missing(o["value_kind"]) and o["value_kind"] != "level" and not is_missing(o["period_start_year"]):
             value = f"{int(o['period_start_year'])}—{int(o['year'])}年" + ("年均" if o["value_kind"] == "period_average_growth" else "累计") + value
         s = rep.source_rows.loc[o["source_id"]]
@@ -169,7 +192,7 @@ def observation_table(rep: Report, ids) -> str:
 
 
 def sources_table(rep: Report, ids=None) -> str:
-    obs = rep.ds.observations
+    obs = rep.observations
     if ids is not None:
         obs = obs[obs["indicator_id"].isin(set(ids))]
     used = set(obs["source_id"]) | {rep.plan.source_id}
@@ -186,7 +209,7 @@ def sources_table(rep: Report, ids=None) -> str:
 def coverage_table(rep: Report, frame: pd.DataFrame) -> str:
     """Which years each target has data for, and in which scope."""
     years = list(range(rep.plan.baseline_year, rep.eval_year + 1))
-    obs = rep.ds.observations
+    obs = rep.observations
     rows = []
     for _, r in frame.iterrows():
         reg = rep.reg(r["id"])
@@ -228,7 +251,7 @@ def retrospective_table(rep: Report) -> str:
     rows = []
     for _, r in rep.previous.iterrows():
         reg = rep.reg(r["id"])
-        obs = rep.ds.observations[rep.ds.observations["indicator_id"] == r["id"]]
+        obs = rep.observations[rep.observations["indicator_id"] == r["id"]]
         results = []
         for _, o in obs.sort_values("value_kind").iterrows():
             if is_missing(o["value"]):
@@ -270,13 +293,18 @@ def pdf_name(rep: Report) -> str:
     return f"{rep.plan.id}-{rep.eval_year}-{rep.kind}.pdf"
 
 
-def downloads_markdown(rep: Report) -> str:
-    """Links from the front page to the files published at the site root (planeval.book.publish)."""
-    return "\n".join([
-        "- 评估结果：<a href=\"../data/评估结果.xlsx\">Excel</a>、<a href=\"../data/评估结果.csv\">CSV</a>"
-        "（每项目标一行：评估结论、最新值、单位、口径、完成进度、展望、依据；另附审计记录）；"
-        "代码版 <a href=\"../data/assessment.csv\">assessment.csv</a>",
-        "- 输入数据：<a href=\"../data/input/indicators.csv\">目标登记表</a>、"
-        "<a href=\"../data/input/observations.csv\">数值</a>、<a href=\"../data/input/sources.csv\">来源</a>",
-        f"- 打印版（PDF）：<a href=\"../pdf/{pdf_name(rep)}\">{pdf_name(rep)}</a>",
-    ])
+def downloads_html(rep: Report) -> str:
+    """Links from the front page to the files published at the site root (planeval.book.publish); on paper the
+    links go nowhere, so print shows a sentence instead (report.css)."""
+    from .captions import caption
+
+    pdf = pdf_name(rep)
+    items = [
+        f'评估结果：<a href="../data/评估结果.xlsx">Excel</a>、<a href="../data/评估结果.csv">CSV</a>'
+        f'（{esc(caption(rep, "downloads"))}）；<a href="../data/assessment.csv">代码版（供程序读取）</a>',
+        '输入数据：<a href="../data/input/indicators.csv">目标登记表</a>、<a href="../data/input/observations.csv">数值</a>、'
+        '<a href="../data/input/sources.csv">来源</a>',
+        f'打印版（PDF）：<a href="../pdf/{esc(pdf)}">{esc(pdf)}</a>',
+    ]
+    return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+            '<p class="print-only">评估结果、输入数据和打印版可从本报告的网页版下载。</p>')

@@ -49,17 +49,17 @@ def _reason(r, data_through: int, theirs_label: str) -> str:
     ours = r["ndrc_class"]
     audit = json.loads(r["audit"] or "{}")
     if ours in ("not_assessable", "pending", "unclear"):
-        return f"我方数据不足：{r['reason']}"
+        return f"本方法缺少数据：{r['reason']}"
     if audit.get("binding_demoted_from"):
-        return (f"规则不同：我方对约束性指标未达到“符合预期”进度的一律按滞后报告（{r['reason'].split('；')[0]}），"
-                f"对方判为{theirs_label}")
+        return (f"规则不同：本方法对约束性指标未达到“符合预期”进度的一律按滞后报告（{r['reason'].split('；')[0]}），"
+                f"评估机构判为{theirs_label}")
     if r["target_form"] in ("ceiling", "floor"):
-        return f"规则不同：我方对须每年满足的上下限，任一年未满足即不能判为符合预期（{r['reason']}）"
+        return f"规则不同：本方法对须每年满足的上下限，任一年未满足即不能判为符合预期（{r['reason']}）"
     if r["target_form"] == "annual_targets":
-        return f"规则不同：我方逐年对照当年提出的预期目标，最新一年未达到即为滞后（{r['reason']}）"
+        return f"规则不同：本方法逐年对照当年提出的预期目标，最新一年未达到即为滞后（{r['reason']}）"
     if not pd.isna(r["latest_year"]) and int(r["latest_year"]) < data_through:
-        return f"数据年份不同：我方最新数据为{int(r['latest_year'])}年（{r['reason']}）"
-    return f"进度判断不同：{r['reason']}；对方判为{theirs_label}"
+        return f"数据年份不同：本方法最新数据为{int(r['latest_year'])}年（{r['reason']}）"
+    return f"进度判断不同：{r['reason']}；评估机构判为{theirs_label}"
 
 
 @lru_cache(maxsize=4)
@@ -94,8 +94,12 @@ def comparison_table(c: Comparison) -> str:
 
 
 def agreement_sentence(c: Comparison) -> str:
-    return (f"以{c.evaluator}{c.published}发布的{c.plan_name}中期评估结论为对照，本方法用截至{c.data_through}年的数据评估同样的"
-            f"{c.n}项主要指标，结论一致{c.agree}项（{percent(c.agree / c.n) if c.n else '—'}），不一致{c.n - c.agree}项。")
+    judged = int((~c.table["ndrc_class"].isin(["not_assessable", "pending", "unclear"])).sum())
+    agree_judged = int((c.table["agree"] & ~c.table["ndrc_class"].isin(["not_assessable", "pending", "unclear"])).sum())
+    return (f"以{c.evaluator}{c.published}发布的《{c.plan_name}》中期评估结论为对照，本方法用截至{c.data_through}年的数据评估同样的"
+            f"{c.n}项主要指标，结论一致{c.agree}项（{percent(c.agree / c.n) if c.n else '—'}），不一致{c.n - c.agree}项；"
+            f"在本方法有数据作出结论的{judged}项中，一致{agree_judged}项"
+            f"（{percent(agree_judged / judged) if judged else '—'}）。")
 
 
 def summary_markdown() -> str:

@@ -34,7 +34,8 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
     gap = f"（缺{years_text(missing)}年数据）" if missing else ""
     if breaches:
         status = "missed" if row.final else ("lagging" if t in breaches else "needs_acceleration")
-        return {"status": status, "outlook": "final" if row.final else "unlikely" if t in breaches else "needs_acceleration",
+        # a year already missed cannot be undone: the target can no longer be 完成 at the target year
+        return {"status": status, "outlook": "final" if row.final else "unlikely",
                 "reason": f"{years_text(breaches)}年未满足{bound}（{text}），{bound}须每年满足{gap}", **base}
     held = f"{_span(chosen.points[0][0], t)}均满足{bound}（{text}）{gap}"
     if row.final:

@@ -76,6 +76,12 @@ def assess_cumulative_reduction(row: Row) -> dict:
         return na("规划未给出累计降低目标")
     target, T, start = row.target / 100, row.target_year, row.first_year
     yearly = choose(row, since=start)
+    own = row.scored
+    period_rows = own[own["period_start_year"].notna()]
+    published = choose(row, frame=period_rows[period_rows["period_start_year"].astype(int) == start],
+                       kind="period_total")
+    if published.points and (not yearly.points or published.points[-1][0] >= yearly.points[-1][0]):
+        return _published_reduction(row, published, target, start)
     if not yearly.points:
         return na(f"暂无{start}年以来的逐年降低率（截至{row.cutoff}年），无法评估", flags=yearly.flags)
     rates = dict(yearly.points)
@@ -117,3 +123,29 @@ def assess_cumulative_reduction(row: Row) -> dict:
     return {"status": pace_status(pace, row.rules), "outlook": outlook(acceleration, None, observed, row.rules),
             "reason": f"{text}；完成进度{progress:.0%}，时间进度{tau:.0%}，进度比{pace:.2f}",
             "pace_ratio": rounded(pace), "required_rate": rounded(required), **base}
+
+
+def _published_reduction(row: Row, published, target: float, start: int) -> dict:
+    """A cumulative reduction the source publishes for the window (e.g. 五年累计降低17.7%): used as it is,
+    rather than chained from yearly rates that may straddle a change of statistical basis."""
+    t, value = published.points[-1]
+    done = value / 100
+    n_done, n_all = t - start + 1, row.target_year - start + 1
+    tau = n_done / n_all
+    remain = 1 - done
+    progress = math.log(remain) / math.log(1 - target) if remain > 0 else None
+    row.audit["computed"] = {"published_cumulative": done, "through": t, "time_share": tau,
+                             "progress_share": progress, "formula": "p = ln(1−R_t)/ln(1−R*)"}
+    text = f"{start}—{t}年累计降低{value:g}%（公布的期间累计数），目标五年累计降低{target * 100:g}%"
+    base = {"latest_year": t, "latest_value": value, "latest_scope": published.latest_scope,
+            "flags": published.flags, "start_year": start, "rate_kind": "rate_pct",
+            "time_share": rounded(tau), "progress_share": rounded(progress)}
+    if done >= target:
+        return {"status": "achieved", "outlook": "final" if row.final else "achieved", "reason": text, **base}
+    if row.final:
+        if t >= row.target_year:
+            return {"status": "missed", "outlook": "final", "reason": text, **base}
+        return {**no_final_data(row, t, text), **base}
+    pace = progress / tau if progress is not None else None
+    return {"status": pace_status(pace, row.rules) if pace is not None else "not_assessable",
+            "outlook": "not_assessable", "reason": text, "pace_ratio": rounded(pace), **base}

@@ -28,7 +28,8 @@ def _average(row: Row, start: int, basis: str | None) -> dict:
     if yearly.points:
         rates = dict(yearly.points)
         end = yearly.points[-1][0]
-        missing = [y for y in range(start, end + 1) if y not in rates]
+        last = max(end, row.cutoff) if row.final else end   # a final verdict needs every year to the target year
+        missing = [y for y in range(start, last + 1) if y not in rates]
         if not missing:
             years = list(range(start, end + 1))
             growth = math.prod(1 + rates[y] / 100 for y in years)
@@ -116,6 +117,7 @@ def assess_annual_targets(row: Row) -> dict:
     if not actual.points:
         return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=actual.flags)
     goal = dict(targets.points)
+    printed = {int(o["year"]): (to_str(o.get("value_text")) or f"{o['value']:g}%") for o in targets.rows}
     years = [y for y, _ in actual.points if y in goal]
     t, v = actual.points[-1]
     base = {"latest_year": t, "latest_value": v, "latest_scope": actual.latest_scope, "flags": actual.flags}
@@ -125,7 +127,8 @@ def assess_annual_targets(row: Row) -> dict:
     missed = [y for y in years if row.direction * (rates[y] - goal[y]) < -tol - 1e-12]
     row.audit["computed"] = {"years": years, "actual_pct": [rates[y] for y in years],
                              "targets_pct": [goal[y] for y in years], "tolerance_pp": tol, "missed_years": missed}
-    detail = "；".join(f"{y}年{rates[y]:g}%（预期目标{goal[y]:g}%）" for y in years)
+    detail = "；".join(f"{y}年{rates[y]:g}%（预期目标{printed[y]}）" for y in years)
+    detail += f"；{len(years)}年中{len(years) - len(missed)}年达到当年预期目标"
     if row.final:
         if t < row.target_year:
             return {**no_final_data(row, t, detail), **base}
@@ -134,5 +137,5 @@ def assess_annual_targets(row: Row) -> dict:
         return {"status": row.rules["held_midterm_status"], "outlook": "likely",
                 "reason": f"{detail}：各年均达到当年预期目标", **base}
     status = "lagging" if years[-1] in missed else "needs_acceleration"
-    return {"status": status, "outlook": "unlikely" if status == "lagging" else "needs_acceleration",
+    return {"status": status, "outlook": "unlikely",         # a year missed cannot be undone
             "reason": f"{detail}：{years_text(missed)}年低于当年预期目标", **base}

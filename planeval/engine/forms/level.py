@@ -6,7 +6,7 @@ import math
 from ..pace import meets, na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..series import choose
-from ..values import g, target_words, rounded, to_str
+from ..values import g, gu, rounded, target_words, to_str
 from .bound import assess_bound
 
 
@@ -47,15 +47,15 @@ def assess_level(row: Row) -> dict:
     if meets(v, target, op, d, row.rules):
         row.audit["met_at"] = t
         return {"status": "achieved", "outlook": "final" if row.final else "achieved",
-                "reason": f"{t}年{g(v)}，已达到目标（{text}）", **base}
+                "reason": f"{t}年{gu(v, row.reg)}，已达到目标（{text}）", **base}
     if row.final:
         if t >= T:
-            return {"status": "missed", "outlook": "final", "reason": f"目标年{t}年{g(v)}，未达到目标（{text}）", **base}
-        return {**no_final_data(row, t, f"{g(v)}，尚未达到目标（{text}）"), **base}
+            return {"status": "missed", "outlook": "final", "reason": f"{t}年{gu(v, row.reg)}，未达到目标（{text}）", **base}
+        return {**no_final_data(row, t, f"{gu(v, row.reg)}，尚未达到目标（{text}）"), **base}
     start = start_point(row, chosen.points)
     if start is None:
         return {"status": "short_no_pace", "outlook": "not_assessable",
-                "reason": f"{t}年{g(v)}，尚未达到目标（{text}）；规划未列基期值，基期年份也无公开数值，"
+                "reason": f"{t}年{gu(v, row.reg)}，尚未达到目标（{text}）；规划未列基期值，基期年份也无公开数值，"
                           "只有一个数据点，无法计算进度", **base}
     b_year, b_val, how = start
     if T <= b_year or t <= b_year:
@@ -63,7 +63,7 @@ def assess_level(row: Row) -> dict:
     if meets(b_val, target, op, d, row.rules) or d * (target - b_val) <= 0:
         row.audit["maintain"] = "起点已达标（或目标不在起点的改善方向上）：不计算进度比"
         return {"status": "lagging", "outlook": "unlikely" if d * (v - b_val) < 0 else "needs_acceleration",
-                "reason": f"起点（{b_year}年{g(b_val)}）已达标，但{t}年{g(v)}不满足目标（{text}）", **base}
+                "reason": f"起点（{b_year}年{gu(b_val, row.reg)}）已达标，但{t}年{gu(v, row.reg)}不满足目标（{text}）", **base}
     path = to_str(row.reg.get("path_type")) or "linear"
     if path == "geometric" and min(b_val, v, target) <= 0:
         row.audit["path_note"] = "存在零或负值，几何路径无定义，改用线性路径"
@@ -94,9 +94,13 @@ def assess_level(row: Row) -> dict:
                             "projected": projected, "acceleration": acceleration, "shortfall_share": shortfall,
                             "projection_formula": "V_t·(1+g_obs)^(T−t)" if path == "geometric" else "V_t + Δ_obs·(T−t)"}
     start_text = "" if how == "plan" else f"，起点为{b_year}年公布值{g(b_val)}（规划未列基期值）"
+    path_text = f"（{'几何' if path == 'geometric' else '线性'}路径{start_text}）"
+    if progress < 0:     # moving away: a negative share would read as nonsense; say what happened
+        reason = (f"{t}年{gu(v, row.reg)}，比起点（{b_year}年{gu(b_val, row.reg)}）离目标更远，时间进度{tau:.0%}{path_text}")
+    else:
+        reason = f"完成进度{progress:.0%}，时间进度{tau:.0%}，进度比{pace:.2f}{path_text}"
     return {"status": pace_status(pace, row.rules), "outlook": outlook(acceleration, shortfall, observed_oriented, row.rules),
-            "reason": f"完成进度{progress:.0%}，时间进度{tau:.0%}，进度比{pace:.2f}"
-                      f"（{'几何' if path == 'geometric' else '线性'}路径{start_text}）",
+            "reason": reason,
             "time_share": rounded(tau), "progress_share": rounded(progress), "pace_ratio": rounded(pace),
             "projected_value": rounded(projected), "required_rate": rounded(required),
             "observed_rate": rounded(observed), "rate_kind": rate_kind, "start_year": b_year,

@@ -1,0 +1,38 @@
+"""A level to keep on average over the window (a table's 年均 column, e.g. 城镇调查失业率 年均＜5.5): the mean of
+the yearly values, every year of the window present. A running commitment like a bound (rules.yml `held`)."""
+from __future__ import annotations
+
+from ..pace import meets, na, no_final_data
+from ..row import Row
+from ..series import choose
+from ..values import g, rounded, target_words, years_text
+
+
+def assess_average(row: Row) -> dict:
+    target = row.target
+    if target is None:
+        return na("规划未给出年均目标值")
+    chosen = choose(row)
+    if not chosen.points:
+        return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
+    values = dict(chosen.points)
+    t = chosen.points[-1][0]
+    base = {"latest_year": t, "latest_value": values[t], "latest_scope": chosen.latest_scope, "flags": chosen.flags}
+    missing = [y for y in range(row.first_year, t + 1) if y not in values]
+    if missing:
+        return na(f"缺少{years_text(missing)}年数据，无法计算规划期年均值", **base)
+    years = list(range(row.first_year, t + 1))
+    mean = sum(values[y] for y in years) / len(years)
+    ok = meets(mean, target, row.operator, row.direction, row.rules)
+    row.audit["computed"] = {"years": years, "values": [values[y] for y in years], "mean": mean,
+                             "formula": "各年数值的算术平均"}
+    text = (f"{years[0]}—{t}年平均{g(round(mean, 2))}（"
+            + "、".join(f"{y}年{g(values[y])}" for y in years) + f"），目标年均{target_words(row.reg)}")
+    base["observed_rate"] = rounded(mean)
+    if row.final:
+        if t >= row.target_year:
+            return {"status": "achieved" if ok else "missed", "outlook": "final", "reason": text, **base}
+        return {**no_final_data(row, t, text), **base}
+    if ok:
+        return {"status": row.rules["held_midterm_status"], "outlook": "likely", "reason": text, **base}
+    return {"status": "lagging", "outlook": "unlikely", "reason": text, **base}
