@@ -258,3 +258,15 @@ def test_commentary_is_shown_as_written_and_its_absence_is_said():
     text = commentary.commentary_markdown(rep, "problem")
     assert "SYNTHETIC：投资增速放缓\\*\\*" in text and "张三，2026\\-11\\-01" in text
     assert "（研发强度）" in commentary.chapter_commentary(rep, "economy")
+
+
+def test_a_target_moved_away_from_keeps_the_pace_chart_on_scale():
+    """A negative completion share (−300 %) once pushed every bar of the overview chart out of view."""
+    from planeval.report.charts import pace_frame
+
+    rep = report_for(pd.concat([reg(**LEVEL).assign(id="a"),
+                                reg(baseline_value=87, target_value=87.5, name_zh="优良天数").assign(id="b")]),
+                     pd.concat([obs((2023, 3.0), indicator_id="a"), obs((2022, 85.5), indicator_id="b")]))
+    frame = pace_frame(rep).set_index("name")
+    assert frame.loc["优良天数", "progress"] == pytest.approx(-3.0) and frame.loc["优良天数", "shown"] == 0
+    assert frame.loc["研发强度", "shown"] == pytest.approx(0.5 / 1.1)

@@ -198,6 +198,7 @@ def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str]) ->
     fd, tmp_name = tempfile.mkstemp(prefix=f".{pdf.stem}.", suffix=".pdf", dir=pdf.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o644)     # mkstemp makes it private; a published file must be readable by the web server
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=[

@@ -229,7 +229,7 @@ def pace_chart(frame, width=CONTAINER):
                  alt.Tooltip("pace:Q", title="进度比", format=".2f")],
     )
     bars = base.mark_bar(height=18, yOffset=8).properties(name="pace_bars").encode(
-        x=alt.X("progress:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5)),
+        x=alt.X("shown:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5)),
         color=alt.Color("status_zh:N", title=None, legend=_legend(),
                         scale=alt.Scale(domain=list(frame["status_zh"].drop_duplicates()),
                                         range=list(frame.drop_duplicates("status_zh")["colour"]))))
@@ -269,8 +269,12 @@ def pace_frame(rep) -> pd.DataFrame:
     from ..engine.rules import status_colour
 
     frame = rep.main[rep.main["progress_share"].notna() & rep.main["time_share"].notna()]
+    progress = frame["progress_share"].astype(float).values
     return pd.DataFrame({"name": [rep.name(i) for i in frame["id"]],
-                         "progress": frame["progress_share"].astype(float).values,
+                         "progress": progress,
+                         # a target moved away from has a negative share: its bar stays at 0 (the tooltip and the
+                         # status say what happened), so the axis keeps the scale of everybody else
+                         "shown": [max(0.0, p) for p in progress],
                          "time": frame["time_share"].astype(float).values,
                          "pace": frame["pace_ratio"].astype(float).values,
                          "status_zh": frame["status_zh"].values,
