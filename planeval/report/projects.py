@@ -100,5 +100,5 @@ def chapter_counts_table(rep: Report) -> str:
         ids = set(projects[projects["chapter"] == c.id]["project_id"])
         if ids:
             rows.append({"chapter": c.short, "n": len(ids), "with": len(ids & started), "none": len(ids - started)})
-    return html_table(rows, [("chapter", "领域"), ("n", "项目"), ("with", "公开报道写明有进展"), ("none", "暂无进展报道")],
+    return html_table(rows, [("chapter", "领域"), ("n", "项目数"), ("with", "有进展报道"), ("none", "无进展报道")],
                       numeric={"n", "with", "none"}, key="chapter")
