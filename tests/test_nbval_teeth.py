@@ -44,8 +44,9 @@ def test_changing_one_data_value_fails(tmp_path):
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         header, rows = reader.fieldnames, list(reader)
-    row = [r for r in rows if r["indicator_id"] == main[0] and r["value"]][-1]
-    row["value"] = f"{float(row['value']) + 100:g}"   # one figure of the chapter's first main indicator
+    # the latest figure the edition shows (later years are outside its evaluation year and hidden)
+    row = [r for r in rows if r["indicator_id"] == main[0] and r["value"] and int(r["year"]) <= EDITION.year][-1]
+    row["value"] = f"{float(row['value']) + 100:g}"
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, header, lineterminator="\n")
         w.writeheader()

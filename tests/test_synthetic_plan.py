@@ -58,7 +58,8 @@ def statuses(html_texts) -> dict:
     parser = StatusRows()
     for text in html_texts:
         parser.feed(text)
-    return {row["指标"].split("（")[0].strip(): row for row in parser.rows}
+    marks = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+    return {row["指标"].split("（")[0].strip().rstrip(marks): row for row in parser.rows}
 
 
 def site_statuses(root) -> dict:
