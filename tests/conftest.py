@@ -53,17 +53,18 @@ def plan_dir(tmp_path):
 SYNTHETIC_PLAN = paths.ROOT / "tests" / "fixtures" / "plans" / "synthetic-15th"
 
 
-def run_build(*args, templates=None):
+def run_build(*args, templates=None, prelude=()):
     """``python -m planeval.book.build ARGS`` in a fresh process, as `make book` runs it. ``templates``: a
     folder of page templates to use instead of notebooks/ (fault injection). Returns the finished process."""
-    return subprocess.run(build_command(*args, templates=templates), cwd=paths.ROOT, capture_output=True,
-                          text=True, env=build_env())
+    return subprocess.run(build_command(*args, templates=templates, prelude=prelude), cwd=paths.ROOT,
+                          capture_output=True, text=True, env=build_env())
 
 
-def build_command(*args, templates=None, hook_files=None):
+def build_command(*args, templates=None, hook_files=None, prelude=()):
     """The command line of a build; ``hook_files`` = (held, release): the build, once inside its lock, creates
-    ``held`` and waits until ``release`` exists (tests/test_build_faults.py)."""
-    script = ["import sys, time", "from pathlib import Path", "from planeval import paths"]
+    ``held`` and waits until ``release`` exists (tests/test_build_faults.py). ``prelude``: lines of Python run
+    first (fault injection)."""
+    script = ["import sys, time", "from pathlib import Path", "from planeval import paths", *prelude]
     if templates:
         script.append(f"paths.TEMPLATES = Path({str(templates)!r})")
     script.append("from planeval.book import build")

@@ -209,3 +209,37 @@ def test_a_new_site_replaces_the_old_whole_and_keeps_the_printed_pdf(synthetic_b
     assert not (site / "stale.html").exists()                     # the old site is gone, not overwritten
     assert (site / "pdf" / "report.pdf").read_bytes() == b"%PDF- written by make pdf"
     assert sorted(p.name for p in (root / "_build").iterdir() if p.name.startswith(".html")) == []
+
+
+# Every TCP port a kernel could be given is one this test holds: what happens when two kernels started at the
+# same moment pick the same "free" port ("ZMQError: Address already in use", seen in a parallel build).
+PORT_TAKEN = ["import socket", "import jupyter_client.connect as jc",
+              "_held = socket.socket(); _held.bind(('127.0.0.1', 0)); _held.listen()",
+              "jc.LocalPortCache.find_available_port = lambda self, ip: _held.getsockname()[1]"]
+
+
+def test_the_injected_port_clash_kills_a_tcp_kernel(tmp_path):
+    """The fault below is real: a kernel on TCP whose port is taken dies before it answers."""
+    script = PORT_TAKEN + [
+        "import nbformat, papermill as pm, sys",
+        "from jupyter_client import AsyncKernelManager",
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])",
+        f"nbformat.write(nb, {str(tmp_path / 'in.ipynb')!r})",
+        "try:",
+        f"    pm.execute_notebook({str(tmp_path / 'in.ipynb')!r}, {str(tmp_path / 'out.ipynb')!r}, "
+        "kernel_name='python3', progress_bar=False, kernel_manager_class=AsyncKernelManager)",
+        "except RuntimeError as e:",
+        "    print('kernel failed:', e); sys.exit(3)"]
+    proc = subprocess.run([build_command()[0], "-c", "\n".join(script)], capture_output=True, text=True,
+                          env=build_env(), timeout=300)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "Kernel died" in proc.stdout
+
+
+def test_a_port_clash_does_not_fail_a_build(synthetic_book, tmp_path):
+    """The build's kernels do not use TCP ports at all, so the same clash leaves every page healthy."""
+    root = built_copy(synthetic_book, tmp_path)
+    proc = run_build(*args(root, "--force"), prelude=PORT_TAKEN)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "✓ wellbeing" in proc.stdout and "✗" not in proc.stdout
+    assert not list((root / "book").glob("kernel*")), "no socket file is left in the book"

@@ -45,6 +45,7 @@ from .. import paths
 from ..config import PlanConfig, default_plan, load_plan
 from ..data.schema import DataError
 from .fingerprint import page_fingerprint
+from .kernel import private_kernel_manager
 from .nbclean import clean_executed_notebook, intact
 from .pages import Page, pages_for, render_toc
 
@@ -205,8 +206,10 @@ def _execute(template: str, output: str, params: dict, cwd: str, fingerprint: st
     failed.unlink(missing_ok=True)
     _quiet_kernel_stderr(work / "logs" / f"{out.stem}.log")
     try:
-        pm.execute_notebook(template, str(tmp), parameters=params, cwd=cwd, kernel_name="python3",
-                            progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+        with private_kernel_manager() as manager:
+            pm.execute_notebook(template, str(tmp), parameters=params, cwd=cwd, kernel_name="python3",
+                                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                kernel_manager_class=manager)
         clean_executed_notebook(tmp, params, fingerprint, words)
         os.replace(tmp, out)
     except BaseException:

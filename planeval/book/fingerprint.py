@@ -14,9 +14,10 @@ from .. import paths
 
 PACKAGE = paths.PACKAGE
 # Package files that never run in a page's kernel nor shape an executed notebook: changing them re-executes
-# nothing (the build's own plumbing and this module, the benchmark, the PDF printer, the downloads, the intake).
-NOT_PAGE_INPUTS = ("book/build.py", "book/fingerprint.py", "book/bench.py", "book/pdf.py", "book/publish.py",
-                   "book/sphinx_offline.py", "book/sphinx_warm.py", "book/review.py", "intake/")
+# nothing (the build's own plumbing and kernel transport, this module, the benchmark, the PDF printer, the
+# downloads, the intake).
+NOT_PAGE_INPUTS = ("book/build.py", "book/fingerprint.py", "book/kernel.py", "book/bench.py", "book/pdf.py",
+                   "book/publish.py", "book/sphinx_offline.py", "book/sphinx_warm.py", "book/review.py", "intake/")
 
 
 def _rows(path: Path) -> list[list[str]]:
