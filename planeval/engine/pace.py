@@ -56,3 +56,16 @@ def no_final_data(row, latest_year: int | None, so_far: str = "") -> dict:
     tail = f"；截至{latest_year}年：{so_far}" if latest_year and so_far else (
         f"；最新数据为{latest_year}年" if latest_year else "")
     return na(f"总结评估须有目标年（{row.target_year}年）的数据，尚未获得{tail}")
+
+
+def kept_verdict(row, latest_year: int, kept: bool, text: str) -> dict | None:
+    """A running commitment (a bound, a yearly average, a relation) that is kept: held in mid-course
+    (rules.yml `held_midterm_status`); in a final edition 完成/未完成 at the target year, else no verdict yet.
+    None when a mid-course edition finds it not kept: the form says how far off it is."""
+    if row.final:
+        if latest_year >= row.target_year:
+            return {"status": "achieved" if kept else "missed", "outlook": "final", "reason": text}
+        return no_final_data(row, latest_year, text)
+    if kept:
+        return {"status": row.rules["held_midterm_status"], "outlook": "likely", "reason": text}
+    return None

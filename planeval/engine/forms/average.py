@@ -2,7 +2,7 @@
 the yearly values, every year of the window present. A running commitment like a bound (rules.yml `held`)."""
 from __future__ import annotations
 
-from ..pace import meets, na, no_final_data
+from ..pace import kept_verdict, meets, na
 from ..row import Row
 from ..series import choose
 from ..values import g, rounded, target_words, years_text
@@ -29,10 +29,5 @@ def assess_average(row: Row) -> dict:
     text = (f"{years[0]}—{t}年平均{g(round(mean, 2))}（"
             + "、".join(f"{y}年{g(values[y])}" for y in years) + f"），目标年均{target_words(row.reg)}")
     base["observed_rate"] = rounded(mean)
-    if row.final:
-        if t >= row.target_year:
-            return {"status": "achieved" if ok else "missed", "outlook": "final", "reason": text, **base}
-        return {**no_final_data(row, t, text), **base}
-    if ok:
-        return {"status": row.rules["held_midterm_status"], "outlook": "likely", "reason": text, **base}
-    return {"status": "lagging", "outlook": "unlikely", "reason": text, **base}
+    verdict = kept_verdict(row, t, ok, text) or {"status": "lagging", "outlook": "unlikely", "reason": text}
+    return {**verdict, **base}

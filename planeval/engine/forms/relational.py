@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from ..pace import na, no_final_data
+from ..pace import kept_verdict, na
 from ..row import Row
 from ..series import choose, flag
 from ..values import rounded, to_str, years_text
@@ -63,12 +63,9 @@ def assess_relational(row: Row) -> dict:
     note = f"（缺{years_text(gaps)}年，仅比较两者都有数据的年份）" if gaps else ""
     text = (f"{years_text(years)}年本指标年均增长{g_own * 100:.2f}%，对比序列{g_rel * 100:.2f}%，"
             f"差{gap_pp:+.2f}个百分点{note}；{len(years)}年中{in_step}年不低于对比序列")
-    if row.final:
-        if t >= row.target_year:
-            return {"status": "achieved" if in_line else "missed", "outlook": "final", "reason": text, **base}
-        return {**no_final_data(row, t, text), **base}
-    if in_line:
-        return {"status": row.rules["held_midterm_status"], "outlook": "likely", "reason": text, **base}
+    kept = kept_verdict(row, t, in_line, text)
+    if kept:
+        return {**kept, **base}
     if near:
         return {"status": "needs_acceleration", "outlook": "needs_acceleration", "reason": text, **base}
     return {"status": "lagging", "outlook": "unlikely", "reason": text, **base}
