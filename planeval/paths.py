@@ -17,3 +17,13 @@ EXEC_CACHE = BUILD / "exec-cache"
 
 def plan_dir(plan: str) -> Path:
     return DATA / plan
+
+
+def plan_folders() -> list[Path]:
+    """Every plan folder under data/."""
+    return sorted(p.parent for p in DATA.glob("*/plan.yml"))
+
+
+def reference_folders() -> list[Path]:
+    """The plan folders holding a published evaluation's verdicts to compare ours with."""
+    return sorted(p.parent for p in DATA.glob("*/reference_verdicts.csv"))

@@ -8,6 +8,7 @@ from planeval.book import bench
 from planeval.config import default_plan, load_plan
 from planeval.data.observations import load_observations
 from planeval.data.registry import load_registry
+from planeval.intake.tables import PlanTables
 
 
 def copy_plan(tmp_path):
@@ -31,6 +32,21 @@ def test_scaled_registry_is_ten_times_the_plan_rows_labelled_synthetic_and_still
     obs = load_observations(folder, set(after["id"]) | series, sources, lists)   # still valid
     copied = obs[obs["indicator_id"].str.contains("_x")]
     assert len(copied) and copied["note"].str.contains("SYNTHETIC").all()
+
+
+def test_scaled_real_plan_gives_every_copied_target_its_department(tmp_path):
+    # The build refuses a plan with a target nobody answers for; the copies must not be such targets.
+    folder = tmp_path / "plan"
+    shutil.copytree(load_plan(default_plan()).folder, folder)
+    tables = PlanTables(load_plan(folder))
+    before = len(tables.require_responsibility())
+    bench.scale_registry(folder, 3)
+    tables = PlanTables(load_plan(folder))
+    resp = tables.require_responsibility()          # raises DataError if a copy has no department
+    copies = resp[resp["indicator_id"].str.endswith("_x2")]
+    assert len(resp) == before + 2 * len(copies) and len(copies) == len(tables.targets) // 3
+    original = dict(zip(resp["indicator_id"], resp["department"]))
+    assert all(original[i[:-3]] == d for i, d in zip(copies["indicator_id"], copies["department"]))
 
 
 def test_touch_one_value_changes_exactly_one_observation_of_a_main_target(tmp_path):

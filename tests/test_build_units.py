@@ -28,14 +28,18 @@ SYN_OBS = ("indicator_id,year,value,source_id\nsyn_a,2021,1,s1\nsyn_b,2021,2,s2\
 SYN_SOURCES = "source_id,title\ns1,synthetic one\ns2,synthetic two\ns3,synthetic three\nsyn_plan,synthetic plan\n"
 
 
+def write_syn_plan(folder):
+    (folder / "plan.yml").write_text(SYN_PLAN)
+    (folder / "indicators.csv").write_text(SYN_REGISTRY)
+    (folder / "observations.csv").write_text(SYN_OBS)
+    (folder / "sources.csv").write_text(SYN_SOURCES)
+    (folder / "series.csv").write_text("id,chapter\n")
+    return folder
+
+
 @pytest.fixture
 def syn_data(tmp_path):
-    (tmp_path / "plan.yml").write_text(SYN_PLAN)
-    (tmp_path / "indicators.csv").write_text(SYN_REGISTRY)
-    (tmp_path / "observations.csv").write_text(SYN_OBS)
-    (tmp_path / "sources.csv").write_text(SYN_SOURCES)
-    (tmp_path / "series.csv").write_text("id,chapter\n")
-    return tmp_path
+    return write_syn_plan(tmp_path)
 
 
 def reads(syn_data):
@@ -77,6 +81,31 @@ def test_previous_plan_rows_are_not_a_chapters_input(syn_data):
     replace(syn_data / "observations.csv", "syn_p,2020,3", "syn_p,2020,4")
     after = reads(syn_data)
     assert {k for k in before if before[k] != after[k]} == {"previous", "all"}
+
+
+def test_validation_reads_only_plans_with_a_published_evaluation_and_plans_reads_every_plan(tmp_path, monkeypatch):
+    """A new figure for a plan nobody has evaluated changes the methodology page (rule effects on every plan) but
+    not the validation page; a figure of the plan with reference verdicts changes both."""
+    import planeval.paths as paths
+
+    monkeypatch.setattr(paths, "DATA", tmp_path)
+    plain, judged = tmp_path / "plain", tmp_path / "judged"
+    for folder in (plain, judged):
+        folder.mkdir()
+        write_syn_plan(folder)
+    (judged / "reference_verdicts.csv").write_text("indicator_id,ndrc_class\nsyn_a,on_track\n")
+    assert paths.plan_folders() == [judged, plain] and paths.reference_folders() == [judged]
+
+    def both():
+        return data_inputs(["validation"], plain), data_inputs(["plans"], plain)
+
+    v0, p0 = both()
+    replace(plain / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
+    v1, p1 = both()
+    assert v1 == v0 and p1 != p0
+    replace(judged / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
+    v2, p2 = both()
+    assert v2 != v1 and p2 != p1
 
 
 def test_unknown_reads_entry_is_an_error(syn_data):

@@ -94,19 +94,22 @@ def _write(path: Path, header: list, rows: list) -> None:
         w.writerows(rows)
 
 
+# Tables keyed by a target's id that a copied target needs rows in (the build checks they are complete).
+_KEYED = {"indicators.csv": "id", "observations.csv": "indicator_id", "responsibility.csv": "indicator_id"}
+
+
 def scale_registry(data_dir: Path, scale: int) -> None:
-    """SYNTHETIC: repeat every row of the plan (not the previous plan's) and its observations ``scale`` times
-    under new ids."""
-    header, reg = _read(data_dir / "indicators.csv")
-    oheader, obs = _read(data_dir / "observations.csv")
+    """SYNTHETIC: repeat every target of the plan (not the previous plan's) ``scale`` times under new ids,
+    with its observations and its responsible department."""
+    _, reg = _read(data_dir / "indicators.csv")
     ids = {r["id"] for r in reg if r["table"] != "previous"}
-    extra_reg, extra_obs = [], []
-    for k in range(1, scale):
-        extra_reg += [dict(r, id=f"{r['id']}_x{k}", note="SYNTHETIC benchmark copy") for r in reg if r["id"] in ids]
-        extra_obs += [dict(o, indicator_id=f"{o['indicator_id']}_x{k}", note="SYNTHETIC benchmark copy")
-                      for o in obs if o["indicator_id"] in ids]
-    _write(data_dir / "indicators.csv", header, reg + extra_reg)
-    _write(data_dir / "observations.csv", oheader, obs + extra_obs)
+    for name, key in _KEYED.items():
+        if not (data_dir / name).exists():
+            continue
+        header, rows = _read(data_dir / name)
+        extra = [dict(r, **{key: f"{r[key]}_x{k}"}, **({"note": "SYNTHETIC benchmark copy"} if "note" in r else {}))
+                 for k in range(1, scale) for r in rows if r[key] in ids]
+        _write(data_dir / name, header, rows + extra)
 
 
 def touch_one_value(data_dir: Path, round_no: int) -> None:

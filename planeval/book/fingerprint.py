@@ -85,12 +85,6 @@ def folder_bytes(folder: Path) -> bytes:
     return b"".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)
 
 
-def validation_folders() -> list[Path]:
-    """Every plan folder: the validation page compares with any of them, the methodology page shows the effect of
-    a rule change on each."""
-    return sorted(p.parent for p in paths.DATA.glob("*/plan.yml"))
-
-
 def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
     """The bytes of the plan folder that pages reading ``reads`` (planeval/book/pages.yml) depend on."""
     parts = [(folder / "plan.yml").read_bytes()]
@@ -107,7 +101,9 @@ def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
             log = folder / "changelog.csv"
             parts.append(log.read_bytes() if log.exists() else b"")
         elif item == "validation":
-            parts += [folder_bytes(f) for f in validation_folders()]
+            parts += [folder_bytes(f) for f in paths.reference_folders()]
+        elif item == "plans":
+            parts += [folder_bytes(f) for f in paths.plan_folders()]
         elif item != "rules":  # rules and labels are package files, hashed below
             raise ValueError(f"planeval/book/pages.yml: unknown `reads` entry {item!r}")
     return b"\0".join(parts)

@@ -102,7 +102,7 @@ def rule_change_effects() -> list[dict]:
     for change in rules.get("rule_changes", []):
         old = copy.deepcopy(rules)
         old[change["setting"]] = change["previous"]
-        for folder in sorted(p.parent for p in paths.DATA.glob("*/plan.yml")):
+        for folder in paths.plan_folders():
             ds = load_dataset(folder)
             years = [ds.plan.default_edition]
             if (folder / "reference_verdicts.meta.yml").exists():

@@ -38,10 +38,6 @@ class Comparison:
         return int(self.table["agree"].sum())
 
 
-def reference_folders() -> list[Path]:
-    return sorted(p.parent for p in paths.DATA.glob("*/reference_verdicts.csv"))
-
-
 def _reason(r, data_through: int, theirs_label: str) -> str:
     """Why our verdict differs, in one line: data we lack, a rule of ours, a data year, or the pace itself."""
     import json
@@ -80,7 +76,7 @@ def compare(folder: Path) -> Comparison:
 
 
 def comparisons() -> list[Comparison]:
-    return [compare(f) for f in reference_folders()]
+    return [compare(f) for f in paths.reference_folders()]
 
 
 def comparison_table(c: Comparison) -> str:
