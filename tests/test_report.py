@@ -246,6 +246,26 @@ def test_project_progress_only_with_evidence():
     assert projects.project_counts(rep) == {"n": 2, "with_evidence": 1, "stages": {"开工": 1}, "other": 0, "none": 1}
 
 
+def test_changelog_keeps_old_and_new_value_in_the_first_four_columns(tmp_path):
+    """A table of six or more columns shows its first four side by side and the rest as labelled lines under
+    them (book/_static/report.css); an import's old and new value must be among the four."""
+    import dataclasses
+
+    from planeval.report import datapage
+    from synthetic import PLAN
+
+    rep = report_for(reg(**LEVEL), obs((2023, 3.0)), plan=dataclasses.replace(PLAN, folder=tmp_path))
+    assert datapage.changelog_html(rep) == "<p>本版数据没有通过数据导入发生变化。</p>"
+    (tmp_path / "changelog.csv").write_text(
+        "imported_at,file,indicator_id,year,change,old_value,old_source_id,new_value,new_source_id\n"
+        "2026-01-10 09:00:00,SYNTHETIC.xlsx,x,2023,revised,3.0,syn,3.1,syn\n"
+        "2026-01-10 09:00:00,SYNTHETIC.xlsx,x,2024,new,,,3.25,syn\n", encoding="utf-8")
+    html = datapage.changelog_html(rep)
+    assert headers(html)[:4] == ["指标", "年份", "原值", "新值"]
+    assert rows_of(html) == [["研发强度", "2023", "3%", "3.1%", "修订", "SYNTHETIC来源syn"],
+                             ["研发强度", "2024", "—", "3.25%", "新增", "SYNTHETIC来源syn"]]
+
+
 def test_commentary_is_shown_as_written_and_its_absence_is_said():
     from planeval.report import commentary
 

@@ -74,6 +74,12 @@ class Dataset:
         out.update(zip(self.registry["id"], self.registry["unit"]))
         return out
 
+    @cached_property
+    def units(self) -> dict:
+        out = dict(zip(self.series["id"], self.series["unit"]))
+        out.update(zip(self.registry["id"], self.registry["unit"]))
+        return out
+
 
 def load_dataset(plan: str | Path | PlanConfig) -> Dataset:
     cfg = plan if isinstance(plan, PlanConfig) else load_plan(plan)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, md
+from .fmt import esc, html_table, md, value_with_unit
 
 
 def caveats_markdown(rep: Report) -> str:
@@ -35,6 +35,11 @@ def notes_table(rep: Report) -> str:
     return html_table(rows, [("name", "指标"), ("year", "年份"), ("note", "说明")], key="name")
 
 
+def _logged(value: str, unit: str | None) -> str:
+    """A value of changelog.csv (text) at report precision with its unit; "—" where there was none."""
+    return value_with_unit(float(value), unit) if value else "—"
+
+
 def changelog_html(rep: Report) -> str:
     path = rep.plan.folder / "changelog.csv"
     log = pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
@@ -44,10 +49,13 @@ def changelog_html(rep: Report) -> str:
     for (stamp, file), rows in log.groupby(["imported_at", "file"], sort=False):
         table = [{"name": rep.name(r["indicator_id"]), "year": r["year"],
                   "change": {"new": "新增", "revised": "修订"}.get(r["change"], r["change"]),
-                  "old": r["old_value"] or "—", "new": r["new_value"], "source": rep.source_title(r["new_source_id"])}
+                  "old": _logged(r["old_value"], rep.ds.units.get(r["indicator_id"])),
+                  "new": _logged(r["new_value"], rep.ds.units.get(r["indicator_id"])),
+                  "source": rep.source_title(r["new_source_id"])}
                  for _, r in rows.iterrows()]
         out.append(f"<p><strong>{esc(stamp)} 导入</strong> {esc(file)}</p>" + html_table(
-            table, [("name", "指标"), ("year", "年份"), ("change", "变化"), ("old", "原值"), ("new", "新值"),
+            # 原值 and 新值 are what a reader checks: they stay among the four columns a wide table keeps in view
+            table, [("name", "指标"), ("year", "年份"), ("old", "原值"), ("new", "新值"), ("change", "变化"),
                     ("source", "来源")], key="name"))
     return "\n".join(out)
 
