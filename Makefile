@@ -73,7 +73,7 @@ bench: $(BIN)/.installed-base ## benchmark build speed (JSON + table); not a tes
 	@$(BIN)/python -m planeval.book.bench $(PLAN_ARG)
 
 toc: $(BIN)/.installed-base ## regenerate _toc.yml and _config.yml from the plan and planeval/book/pages.yml
-	@$(BIN)/python -m planeval.book.build --toc-only $(PLAN_ARG)
+	@$(BIN)/python -m planeval.book.build --toc-only $(EDITION_ARGS)
 
 clean: ## remove build outputs (keeps the committed notebooks in book/)
 	rm -rf _build book/_extra

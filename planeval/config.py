@@ -5,16 +5,15 @@ file and the key to fix.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from . import paths
-from .data.schema import DataError
+from .data.schema import DataError, display_path
 
-EDITION_KINDS = ("monitoring", "midterm", "final")
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,6 @@ class PlanConfig:
     tables: dict
     chapters: tuple
     previous: PreviousPlan | None = None
-    wording: dict = field(default_factory=dict)
 
     # ---------------------------------------------------------------- editions
     def edition_kind(self, year: int) -> str:
@@ -157,7 +155,7 @@ def load_plan(plan: str | Path) -> PlanConfig:
 @lru_cache(maxsize=8)
 def _load_plan(folder: Path) -> PlanConfig:
     path = folder / "plan.yml"
-    file = str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
+    file = display_path(path)
     if not path.exists():
         raise DataError(file, expected="a plan folder with a plan.yml (see README: starting a new plan)")
     try:
@@ -198,7 +196,7 @@ def _load_plan(folder: Path) -> PlanConfig:
                       source_id=_require(raw, "source_id", file, str), period=period, baseline_year=baseline,
                       default_edition=default_edition, territory=_require(territory, "name", file, str),
                       plan_scope=plan_scope, scopes=scopes, tables=dict(raw.get("tables") or {}),
-                      chapters=tuple(chapters), previous=previous, wording=dict(raw.get("wording") or {}))
+                      chapters=tuple(chapters), previous=previous)
 
 
 def default_plan() -> str:

@@ -25,10 +25,5 @@ def label(vocabulary: str, code, kind: str | None = None) -> str:
     return str(entry)
 
 
-def labels(vocabulary: str, kind: str | None = None) -> dict:
-    """code → label for a whole vocabulary."""
-    return {code: label(vocabulary, code, kind) for code in load_labels()[vocabulary]}
-
-
 def codes(vocabulary: str) -> tuple:
     return tuple(load_labels()[vocabulary])

@@ -7,12 +7,10 @@ DATA = ROOT / "data"                  # one folder per plan: data/<plan id>/plan
 BOOK = ROOT / "book"                  # the committed book: the default plan's default edition
 TEMPLATES = ROOT / "notebooks"
 BUILD = ROOT / "_build"
-SITE = BUILD / "html"
 STATIC = BOOK / "_static"
 BOOK_CONFIG = BOOK / "report.yml"     # which plan the committed book evaluates
 TOC = ROOT / "_toc.yml"
 JB_CONFIG = ROOT / "_config.yml"
-EXEC_CACHE = BUILD / "exec-cache"
 
 
 def plan_dir(plan: str) -> Path:

@@ -243,3 +243,33 @@ def test_a_port_clash_does_not_fail_a_build(synthetic_book, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "✓ wellbeing" in proc.stdout and "✗" not in proc.stdout
     assert not list((root / "book").glob("kernel*")), "no socket file is left in the book"
+
+
+def test_a_build_refuses_a_plan_folder_with_an_interrupted_import(synthetic_book, tmp_path):
+    from planeval.intake.commit import JOURNAL
+
+    root = built_copy(synthetic_book, tmp_path)
+    plan = tmp_path / "plan"
+    shutil.copytree(SYNTHETIC_PLAN, plan)
+    (plan / JOURNAL).write_text("{}", encoding="utf-8")      # what a crash between the replaces leaves
+    before = site_and_book(root)
+    proc = run_build("--plan", plan, "--eval-year", "2028", "--out", root)
+    assert proc.returncode == 2 and "an interrupted import" in proc.stderr
+    assert site_and_book(root) == before
+
+
+def test_a_build_waits_while_an_import_holds_the_plan_folder(synthetic_book, tmp_path):
+    from planeval.intake.commit import plan_lock
+
+    root = built_copy(synthetic_book, tmp_path)
+    plan = tmp_path / "plan"
+    shutil.copytree(SYNTHETIC_PLAN, plan)
+    with plan_lock(plan):                                      # this process stands for an import in progress
+        waiting = subprocess.Popen(build_command("--plan", plan, "--eval-year", "2028", "--out", root),
+                                   cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env=build_env())
+        line = waiting.stdout.readline()                       # blocks until the build reports that it waits
+        assert "an import into" in line and "waiting for it to finish" in line
+        assert waiting.poll() is None
+    out, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, out + err

@@ -4,6 +4,8 @@ in whole, one build holds the lock, chart output is deterministic and offline.""
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import altair as alt
 import nbformat
@@ -13,7 +15,7 @@ import pytest
 from conftest import SYNTHETIC_PLAN
 from planeval import paths
 from planeval.book import build
-from planeval.book.fingerprint import data_inputs, package_files, page_fingerprint
+from planeval.book.fingerprint import NOT_PAGE_INPUTS, data_inputs, package_files, page_fingerprint
 from planeval.book.nbclean import clean_executed_notebook, expected_cells, intact, outputs_digest
 from planeval.book.pages import Page, render_toc
 from planeval.report import charts
@@ -65,6 +67,25 @@ def test_a_related_series_in_another_chapter_is_an_input(syn_data):
     """syn_c (chapter beta) keeps pace with syn_a (chapter alpha): syn_a's values are beta's inputs too."""
     before = reads(syn_data)
     replace(syn_data / "observations.csv", "syn_a,2021,1", "syn_a,2021,9")
+    after = reads(syn_data)
+    assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "all"}
+
+
+def test_a_department_assignment_is_every_chapters_input(syn_data):
+    """Gap tables name the department; their header says 建议 while any row of the assignment is a proposal."""
+    (syn_data / "responsibility.csv").write_text("indicator_id,department,assignment\nsyn_a,甲局,proposed\n")
+    before = reads(syn_data)
+    replace(syn_data / "responsibility.csv", "syn_a,甲局,proposed", "syn_a,甲局,confirmed")
+    after = reads(syn_data)
+    assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "all"}
+
+
+def test_progress_of_a_projects_first_listing_in_another_chapter_is_an_input(syn_data):
+    """pb (chapter beta) repeats pa (chapter alpha) and shows pa's progress: pa's progress is beta's input."""
+    (syn_data / "projects.csv").write_text("project_id,chapter,same_as\npa,alpha,\npb,beta,pa\n")
+    (syn_data / "project_progress.csv").write_text("project_id,year,stage,source_id\npa,2022,开工,s1\n")
+    before = reads(syn_data)
+    replace(syn_data / "project_progress.csv", "pa,2022,开工", "pa,2023,建成")
     after = reads(syn_data)
     assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "all"}
 
@@ -135,10 +156,47 @@ def test_fingerprint_depends_on_parameters_words_and_template(tmp_path, syn_data
 def test_package_inputs_are_the_code_pages_run_not_the_build_plumbing():
     files = {p.relative_to(paths.PACKAGE).as_posix() for p in package_files()}
     assert {"report/tables.py", "engine/rules.yml", "labels.yml", "book/nbclean.py", "book/pages.yml",
-            "data/schema.yml", "config.py"} <= files
-    assert not files & {"book/build.py", "book/fingerprint.py", "book/bench.py", "book/pdf.py", "book/publish.py",
-                        "book/review.py", "book/sphinx_warm.py", "book/kernel.py"}
-    assert not any(f.startswith("intake/") for f in files)
+            "data/schema.yml", "config.py", "book/publish.py", "intake/status.py", "intake/workbook.py"} <= files
+    assert not files & {"book/build.py", "book/fingerprint.py", "book/bench.py", "book/pdf.py", "book/review.py",
+                        "book/sphinx_warm.py", "book/kernel.py", "intake/importer.py", "intake/merge.py"}
+
+
+# What a page's kernel loads: every report module, and the calls that import lazily (the data page's collection
+# status reaches into the intake; methodology and the assessment cache into data, engine and fingerprint).
+_PAGE_IMPORTS = """
+import importlib, pkgutil, sys
+import planeval.report as R
+for m in pkgutil.iter_modules(R.__path__):
+    importlib.import_module("planeval.report." + m.name)
+from planeval.config import default_plan, load_plan
+from planeval.report import datapage, methodology
+from planeval.report.context import open_report
+rep = open_report(str(load_plan(default_plan()).folder), 2023)
+datapage.collection_html(rep); datapage.changelog_html(rep); methodology.rule_change_effects()
+rep.results
+print("\\n".join(sorted(m for m in sys.modules if m.startswith("planeval."))))
+"""
+
+
+def test_no_page_loads_a_module_excluded_from_the_page_inputs():
+    """A module a page runs must be part of its key, or a change to it leaves a stale page "unchanged"."""
+    out = subprocess.run([sys.executable, "-c", _PAGE_IMPORTS], cwd=paths.ROOT, capture_output=True, text=True,
+                         check=True).stdout.split()
+    loaded = {m.removeprefix("planeval.").replace(".", "/") + ".py" for m in out}
+    assert "intake/status.py" in loaded and "report/datapage.py" in loaded      # the probe reached the lazy imports
+    assert loaded & set(NOT_PAGE_INPUTS) == {"book/fingerprint.py"}           # keys the cache, shapes no output
+
+
+def test_notebooks_of_pages_the_edition_no_longer_has_are_removed(tmp_path):
+    from types import SimpleNamespace
+
+    book = tmp_path / "book"
+    book.mkdir()
+    for name in ("index.ipynb", "economy.ipynb", "old_chapter.ipynb", "notes.md"):
+        (book / name).write_text("{}")
+    edition = SimpleNamespace(book=book, pages=[page(file="index"), page(file="economy")])
+    assert [p.name for p in build.remove_dropped_pages(edition)] == ["old_chapter.ipynb"]
+    assert sorted(p.name for p in book.iterdir()) == ["economy.ipynb", "index.ipynb", "notes.md"]
 
 
 def test_toc_parts_follow_the_pages():

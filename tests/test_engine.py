@@ -144,6 +144,18 @@ def test_without_a_baseline_the_published_baseline_year_value_is_the_start():
     assert audit(r)["baseline_substitute"]["year"] == 2020 and "2020年公布值" in r["reason"]
 
 
+def test_a_published_start_is_taken_in_the_latest_values_territory_or_warned():
+    base = dict(baseline_year=None, target_value=10, unit="万元")
+    # 2020 in both territories: the 全区 one (7.0) is the start of a 全区 series, not the 区本级 one (5.0)
+    both = pd.concat([obs((2020, 7.0), (2023, 8.8)), obs((2020, 5.0), scope="区本级")], ignore_index=True)
+    r = one(reg(**base), both)
+    assert (r["start_year"], r["start_value"]) == (2020, 7.0) and "territory" not in note_kinds(r)
+    # 2020 only for 区本级: the start is from another territory, and the row says so
+    r = one(reg(**base), pd.concat([obs((2023, 8.8)), obs((2020, 5.0), scope="区本级")], ignore_index=True))
+    assert r["start_value"] == 5.0
+    assert any(n["kind"] == "territory" and "起点（2020年）为区本级口径，最新值为全区口径" in n["text"] for n in notes(r))
+
+
 def test_without_any_start_two_window_points_or_else_short_of_target():
     r = one(reg(baseline_year=None, target_value=20), obs((2021, 10), (2023, 14)))
     assert r["progress_share"] == pytest.approx(0.4) and r["time_share"] == pytest.approx(0.5)
@@ -202,6 +214,15 @@ def test_stale_latest_value_is_said():
     assert r["stale"] and notes(r)[0] == {"kind": "stale", "text": "最新数据为2022年"}
     assert not one(reg(baseline_value=10, target_value=20), obs((2022, 14)), eval_year=2023)["stale"]
     assert not one(reg(baseline_value=10, target_value=20), obs(), eval_year=2024)["stale"]   # nothing to be stale
+
+
+def test_staleness_counts_from_the_target_year_when_it_came_before_the_edition():
+    # a target for 2022 judged in the final edition (2025): 2022's value is the one it needs, 2020's is old
+    early = dict(baseline_value=10, target_value=20, target_year=2022)
+    r = one(reg(**early), obs((2021, 15), (2022, 21)), eval_year=2025)
+    assert r["status"] == "achieved" and not r["stale"] and "stale" not in note_kinds(r)
+    # the same value for a target of 2025, in a 2024 monitoring edition, is old (2022 < 2024 − 1)
+    assert one(reg(baseline_value=10, target_value=20), obs((2021, 15), (2022, 21)), eval_year=2024)["stale"]
 
 
 def test_a_verdict_shows_its_sentence_year_and_source():
@@ -367,12 +388,15 @@ def test_annual_targets_year_by_year():
     # 各年度视情提出: 2021 8.1 vs 6, 2022 3.0 vs 5.5 (−2.5 pp: missed), 2023 5.2 vs 5 → latest met, one miss
     row = reg(target_form="annual_targets", related_id="ctx_t", target_value=None, baseline_value=2.3)
     goals = obs((2021, 6.0), (2022, 5.5), (2023, 5.0), indicator_id="ctx_t")
+    goals["value_text"] = ["6%以上", "5.5%左右", "5%左右"]
     r = one(row, pd.concat([obs((2021, 8.1), (2022, 3.0), (2023, 5.2)), goals]))
     assert r["status"] == "needs_acceleration" and audit(r)["computed"]["missed_years"] == [2022]
     r = one(row, pd.concat([obs((2021, 8.1), (2022, 3.0)), goals]), eval_year=2022)
     assert r["status"] == "lagging"
-    r = one(row, pd.concat([obs((2021, 8.1), (2022, 5.1)), goals]), eval_year=2022)   # 5.1 within 0.5 pp of 5.5
+    r = one(row, pd.concat([obs((2021, 8.1), (2022, 5.1)), goals]), eval_year=2022)   # 5.1 within 0.5 pp of 5.5左右
     assert r["status"] == "on_track"
+    r = one(row, pd.concat([obs((2021, 5.8), (2022, 5.5)), goals]), eval_year=2022)   # 5.8 is not "6%以上"
+    assert audit(r)["computed"]["missed_years"] == [2021] and r["status"] == "needs_acceleration"
 
 
 # ---------------------------------------------------------------- cumulative totals and reductions

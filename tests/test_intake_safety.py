@@ -227,7 +227,7 @@ def test_an_extra_field_does_not_break_the_fingerprint(plan_dir):
                                                              "SYNTHETIC fixture row,synthetic,extra\n", 1),
                     encoding="utf-8")
     assert chapter_inputs(plan_dir, "economy") and previous_inputs(plan_dir)
-    assert data_inputs(["all", "chapter", "previous", "changelog"], plan_dir, "economy")
+    assert data_inputs(["all", "chapter", "previous"], plan_dir, "economy")
     with pytest.raises(DataError) as info:  # and the loader names the row
         load_dataset(plan_dir)
     assert info.value.row == 2 and info.value.file.endswith("indicators.csv")
@@ -310,8 +310,11 @@ def test_template_and_request_workbooks_hold_no_formula(plan_dir, tmp_path):
     resp = plan_dir / "responsibility.csv"
     resp.write_text(resp.read_text(encoding="utf-8").replace("SYNTHETIC 张三", "=cmd|' /C calc'!A0"), encoding="utf-8")
     xlsx, csv_path = write_template(2024, tmp_path / "t", plan_dir)
-    books = [xlsx] + [p for p in write_requests(2024, plan_dir, tmp_path / "r", today=dt.date(2025, 1, 2))
-                      if p.suffix == ".xlsx"]
+    requests = write_requests(2024, plan_dir, tmp_path / "r", today=dt.date(2025, 1, 2))
+    books = [xlsx] + [p for p in requests if p.suffix == ".xlsx"]
+    index = next(p for p in requests if p.name == "requests.csv")
+    names = [r["name_zh"] for r in csv.DictReader(io.StringIO(index.read_bytes().decode("utf-8-sig")))]
+    assert '\'=HYPERLINK("http://evil.example","x")' in names      # the request index opens as text too
     seen = []
     for book in books:
         wb = openpyxl.load_workbook(book)
@@ -346,3 +349,13 @@ def test_fixture_is_synthetic():
     text = (FIXTURES / "plan" / "plan.yml").read_text(encoding="utf-8")
     assert "SYNTHETIC" in text and "NOT real data" in text
     assert "SYNTHETIC" in (FIXTURES / "plan" / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_log_with_another_header_is_refused_not_appended_to(plan_dir):
+    """A changelog.csv written under other column names: appending would put this import's cells under them."""
+    log = plan_dir / "changelog.csv"
+    log.write_text("imported_at,file,indicator,year\n2025-01-01 00:00:00,old.xlsx,t2_01,2023\n", encoding="utf-8")
+    before = snapshot(plan_dir)
+    with pytest.raises(DataError, match=r"changelog\.csv, row 1.*imported_at,file,indicator,year"):
+        import_file(GOOD, plan_dir)
+    assert snapshot(plan_dir) == before

@@ -101,3 +101,14 @@ def test_the_agreement_figure_is_glued_into_both_books(comparison):
     nb = nbformat.read(paths.BOOK / "methodology.ipynb", as_version=4)
     shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", []))
     assert sentence in shown
+
+
+def test_the_agreement_sentence_escapes_the_evaluators_words_for_its_context(comparison):
+    import dataclasses
+
+    from planeval.report.fmt import esc
+
+    hostile = dataclasses.replace(comparison, evaluator="**某委**<b>", plan_name="纲要_[x](y)")
+    as_md, as_html = agreement_sentence(hostile), agreement_sentence(hostile, esc)
+    assert "以\\*\\*某委\\*\\*" in as_md and "《纲要\\_\\[x\\]\\(y\\)》" in as_md
+    assert "以**某委**&lt;b&gt;" in as_html and "<b>" not in as_html and "\\" not in as_html

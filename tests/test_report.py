@@ -174,6 +174,13 @@ def test_methodology_states_every_threshold_and_the_editions():
     text = "\n".join(methodology.section(rep, s) for s in ("data", "forms", "outlook", "audit"))
     assert not re.search(r"\{[a-z_]+\}|\$|\\frac", text)
     assert "不低于−0.5个百分点" in text and "2021年起" in text
+    assert "其他口径（如区本级）只在没有其他数据时使用" in text                 # the SYNTHETIC plan's one other scope
+    import dataclasses
+
+    from synthetic import PLAN
+    only_compatible = dataclasses.replace(PLAN, scopes=tuple(s for s in PLAN.scopes if s.compatible))
+    one_scope = methodology.section(report_for(registry, observations, plan=only_compatible), "data")
+    assert "其他口径只在没有其他数据时使用" in one_scope and "区本级" not in one_scope
     thresholds = methodology.thresholds_table()
     for value in ("1.1", "0.95", "0.6", "0.05", "0.2"):
         assert f'data-label="取值">{value}<' in thresholds
@@ -184,7 +191,7 @@ def test_chapter_numbers_by_hand():
     registry, observations = _mixed_plan()
     numbers = glue.chapter_numbers(report_for(registry, observations), "economy")
     assert (numbers["n_main"], numbers["n_with_data"], numbers["n_no_data"]) == (4, 3, 1)
-    assert numbers["data_year"] == "本章主要指标的最新数据年份为2023年" and numbers["on_track_ratio"] == 0.95
+    assert numbers["data_year"] == "本章主要指标的最新数据年份为2023年"
 
 
 # ---------------------------------------------------------------- what a reader sees in the committed book
@@ -290,3 +297,29 @@ def test_a_target_moved_away_from_keeps_the_pace_chart_on_scale():
     frame = pace_frame(rep).set_index("name")
     assert frame.loc["优良天数", "progress"] == pytest.approx(-3.0) and frame.loc["优良天数", "shown"] == 0
     assert frame.loc["研发强度", "shown"] == pytest.approx(0.5 / 1.1)
+
+
+def test_collection_status_says_how_many_assignments_are_still_proposals(plan_dir):
+    """SYNTHETIC intake plan: 11 assignments; 10 for this plan's targets (t1_01 is the previous plan's), of which
+    t2_09 is confirmed: 9 proposals."""
+    from planeval.report import datapage
+    from planeval.report.context import open_report
+
+    html = datapage.collection_html(open_report(str(plan_dir), 2023))
+    assert html.startswith("<p>9项目标的责任单位为建议分工，尚待有关单位确认。</p>")
+    assert headers(html)[:4] == ["责任单位", "请求项数", "已有数据", "仍缺"]
+    resp = plan_dir / "responsibility.csv"
+    resp.write_text(resp.read_text(encoding="utf-8").replace(",proposed,", ",confirmed,"), encoding="utf-8")
+    assert datapage.collection_html(open_report(str(plan_dir), 2023)).startswith("<div")
+
+
+@pytest.mark.parametrize("baseline_year, target_year, text", [(2020, 2025, "五年累计降低13.5%"),
+                                                                (2025, 2035, "十年累计降低13.5%"),
+                                                                (2020, 2035, "15年累计降低13.5%"),
+                                                                (None, 2025, "规划期累计降低13.5%")])
+def test_a_cumulative_reduction_target_names_its_own_span(baseline_year, target_year, text):
+    from planeval.report.fmt import target_display
+
+    row = dict(target_form="cumulative_reduction", target_value=13.5, target_text="[13.5]", unit="%",
+               baseline_year=baseline_year, target_year=target_year)
+    assert target_display(row) == text

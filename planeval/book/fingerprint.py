@@ -15,9 +15,12 @@ from .. import paths
 PACKAGE = paths.PACKAGE
 # Package files that never run in a page's kernel nor shape an executed notebook: changing them re-executes
 # nothing (the build's own plumbing and kernel transport, this module, the benchmark, the PDF printer, the
-# downloads, the intake).
+# import of returned files). tests/test_build_units.py checks that no page loads any of them (this module
+# excepted: the assessment cache keys on it, its output does not).
 NOT_PAGE_INPUTS = ("book/build.py", "book/fingerprint.py", "book/kernel.py", "book/bench.py", "book/pdf.py",
-                   "book/publish.py", "book/sphinx_offline.py", "book/sphinx_warm.py", "book/review.py", "intake/")
+                   "book/sphinx_offline.py", "book/sphinx_warm.py", "book/review.py", "intake/__main__.py",
+                   "intake/cli.py", "intake/importer.py", "intake/read.py", "intake/validate.py", "intake/merge.py",
+                   "intake/report.py", "intake/changelog.py")
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -51,7 +54,8 @@ def _plan_source_id(folder: Path) -> str | None:
 def chapter_inputs(folder: Path, chapter: str) -> bytes:
     """The current plan's registry rows of ``chapter`` (not the previous plan's), the series of the chapter,
     the rows they refer to (related series or targets of other chapters), and the observations, sources,
-    projects and commentary they use."""
+    projects (with the listing in another chapter whose progress a repeated project shows), commentary and
+    department assignments they use (a gap table's header says whether the assignment is a proposal: all rows)."""
     registry_all = _records(folder / "indicators.csv")
     series_all = _records(folder / "series.csv")
     registry = [r for r in registry_all if r.get("chapter") == chapter and r.get("table") != "previous"]
@@ -61,14 +65,19 @@ def chapter_inputs(folder: Path, chapter: str) -> bytes:
     referred = [r for r in registry_all + series_all if r.get("id") in related - ids]
     ids |= related
     observations = [r for r in _records(folder / "observations.csv") if r.get("indicator_id") in ids]
-    projects = [r for r in _records(folder / "projects.csv") if r.get("chapter") == chapter]
+    projects_all = _records(folder / "projects.csv")
+    projects = [r for r in projects_all if r.get("chapter") == chapter]
+    firsts = {r.get("same_as") for r in projects if r.get("same_as")}
+    projects += [r for r in projects_all if r.get("project_id") in firsts and r.get("chapter") != chapter]
     pids = {r.get("project_id") for r in projects}
     progress = [r for r in _records(folder / "project_progress.csv") if r.get("project_id") in pids]
     commentary = [r for r in _records(folder / "commentary.csv")
                   if r.get("subject_id") in ids | {chapter} or r.get("subject") == "overall"]
     used = {r.get("source_id") for r in observations + progress} | {_plan_source_id(folder)}
     sources = [r for r in _records(folder / "sources.csv") if r.get("source_id") in used]
-    return _canonical([registry, series, referred, observations, projects, progress, commentary, sources])
+    responsibility = _records(folder / "responsibility.csv")
+    return _canonical([registry, series, referred, observations, projects, progress, commentary, sources,
+                       responsibility])
 
 
 def previous_inputs(folder: Path) -> bytes:
@@ -97,9 +106,6 @@ def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
             parts.append(chapter_inputs(folder, chapter))
         elif item == "previous":
             parts.append(previous_inputs(folder))
-        elif item == "changelog":
-            log = folder / "changelog.csv"
-            parts.append(log.read_bytes() if log.exists() else b"")
         elif item == "validation":
             parts += [folder_bytes(f) for f in paths.reference_folders()]
         elif item == "plans":

@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .. import paths
+from ..files import write_atomic
 from . import build
 
 # A4 with these margins leaves a 180 mm text column: 680 CSS px, the width the page is laid out (and every
@@ -252,29 +253,27 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Build the PDF edition into _build/pdf/")
     parser.add_argument("--plan")
     parser.add_argument("--eval-year", type=int)
+    parser.add_argument("--out", help="the edition's book root, as given to `make book OUT=`")
     parser.add_argument("--jobs", type=int)
     args = parser.parse_args(argv)
-    edition = build.edition_for(args.plan, args.eval_year)
+    edition = build.edition_for(args.plan, args.eval_year, args.out)
     started = time.perf_counter()
     print(f"PDF edition: {edition.plan.title_for(edition.year)}, data through {edition.year}")
     # Notebooks and downloads are brought up to date exactly as `make book` does (cached when unchanged).
-    build.main(["--no-html", "--plan", str(edition.plan.folder), "--eval-year", str(edition.year)])
-    work = paths.BUILD / "pdf-src" / edition.plan.id / str(edition.year)
-    print("[pdf] single-page HTML (jupyter-book singlehtml, separate output folder)")
-    page_html = build_singlehtml(edition, work)
+    build.main(["--no-html", "--plan", str(edition.plan.folder), "--eval-year", str(edition.year),
+                *(["--out", str(edition.root)] if args.out else []), *(["--jobs", str(args.jobs)] if args.jobs else [])])
     from ..report.context import open_report
     from ..report.tables import pdf_name
 
     rep = open_report(str(edition.plan.folder), edition.year)
     pdf = paths.BUILD / "pdf" / pdf_name(rep)
-    print("[pdf] printing with chromium (twice: the second print fills in the contents' page numbers)")
-    contents = print_pdf(page_html, pdf, rep.title, cover_lines(rep, dt.date.today()))
-    with build.build_lock(edition.root):     # the published site is the build's: change it under its lock
-        site_copy = edition.site / "pdf"
-        site_copy.mkdir(parents=True, exist_ok=True)
-        tmp = site_copy / f".{pdf.name}.tmp"
-        shutil.copy2(pdf, tmp)
-        os.replace(tmp, site_copy / pdf.name)  # the site's download link points here
+    # under the build's lock: book/ is read whole, and the published site is changed, as one build leaves them
+    with build.build_lock(edition.root):
+        print("[pdf] single-page HTML (jupyter-book singlehtml, separate output folder)")
+        page_html = build_singlehtml(edition, edition.build_dir / "pdf-src")
+        print("[pdf] printing with chromium (twice: the second print fills in the contents' page numbers)")
+        contents = print_pdf(page_html, pdf, rep.title, cover_lines(rep, dt.date.today()))
+        write_atomic(edition.site / "pdf" / pdf.name, pdf.read_bytes())  # the site's download link points here
     print("  contents: " + "、".join(f"{c['title']} p.{c['page']}" for c in contents))
     print(f"done in {time.perf_counter() - started:.1f} s — {pdf.relative_to(paths.ROOT)}")
     return 0

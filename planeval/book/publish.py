@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..files import write_if_changed
+
 
 READER_COLUMNS = [("name_zh", "指标"), ("table", "类别"), ("chapter", "章节"), ("attribute", "属性"),
                   ("status_zh", "评估结论"), ("latest_value", "最新值"), ("unit", "单位"), ("latest_year", "最新数据年份"),
@@ -54,16 +56,6 @@ def reader_table(report) -> pd.DataFrame:
     return defuse_frame(out)
 
 
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return True
-
-
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
     # CRLF rows: a cell holding a bare carriage return is then quoted too (with "\n" rows it was written
     # unquoted, and a spreadsheet started a new row there, with the rest of the cell as a formula)
@@ -77,6 +69,12 @@ def xlsx_bytes(sheets: dict) -> bytes:
         for name, frame in sheets.items():
             frame.to_excel(xl, sheet_name=name, index=False)
     return buf.getvalue()
+
+
+# The published files, under the site's data/ (the front page links to them: planeval.report.tables).
+RESULTS = "评估结果"            # .csv and .xlsx, Chinese headers
+MACHINE = "assessment.csv"      # the code-named machine file
+INPUTS = "input"                # the plan folder's tables
 
 
 def input_downloads(folder: Path) -> dict:
@@ -100,20 +98,20 @@ def write_downloads(edition) -> Path:
     out = edition.book / "_extra" / "data"
     reader = reader_table(report)
     machine = defuse_frame(report.results)
-    changed = _write_if_changed(out / "评估结果.csv", _csv_bytes(reader))
-    changed |= _write_if_changed(out / "assessment.csv", _csv_bytes(machine))
-    xlsx = out / "评估结果.xlsx"
+    changed = write_if_changed(out / f"{RESULTS}.csv", _csv_bytes(reader))
+    changed |= write_if_changed(out / MACHINE, _csv_bytes(machine))
+    xlsx = out / f"{RESULTS}.xlsx"
     if changed or not xlsx.exists():
-        _write_if_changed(xlsx, xlsx_bytes({
+        write_if_changed(xlsx, xlsx_bytes({
             "评估结果": reader,
             "审计记录": machine[["id", "audit"]].rename(columns={"id": "编号", "audit": "审计记录（JSON）"})}))
-    inputs = out / "input"
+    inputs = out / INPUTS
     wanted = input_downloads(edition.plan.folder)
     if inputs.exists():
         for old in inputs.iterdir():
             if old.name not in wanted:
                 old.unlink()
     for name, data in wanted.items():
-        _write_if_changed(inputs / name, data)
+        write_if_changed(inputs / name, data)
     return out
 

@@ -3,7 +3,7 @@ project and commentary tables, and the assessment results computed from them."""
 from __future__ import annotations
 
 import hashlib
-import os
+import pickle
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths
+from ..files import write_atomic
 from ..config import PlanConfig, load_plan
 from .observations import load_observations, load_series, load_sources
 from .registry import load_registry
@@ -47,10 +48,7 @@ class Dataset:
         from ..engine import assess_all
 
         results = assess_all(self.registry, self.observations, eval_year, self.plan)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        results.to_pickle(tmp)
-        os.replace(tmp, path)  # atomic: pages running in parallel never read a half-written file
+        write_atomic(path, pickle.dumps(results))  # pages running in parallel never read a half-written file
         return results
 
     def _cache_key(self, eval_year: int) -> str:
@@ -66,12 +64,6 @@ class Dataset:
     def names(self) -> dict:
         out = dict(zip(self.series["id"], self.series["name_zh"]))
         out.update(zip(self.registry["id"], self.registry["name_zh"]))
-        return out
-
-    @cached_property
-    def units(self) -> dict:
-        out = dict(zip(self.series["id"], self.series["unit"]))
-        out.update(zip(self.registry["id"], self.registry["unit"]))
         return out
 
     @cached_property

@@ -21,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .. import paths
+
 SCHEMA_PATH = Path(__file__).with_name("schema.yml")
 
 
@@ -232,8 +234,7 @@ def load_table(csv_path, table: str, plan_lists: dict | None = None) -> pd.DataF
 def display_path(path) -> str:
     """The path as a user would type it: relative to the repository when inside it."""
     path = Path(path).resolve()
-    root = Path(__file__).resolve().parents[2]  # the repository (planeval/data/schema.py)
     try:
-        return str(path.relative_to(root))
+        return str(path.relative_to(paths.ROOT))
     except ValueError:
         return str(path)

@@ -37,11 +37,12 @@ def finish(row: Row, res: dict) -> dict:
     flags = list(res.get("flags") or [])
     latest_year = to_int(res.get("latest_year"))
     lag = rules["thresholds"]["stale_lag_years"]
+    # measured from the last year that can score the target: a target due before the edition needs its own year
     stale = (latest_year is not None and row.reg.get("table") != "previous"
-             and latest_year < row.eval_year - lag and status != "not_assessable")
+             and latest_year < row.cutoff - lag and status != "not_assessable")
     if stale:
         flags.insert(0, flag("stale", f"最新数据为{latest_year}年"))
-        audit["stale"] = f"最新数据为{latest_year}年，早于{row.eval_year - lag}年"
+        audit["stale"] = f"最新数据为{latest_year}年，早于{row.cutoff - lag}年"
     audit.update(status=status, outlook_code=look, flags=flags)
     out = {c: None for c in RESULT_COLUMNS}
     out.update({

@@ -29,10 +29,6 @@ class Row:
     audit: dict = field(default_factory=dict)
 
     @property
-    def id(self) -> str:
-        return self.reg["id"]
-
-    @property
     def scored(self) -> pd.DataFrame:
         """Observations inside the window: the only ones that may score the target."""
         return self.own[self.own["year"] >= self.first_year]

@@ -15,10 +15,6 @@ def load_rules() -> dict:
     return yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
 
 
-def status_class(status: str) -> str:
-    return load_rules()["statuses"][status]["class"]
-
-
 def status_colour(status: str) -> str:
     return load_rules()["statuses"].get(status, {}).get("colour", "#bdbdbd")
 

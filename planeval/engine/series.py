@@ -24,10 +24,6 @@ class Chosen:
     flags: list = field(default_factory=list)       # [{"kind": …, "text": …}]
 
     @property
-    def latest(self):
-        return self.rows[-1] if self.rows else None
-
-    @property
     def latest_scope(self):
         return self.rows[-1]["scope"] if self.rows else None
 
@@ -37,12 +33,10 @@ def flag(kind: str, text: str) -> dict:
 
 
 def choose(row: Row, frame: pd.DataFrame | None = None, kind: str = "level", basis: str | None = None,
-           key: str = "observations_used", since: int | None = None) -> Chosen:
+           key: str = "observations_used") -> Chosen:
     """The values of ``frame`` (default: the row's in-window observations) of ``kind``, one per year."""
     obs = row.scored if frame is None else frame
     rows = obs[(obs["value_kind"] == kind) & obs["value"].notna()]
-    if since is not None:
-        rows = rows[rows["year"] >= since]
     out = Chosen()
     excluded = row.audit.setdefault("excluded", [])
     partial = rows[rows["months_covered"] < 12]

@@ -68,3 +68,12 @@ def gu(x, reg) -> str:
     if unit.startswith(("万分之", "千分之")):
         return f"{unit}{g(x)}"
     return f"{g(x)}{unit}"
+
+
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+def years_span(first: int, last: int) -> str:
+    """How many years from ``first`` to ``last`` (both counted), as a report says it: 五年, 十年, 12年."""
+    n = last - first + 1
+    return f"{_CN_DIGITS[n] if 0 < n <= 10 else n}年"

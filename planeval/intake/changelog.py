@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
-from ..data.schema import table_columns
+from ..data.schema import DataError, display_path, table_columns
 from .tables import CsvFile
 
 # Written beside a log the plan folder does not have yet (every CSV of a plan folder has its .meta.yml).
@@ -64,8 +64,9 @@ def log_writes(folder, report, now) -> list[tuple]:
         if not path.with_suffix(".meta.yml").exists():
             writes.append((path.with_suffix(".meta.yml"), meta_bytes(table, now.date())))
         log = CsvFile.read(path, table)
-        if log.header != table_columns(table):
-            log.header = table_columns(table)  # pragma: no cover - a log written by another version
+        if log.header != table_columns(table):   # appending would put this import's cells under other names
+            raise DataError(display_path(path), row=1, expected="the header " + ",".join(table_columns(table)),
+                            value=",".join(log.header))
         writes.append((path, log.appended(rows)))
     return writes
 

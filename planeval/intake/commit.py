@@ -53,16 +53,21 @@ def fault(stage: str) -> None:
 
 
 @contextmanager
-def plan_lock(folder: Path):
-    """Exclusive lock on the plan folder for the duration of an import (waits for another one to finish)."""
+def plan_lock(folder: Path, shared: bool = False):
+    """A lock on the plan folder: exclusive for an import, shared for a build that reads it (builds read side
+    by side; an import waits for them, and they for it)."""
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     fd = os.open(folder, os.O_RDONLY)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"另一个导入正在进行，等待其完成 waiting for another import into {display_path(folder)} to finish …",
-                  file=sys.stderr, flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            if shared:
+                print(f"  … an import into {display_path(folder)} is running; waiting for it to finish", flush=True)
+            else:
+                print(f"另一个导入或报告生成正在使用数据，等待其完成 waiting for another import into "
+                      f"{display_path(folder)} (or a build reading it) to finish …", file=sys.stderr, flush=True)
+            fcntl.flock(fd, mode)
         yield
     finally:
         os.close(fd)  # releases the lock

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths
+from ..book.publish import defuse_frame
 from ..config import PlanConfig
 from .columns import DEPARTMENT_LABEL, safe_file_name
 from .commit import refuse_if_pending
@@ -79,8 +80,8 @@ def write_requests(year: int, plan: str | Path | PlanConfig | None = None, out_d
     index = out / "requests.csv"
     frame = asked.assign(year=year, file=asked["department"].map(lambda d: f"{year}_{safe_file_name(d)}.xlsx"),
                          deadline=deadline.isoformat())
-    index.write_bytes(frame[["year", "department", "indicator_id", "name_zh", "unit", "file", "deadline"]]
-                      .to_csv(index=False).encode("utf-8-sig"))
+    columns = ["year", "department", "indicator_id", "name_zh", "unit", "file", "deadline"]
+    index.write_bytes(defuse_frame(frame[columns]).to_csv(index=False).encode("utf-8-sig"))
     written.append(index)
     return written
 

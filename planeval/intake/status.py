@@ -10,8 +10,7 @@
 - **missing**: requested and no value for the year yet — the to-do list for that department.
 
 ``collection_status(year, plan)`` gives one row per department (for the book's data appendix),
-``collection_items(year, plan)`` one row per requested target, ``responsible_units(plan)`` the department
-of every target (for the data-gap tables), ``status_text`` what ``make status`` prints.
+``collection_items(year, plan)`` one row per requested target, ``status_text`` what ``make status`` prints.
 """
 from __future__ import annotations
 
@@ -53,7 +52,7 @@ def collection_items(year: int, plan: str | Path | PlanConfig | None = None) -> 
     state[returned] = "returned"
     return pd.DataFrame({"department": asked["department"], "indicator_id": asked["indicator_id"],
                          "name_zh": asked["name_zh"], "unit": asked["unit"], "returned": returned,
-                         "returned_in": asked["indicator_id"].map(files).fillna(""), "has_value": has_value,
+                         "returned_in": asked["indicator_id"].map(lambda i: files.get(i, "")), "has_value": has_value,
                          "state": state}, columns=ITEM_COLUMNS)
 
 
@@ -74,13 +73,6 @@ def collection_status(year: int, plan: str | Path | PlanConfig | None = None) ->
                      "missing_ids": ", ".join(missing["indicator_id"]), "files": "; ".join(sorted(set(own["file"]))),
                      "last_return": max(own["imported_at"]) if len(own) else ""})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
-
-
-def responsible_units(plan: str | Path | PlanConfig | None = None) -> pd.Series:
-    """indicator_id → department for every target that has one (for the data-gap tables)."""
-    tables = PlanTables(plan_config(plan))
-    resp = tables.responsibility
-    return pd.Series(resp["department"].values, index=resp["indicator_id"].values, name="department")
 
 
 def status_text(year: int, plan: str | Path | PlanConfig | None = None) -> str:

@@ -153,7 +153,7 @@ def check_sheet(sheet: Sheet, tables: PlanTables) -> Checked:
             if by is not None and year == int(by) and bv is not None:
                 if value is not None and abs(value - float(bv)) > 1e-9 * max(1.0, abs(float(bv))):
                     err(rownum, "数值", shown_value,
-                        f"{float(bv):g}: {year} is the plan's baseline year for {reg['id']} and baselines come "
+                        f"{fmt_number(float(bv))}: {year} is the plan's baseline year for {reg['id']} and baselines come "
                         "from the plan (indicators.csv), not from yearly data; it cannot be revised here")
                 else:
                     baseline_match = True

@@ -8,14 +8,14 @@ so re-executing a notebook gives byte-identical output (nbval and git stay quiet
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
+from ..files import write_atomic
 from .chartdata import SERIES_ACTUAL, SERIES_CONTEXT, SERIES_PLAN, SERIES_PROJECTION
-from .fmt import esc, script_json
+from .fmt import esc, script_json, value_with_unit
 
 BUNDLE_NAME = "vega-bundle.js"
 
@@ -87,9 +87,7 @@ def write_vega_bundle(static_dir: Path) -> Path:
     # The bundle declares top-level names that clash with Sphinx's scripts: keep them in a function
     # scope; it still sets window.vegaEmbed / window.vega / window.vegaLite.
     # two builds of different books share this folder: write aside, then rename (atomic)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(f"{marker}\n(function () {{\n{bundle}\n}})();\n", encoding="utf-8")
-    os.replace(tmp, target)
+    write_atomic(target, f"{marker}\n(function () {{\n{bundle}\n}})();\n".encode("utf-8"))
     return target
 
 
@@ -194,7 +192,7 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                    .properties(name="projection_line"),
                    part(projection).mark_point(size=40, filled=False, strokeWidth=1.5).properties(name="projection_points")]
     if target_value is not None and target_year is not None:
-        shown = f"{float(target_value):g}{unit}"
+        shown = value_with_unit(target_value, unit)
         target = pd.DataFrame({"year": [int(target_year)], "value": [float(target_value)], "label": [f"目标 {shown}"]})
         t = alt.Chart(target).encode(x=x, y=y, tooltip=[alt.Tooltip("label:N", title="规划目标"),
                                                          alt.Tooltip("year:Q", title="年份", format="d")])
@@ -254,8 +252,7 @@ def chapter_charts(rep, chapter: str) -> list:
             continue
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
-        obs = rep.ds.observations[rep.ds.observations["year"] <= rep.eval_year]
-        data = chart_frame(r, obs, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
+        data = chart_frame(r, rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
         if not data["series"].str.startswith(SERIES_ACTUAL).any() or not (
                 data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
             continue
@@ -279,9 +276,6 @@ def pace_frame(rep) -> pd.DataFrame:
                          "pace": frame["pace_ratio"].astype(float).values,
                          "status_zh": frame["status_zh"].values,
                          "colour": [status_colour(s) for s in frame["status"]]})
-
-
-NO_PACE = "没有可以计算完成进度的主要指标（总结评估不再比较时间进度）。"
 
 
 def pace_charts(rep) -> list:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 
-from ..engine.values import is_missing
+from ..engine.values import is_missing, years_span
 
-__all__ = ["is_missing", "number", "value_with_unit", "percent", "ratio", "pp_change", "esc", "md", "script_json",
-           "link", "html_table", "target_display", "finite"]
+__all__ = ["is_missing", "number", "value_with_unit", "percent", "pp_change", "esc", "md", "script_json",
+           "link", "html_table", "target_display"]
 
 
 def number(value, digits: int | None = None) -> str:
@@ -48,12 +47,6 @@ def percent(share, digits: int = 0) -> str:
     if is_missing(share):
         return "—"
     return f"{share * 100:.{digits}f}%"
-
-
-def ratio(value, digits: int = 2) -> str:
-    if is_missing(value):
-        return "—"
-    return f"{float(value):.{digits}f}"
 
 
 def pp_change(value, digits: int = 1) -> str:
@@ -137,10 +130,6 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
             f'{head}</tr></thead><tbody role="rowgroup">{"".join(body)}</tbody></table></div>')
 
 
-def finite(value) -> bool:
-    return not is_missing(value) and math.isfinite(float(value))
-
-
 _OPS = {">": "＞", ">=": "≥", "<": "＜", "<=": "≤", "~": "左右 "}
 
 
@@ -155,7 +144,9 @@ def target_display(reg) -> str:
     if form in ("relational", "city_assigned", "annual_targets") and not text.strip("-—"):
         return str(reg.get("annual_growth_text") or "按上级下达")
     if form == "cumulative_reduction" and not is_missing(reg.get("target_value")):
-        return f"五年累计降低{number(reg['target_value'])}%"
+        b, t = reg.get("baseline_year"), reg.get("target_year")
+        span = "规划期" if is_missing(b) or is_missing(t) else years_span(int(b) + 1, int(t))
+        return f"{span}累计降低{number(reg['target_value'])}%"
     if re.fullmatch(r"[<>＜＞≥≤]?\s*\[?〔?-?\d+(\.\d+)?\]?〕?", text) and unit and unit not in text:
         return f"{text}{unit if unit not in ('%', '％') else '%'}"
     return text

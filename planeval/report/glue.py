@@ -1,12 +1,11 @@
 """The numbers a page's prose shows, glued (myst-nb) so that no figure is typed into a template."""
 from __future__ import annotations
 
-from ..engine.rules import load_rules
 from .context import Report
 from .projects import project_counts
 
 
-def _glue(values: dict) -> None:
+def glue_numbers(values: dict) -> None:
     from myst_nb import glue
 
     for key, value in values.items():
@@ -14,16 +13,13 @@ def _glue(values: dict) -> None:
 
 
 def edition_numbers(rep: Report) -> dict:
-    return {"eval_year": rep.eval_year, "edition_name": rep.edition_name, "plan_name": rep.plan.name,
-            "period": f"{rep.plan.period.start}—{rep.plan.period.end}年", "target_year": rep.plan.period.end,
-            "main_table": rep.table_name("main"), "main_table_short": rep.table_name("main", short=True)}
+    return {"eval_year": rep.eval_year, "edition_name": rep.edition_name,
+            "period": f"{rep.plan.period.start}—{rep.plan.period.end}年",
+            "main_table_short": rep.table_name("main", short=True)}
 
 
 def index_numbers(rep: Report) -> dict:
-    data_year = rep.data_year
-    return {**edition_numbers(rep), "n_targets": len(rep.current), "n_main": len(rep.main),
-            "n_others": len(rep.others), "n_previous": len(rep.previous),
-            "data_year": f"{data_year}年" if data_year else "暂无", "n_projects": project_counts(rep)["n"]}
+    return {**edition_numbers(rep), "n_targets": len(rep.current), "n_projects": project_counts(rep)["n"]}
 
 
 def chapter_numbers(rep: Report, chapter: str) -> dict:
@@ -36,8 +32,7 @@ def chapter_numbers(rep: Report, chapter: str) -> dict:
             "n_no_data": int((main["status"] == "not_assessable").sum()), "n_others": len(others),
             "n_others_with_data": int((~others["status"].isin(["not_assessable", "pending"])).sum()),
             "data_year": f"本章主要指标的最新数据年份为{int(years.max())}年" if len(years)
-            else "本章主要指标尚无规划期内的数据",
-            "on_track_ratio": load_rules()["thresholds"]["on_track"]}
+            else "本章主要指标尚无规划期内的数据"}
 
 
 def retrospective_numbers(rep: Report) -> dict:
@@ -46,7 +41,7 @@ def retrospective_numbers(rep: Report) -> dict:
     return {**edition_numbers(rep), "n_retro": len(s), "n_retro_achieved": int((s == "achieved").sum()),
             "n_retro_missed": int((s == "missed").sum()),
             "n_retro_na": int((~s.isin(["achieved", "missed"])).sum()),
-            "previous_name": prev.short_name if prev else "", "previous_end": prev.period.end if prev else "",
+            "previous_end": prev.period.end if prev else "",
             "previous_table": rep.table_name("previous")}
 
 
@@ -55,6 +50,3 @@ def data_numbers(rep: Report) -> dict:
     return {**edition_numbers(rep), "n_sources": len(used), "n_observations": len(rep.observations),
             "plan_scope": rep.plan.plan_scope}
 
-
-def glue_numbers(values: dict) -> None:
-    _glue(values)

@@ -2,39 +2,28 @@
 (methodology.yml, planeval/labels.yml) and the plan's period, so the page states exactly what was applied."""
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import yaml
 
 from ..engine.rules import load_rules
+from ..engine.values import g
 from ..labels import label
 from .context import Report
 from .fmt import esc, html_table, md
+from .words import unfold, words
 
-WORDS_PATH = Path(__file__).with_name("methodology.yml")
 FORM_ORDER = ["level", "held", "average", "growth", "cumulative", "cumulative_reduction", "relational", "annual_targets",
               "verdict", "binding"]
 
 
-@lru_cache(maxsize=1)
-def words() -> dict:
-    return yaml.safe_load(WORDS_PATH.read_text(encoding="utf-8"))
-
-
-def _g(x) -> str:
-    return f"{round(float(x), 6):g}"
-
-
 def fill(text: str, rep: Report) -> str:
-    import re
-
-    text = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)   # YAML folding joins lines with a space
+    text = unfold(text)
     t = load_rules()["thresholds"]
-    values = {k: _g(v) for k, v in t.items()}
-    values.update({f"{k}_pct": _g(v * 100) for k, v in t.items() if k in (
+    values = {k: g(v) for k, v in t.items()}
+    values.update({f"{k}_pct": g(v * 100) for k, v in t.items() if k in (
         "about_tolerance_share", "shortfall_likely", "shortfall_possible")})
-    values.update(start=str(rep.plan.period.start), plan_scope=rep.plan.plan_scope)
+    others = [s.code for s in rep.plan.scopes if not s.compatible]
+    values.update(start=str(rep.plan.period.start), plan_scope=md(rep.plan.plan_scope),
+                  other_scopes=f"（如{md('、'.join(others))}）" if others else "")
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
     return text
@@ -54,7 +43,7 @@ def editions_sentence(rep: Report) -> str:
 
 def section(rep: Report, name: str) -> str:
     """One section of the methodology page (the headings are the template's)."""
-    w = words()
+    w = words("methodology")
     if name == "data":
         return fill(w["scope_of_data"], rep) + "\n\n" + fill(w["scope_rule"], rep)
     if name == "editions":
@@ -81,7 +70,7 @@ def status_table(rep: Report) -> str:
 def thresholds_table() -> str:
     rules = load_rules()
     anchors = rules["anchors"]
-    rows = [{"name": label("threshold", k), "value": _g(v), "anchor": anchors.get(k, "")}
+    rows = [{"name": label("threshold", k), "value": g(v), "anchor": anchors.get(k, "")}
             for k, v in rules["thresholds"].items()]
     rows += [{"name": label("threshold", k), "value": "—", "anchor": v} for k, v in anchors.items()
              if k not in rules["thresholds"]]

@@ -114,18 +114,19 @@ def overall_markdown(rep: Report) -> str:
                    if not is_missing(r["progress_share"]) and not is_missing(r["time_share"]) else md(r["reason"]))
             items.append(f"{md(rep.name(r['id']))}（{how}{stale_phrase(rep, r)}）")
         lines.append(f"**{label('ndrc_class', 'lagging', rep.kind)}的指标。** " + "；".join(items) + "。")
-    missing = main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].isna()]
+    issues = _issues(rep)
+    missing = issues["missing"]
     if len(missing):
         lines.append(f"**数据缺口。** {len(missing)}项主要指标（占{percent(len(missing) / n)}）缺少"
                      f"{plan.period.start}年以来可用于评估的数据，暂无法评估；这些指标的数据需要由责任部门提供"
                      "（见各章“数据缺口”）。")
-    unfinished = main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].notna()]
+    unfinished = issues["undecided"]
     if len(unfinished):
         lines.append(f"**结论待定。** {len(unfinished)}项主要指标有数据，但数据不足以作出结论（如缺少中间年份或"
                      f"目标年的数据）：{_names(rep, unfinished)}。")
     stale = main[main["stale"]]
     if len(stale):
-        lines.append(f"**数据时效。** {len(stale)}项指标的最新数据早于{rep.eval_year - 1}年："
+        lines.append(f"**数据时效。** {len(stale)}项指标的最新数据早于{_stale_before(rep)}年："
                      + "；".join(f"{md(rep.name(r['id']))}{stale_phrase(rep, r)}" for _, r in stale.iterrows())
                      + "，相关结论依据较早的数据。")
     others = rep.others
@@ -265,8 +266,13 @@ def problems_markdown(rep: Report) -> str:
     if len(scoped):
         out.append(f"- **统计口径不一致**：{_names(rep, scoped)}的最新数据与规划基期的统计口径不同，结论需谨慎使用。")
     if len(stale):
-        out.append(f"- **数据发布滞后**：{_names(rep, stale)}的最新数据早于{rep.eval_year - 1}年。")
+        out.append(f"- **数据发布滞后**：{_names(rep, stale)}的最新数据早于{_stale_before(rep)}年。")
     return "\n".join(out) if out else "根据现有数据，未发现滞后或数据不足的主要指标。"
+
+
+def _stale_before(rep: Report) -> int:
+    """The first year whose data are not called out as old (rules.yml stale_lag_years)."""
+    return rep.eval_year - load_rules()["thresholds"]["stale_lag_years"]
 
 
 def recommendations_markdown(rep: Report) -> str:

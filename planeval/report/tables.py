@@ -137,7 +137,7 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
         if r["outlook"] in ("final", "not_assessable"):
             outlook = "—"
         else:
-            outlook = esc(r["outlook_zh"]) + (f'<span class="stale">（依据{esc(stale[5:])}数据）</span>' if stale else "")
+            outlook = esc(r["outlook_zh"]) + (f'<span class="stale">（依据{int(r["latest_year"])}年数据）</span>' if stale else "")
         tag = f'<span class="binding-tag">{esc(binding)}</span>' if reg["attribute"] == binding else ""
         marks = notes.mark([n for n in row_notes if n["kind"] != "stale"] + source_note(rep, r))
         rows.append({
@@ -296,14 +296,15 @@ def pdf_name(rep: Report) -> str:
 def downloads_html(rep: Report) -> str:
     """Links from the front page to the files published at the site root (planeval.book.publish); on paper the
     links go nowhere, so print shows a sentence instead (report.css)."""
+    from ..book.publish import INPUTS, MACHINE, RESULTS
     from .captions import caption
 
     pdf = pdf_name(rep)
     items = [
-        f'评估结果：<a href="../data/评估结果.xlsx">Excel</a>、<a href="../data/评估结果.csv">CSV</a>'
-        f'（{esc(caption(rep, "downloads"))}）；<a href="../data/assessment.csv">代码版（供程序读取）</a>',
-        '输入数据：<a href="../data/input/indicators.csv">目标登记表</a>、<a href="../data/input/observations.csv">数值</a>、'
-        '<a href="../data/input/sources.csv">来源</a>',
+        f'评估结果：<a href="../data/{RESULTS}.xlsx">Excel</a>、<a href="../data/{RESULTS}.csv">CSV</a>'
+        f'（{esc(caption(rep, "downloads"))}）；<a href="../data/{MACHINE}">代码版（供程序读取）</a>',
+        f'输入数据：<a href="../data/{INPUTS}/indicators.csv">目标登记表</a>、<a href="../data/{INPUTS}/observations.csv">数值</a>、'
+        f'<a href="../data/{INPUTS}/sources.csv">来源</a>',
         f'打印版（PDF）：<a href="../pdf/{esc(pdf)}">{esc(pdf)}</a>',
     ]
     return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"

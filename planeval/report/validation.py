@@ -16,7 +16,7 @@ import yaml
 from .. import paths
 from ..data.dataset import load_dataset
 from ..labels import label
-from .fmt import html_table, percent
+from .fmt import esc, html_table, md, percent
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,11 @@ def comparison_table(c: Comparison) -> str:
                              ("why", "不一致的原因")], key="name", css="report-table validation-table")
 
 
-def agreement_sentence(c: Comparison) -> str:
+def agreement_sentence(c: Comparison, escape=md) -> str:
+    """``escape``: md for a Markdown paragraph, esc for HTML (the evaluator, date and plan name are the data's)."""
     judged = int((~c.table["ndrc_class"].isin(["not_assessable", "pending", "unclear"])).sum())
     agree_judged = int((c.table["agree"] & ~c.table["ndrc_class"].isin(["not_assessable", "pending", "unclear"])).sum())
-    return (f"以{c.evaluator}{c.published}发布的《{c.plan_name}》中期评估结论为对照，本方法用截至{c.data_through}年的数据评估同样的"
+    return (f"以{escape(c.evaluator)}{escape(c.published)}发布的《{escape(c.plan_name)}》中期评估结论为对照，本方法用截至{c.data_through}年的数据评估同样的"
             f"{c.n}项主要指标，结论一致{c.agree}项（{percent(c.agree / c.n) if c.n else '—'}），不一致{c.n - c.agree}项；"
             f"在本方法有数据作出结论的{judged}项中，一致{agree_judged}项"
             f"（{percent(agree_judged / judged) if judged else '—'}）。")
@@ -106,9 +107,7 @@ def summary_markdown() -> str:
 
 
 def all_tables() -> str:
-    from .fmt import esc
-
     found = comparisons()
     if not found:
         return "<p>尚无可用于检验的公开评估结论。</p>"
-    return "\n".join(f"<p>{esc(agreement_sentence(c))}</p>" + comparison_table(c) for c in found)
+    return "\n".join(f"<p>{agreement_sentence(c, esc)}</p>" + comparison_table(c) for c in found)

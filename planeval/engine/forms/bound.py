@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..pace import meets, na, no_final_data
 from ..row import Row
 from ..series import choose
-from ..values import g, target_words, years_text
+from ..values import target_words, years_text
 
 
 def _span(first: int, last: int) -> str:

@@ -7,7 +7,7 @@ import math
 from ..pace import na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..series import choose
-from ..values import g, rounded, years_text
+from ..values import g, rounded, years_span, years_text
 
 
 def assess_cumulative(row: Row) -> dict:
@@ -21,7 +21,7 @@ def assess_cumulative(row: Row) -> dict:
     period_rows = own[own["period_start_year"].notna()]
     period_rows = period_rows[period_rows["period_start_year"].astype(int) == start]
     totals = choose(row, frame=period_rows, kind="period_total")
-    yearly = choose(row, since=start)
+    yearly = choose(row)
     candidates = []
     if totals.points:
         y, v = totals.points[-1]
@@ -75,7 +75,7 @@ def assess_cumulative_reduction(row: Row) -> dict:
     if row.target is None or row.target <= 0:
         return na("规划未给出累计降低目标")
     target, T, start = row.target / 100, row.target_year, row.first_year
-    yearly = choose(row, since=start)
+    yearly = choose(row)
     own = row.scored
     period_rows = own[own["period_start_year"].notna()]
     published = choose(row, frame=period_rows[period_rows["period_start_year"].astype(int) == start],
@@ -99,7 +99,7 @@ def assess_cumulative_reduction(row: Row) -> dict:
     tau = n_done / n_all
     progress = math.log(remain) / math.log(1 - target) if remain > 0 else None
     text = (f"{start}—{t}年累计降低{done * 100:.1f}%（逐年降低率连乘："
-            f"{'、'.join(f'{rates[y]:g}%' for y in years)}），目标五年累计降低{target * 100:g}%")
+            f"{'、'.join(f'{rates[y]:g}%' for y in years)}），目标{years_span(start, T)}累计降低{target * 100:g}%")
     row.audit["computed"] = {"years": years, "reductions_pct": [rates[y] for y in years], "cumulative": done,
                              "progress_share": progress, "time_share": tau,
                              "formula": "R_t = 1 − Π(1 − r_y); p = ln(1−R_t)/ln(1−R*); r = p/τ"}
@@ -136,7 +136,7 @@ def _published_reduction(row: Row, published, target: float, start: int) -> dict
     progress = math.log(remain) / math.log(1 - target) if remain > 0 else None
     row.audit["computed"] = {"published_cumulative": done, "through": t, "time_share": tau,
                              "progress_share": progress, "formula": "p = ln(1−R_t)/ln(1−R*)"}
-    text = f"{start}—{t}年累计降低{value:g}%（公布的期间累计数），目标五年累计降低{target * 100:g}%"
+    text = f"{start}—{t}年累计降低{value:g}%（公布的期间累计数），目标{years_span(start, row.target_year)}累计降低{target * 100:g}%"
     base = {"latest_year": t, "latest_value": value, "latest_scope": published.latest_scope,
             "flags": published.flags, "start_year": start, "rate_kind": "rate_pct",
             "time_share": rounded(tau), "progress_share": rounded(progress)}

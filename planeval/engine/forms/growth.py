@@ -14,7 +14,7 @@ def _average(row: Row, start: int, basis: str | None) -> dict:
     """Average yearly growth (fraction) from the yearly rates (chained) or a published period average.
 
     Returns {avg, end, latest_value, method, scope, flags} or {why, flags}."""
-    yearly = choose(row, basis=basis, since=start)
+    yearly = choose(row, basis=basis)
     own = row.scored
     period_rows = own[own["period_start_year"].notna()]
     period_rows = period_rows[period_rows["period_start_year"].astype(int) == start]
@@ -124,7 +124,9 @@ def assess_annual_targets(row: Row) -> dict:
     if not years:
         return na(f"没有与实际值同年的年度预期目标（对比序列 {row.reg.get('related_id')}）", **base)
     rates = dict(actual.points)
-    missed = [y for y in years if row.direction * (rates[y] - goal[y]) < -tol - 1e-12]
+    # only a "左右" target has the tolerance; "6%以上" is met at 6% and above
+    slack = {y: tol if "左右" in printed[y] else 0.0 for y in years}
+    missed = [y for y in years if row.direction * (rates[y] - goal[y]) < -slack[y] - 1e-12]
     row.audit["computed"] = {"years": years, "actual_pct": [rates[y] for y in years],
                              "targets_pct": [goal[y] for y in years], "tolerance_pp": tol, "missed_years": missed}
     detail = "；".join(f"{y}年{rates[y]:g}%（预期目标{printed[y]}）" for y in years)

@@ -5,19 +5,26 @@ import math
 
 from ..pace import meets, na, no_final_data, outlook, pace_status
 from ..row import Row
-from ..series import choose
+from ..series import Chosen, choose, flag
 from ..values import g, gu, rounded, target_words, to_str
 from .bound import assess_bound
 
 
-def start_point(row: Row, points: list) -> tuple | None:
+def start_point(row: Row, chosen: Chosen) -> tuple | None:
     """(year, value, how) the progress is measured from: the plan's baseline; without one, the value published
-    for the plan's baseline year (a reference point, not a scored value); else the first value in the window."""
+    for the plan's baseline year (a reference point, not a scored value) in the territory of the latest value,
+    or in another one with a warning; else the first value in the window."""
+    points = chosen.points
     b_year, b_val = row.baseline
     if b_year is not None and b_val is not None:
         return b_year, b_val, "plan"
     base_year = row.audit["window"][0] - 1
-    ref = choose(row, frame=row.own[row.own["year"] == base_year], key="baseline_used")
+    at_base = row.own[row.own["year"] == base_year]
+    same = at_base[at_base["scope"] == chosen.latest_scope]
+    ref = choose(row, frame=same if len(same) else at_base, key="baseline_used")
+    if ref.points and ref.latest_scope != chosen.latest_scope:
+        chosen.flags.append(flag("territory", f"起点（{base_year}年）为{ref.latest_scope}口径，最新值为"
+                                              f"{chosen.latest_scope}口径，进度按不同口径的数值计算，需谨慎使用"))
     if ref.points:
         row.audit["baseline_substitute"] = {"year": base_year, "value": ref.points[0][1],
                                             "why": f"规划未列基期值：以公布的{base_year}年数值为起点（Open SDG 做法）"}
@@ -52,7 +59,7 @@ def assess_level(row: Row) -> dict:
         if t >= T:
             return {"status": "missed", "outlook": "final", "reason": f"{t}年{gu(v, row.reg)}，未达到目标（{text}）", **base}
         return {**no_final_data(row, t, f"{gu(v, row.reg)}，尚未达到目标（{text}）"), **base}
-    start = start_point(row, chosen.points)
+    start = start_point(row, chosen)
     if start is None:
         return {"status": "short_no_pace", "outlook": "not_assessable",
                 "reason": f"{t}年{gu(v, row.reg)}，尚未达到目标（{text}）；规划未列基期值，基期年份也无公开数值，"
