@@ -56,52 +56,44 @@ def replace(path, old, new):
     path.write_text(text.replace(old, new))
 
 
-def test_changing_one_chapters_data_changes_only_that_chapter_and_all(syn_data):
+def changed_by(syn_data, file, old, new) -> set:
+    """The `reads` whose inputs change when ``old`` becomes ``new`` in ``file`` of the plan folder."""
     before = reads(syn_data)
-    replace(syn_data / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
+    replace(syn_data / file, old, new)
     after = reads(syn_data)
-    assert {k for k in before if before[k] != after[k]} == {"beta", "all"}
+    return {k for k in before if before[k] != after[k]}
+
+
+def test_changing_one_chapters_data_changes_only_that_chapter_and_all(syn_data):
+    assert changed_by(syn_data, "observations.csv", "syn_b,2021,2", "syn_b,2021,5") == {"beta", "all"}
 
 
 def test_a_related_series_in_another_chapter_is_an_input(syn_data):
     """syn_c (chapter beta) keeps pace with syn_a (chapter alpha): syn_a's values are beta's inputs too."""
-    before = reads(syn_data)
-    replace(syn_data / "observations.csv", "syn_a,2021,1", "syn_a,2021,9")
-    after = reads(syn_data)
-    assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "all"}
+    assert changed_by(syn_data, "observations.csv", "syn_a,2021,1", "syn_a,2021,9") == {"alpha", "beta", "all"}
 
 
 def test_a_department_assignment_is_every_chapters_input(syn_data):
     """Gap tables name the department; their header says 建议 while any row of the assignment is a proposal."""
     (syn_data / "responsibility.csv").write_text("indicator_id,department,assignment\nsyn_a,甲局,proposed\n")
-    before = reads(syn_data)
-    replace(syn_data / "responsibility.csv", "syn_a,甲局,proposed", "syn_a,甲局,confirmed")
-    after = reads(syn_data)
-    assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "all"}
+    changed = changed_by(syn_data, "responsibility.csv", "syn_a,甲局,proposed", "syn_a,甲局,confirmed")
+    assert changed == {"alpha", "beta", "all"}
 
 
 def test_progress_of_a_projects_first_listing_in_another_chapter_is_an_input(syn_data):
     """pb (chapter beta) repeats pa (chapter alpha) and shows pa's progress: pa's progress is beta's input."""
     (syn_data / "projects.csv").write_text("project_id,chapter,same_as\npa,alpha,\npb,beta,pa\n")
     (syn_data / "project_progress.csv").write_text("project_id,year,stage,source_id\npa,2022,开工,s1\n")
-    before = reads(syn_data)
-    replace(syn_data / "project_progress.csv", "pa,2022,开工", "pa,2023,建成")
-    after = reads(syn_data)
-    assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "all"}
+    assert changed_by(syn_data, "project_progress.csv", "pa,2022,开工", "pa,2023,建成") == {"alpha", "beta", "all"}
 
 
 def test_the_plans_own_source_row_is_every_chapters_input(syn_data):
-    before = reads(syn_data)
-    replace(syn_data / "sources.csv", "syn_plan,synthetic plan", "syn_plan,synthetic plan (revised)")
-    after = reads(syn_data)
-    assert {k for k in before if before[k] != after[k]} == {"alpha", "beta", "previous", "all"}
+    changed = changed_by(syn_data, "sources.csv", "syn_plan,synthetic plan", "syn_plan,synthetic plan (revised)")
+    assert changed == {"alpha", "beta", "previous", "all"}
 
 
 def test_previous_plan_rows_are_not_a_chapters_input(syn_data):
-    before = reads(syn_data)
-    replace(syn_data / "observations.csv", "syn_p,2020,3", "syn_p,2020,4")
-    after = reads(syn_data)
-    assert {k for k in before if before[k] != after[k]} == {"previous", "all"}
+    assert changed_by(syn_data, "observations.csv", "syn_p,2020,3", "syn_p,2020,4") == {"previous", "all"}
 
 
 def test_validation_reads_only_plans_with_a_published_evaluation_and_plans_reads_every_plan(tmp_path, monkeypatch):
