@@ -205,7 +205,7 @@ def test_import_good_xlsx(plan_dir):
     warnings = "\n".join(report.warnings)
     assert "row 10" in warnings and "t2_02" in warnings and "+105%" in warnings  # 45 vs baseline 21.96
     assert "row 9" in warnings and "区本级" in warnings  # scope differs from the series' existing one
-    assert len(report.warnings) == 2
+    assert len(report.warnings) == 3 and any("ungraded" in w for w in report.warnings)  # a web source is graded by an analyst
 
     df = obs(plan_dir)
     assert value_of(df, "t2_01", 2024)["value"] == 3113.0
@@ -231,7 +231,7 @@ def test_import_good_xlsx(plan_dir):
     assert (plan_dir / "sources.csv").read_text(encoding="utf-8").splitlines()[:len(before_src)] == before_src
     row = src[src["source_id"] == new_sid].iloc[0]
     assert row["publication_date"] == dt.date(2025, 3, 1) and row["access_date"] == dt.date(2025, 3, 15)
-    assert row["publisher"] == "SYNTHETIC 发改局" and row["source_kind"] == "official"
+    assert row["publisher"] == "SYNTHETIC 发改局" and row["source_kind"] == "ungraded"  # a web page: graded by an analyst
 
     kept = plan_dir / "incoming" / "20250315-093000_good_2024.xlsx"
     assert report.incoming_path.endswith("incoming/20250315-093000_good_2024.xlsx")
@@ -296,8 +296,8 @@ def test_import_good_gbk_csv(plan_dir):
     assert value_of(df, "t2_02", 2023)["source_id"] == "syn_report_2023"  # same URL → existing source reused
     assert value_of(df, "t2_01", 2024)["quote"] == '实现地区生产总值3,113亿元，"SYNTHETIC"'
     kinds = {s["url"]: s["source_kind"] for s in report.new_sources}
-    assert kinds == {"https://www.example.gov.cn/report2024": "official", "https://news.example.com/2024/yz": "secondary"}
-    assert any("secondary" in w for w in report.warnings)
+    assert kinds == {"https://www.example.gov.cn/report2024": "ungraded", "https://news.example.com/2024/yz": "ungraded"}  # the host grades nothing
+    assert any("ungraded" in w for w in report.warnings)
     assert (plan_dir / "incoming" / "20250315-093000_good_gbk.csv").read_bytes() == (FIXTURES / "good_gbk.csv").read_bytes()
 
 

@@ -76,17 +76,21 @@ def chapter_inputs(folder: Path, chapter: str) -> bytes:
     used = {r.get("source_id") for r in observations + progress} | {_plan_source_id(folder)}
     sources = [r for r in _records(folder / "sources.csv") if r.get("source_id") in used]
     responsibility = _records(folder / "responsibility.csv")
+    breaks = [r for r in _records(folder / "breaks.csv") if r.get("indicator_id") in ids]
+    sources += [r for r in _records(folder / "sources.csv") if r.get("source_id") in
+                {b.get("source_id") for b in breaks} - used]
     return _canonical([registry, series, referred, observations, projects, progress, commentary, sources,
-                       responsibility])
+                       responsibility, breaks])
 
 
 def previous_inputs(folder: Path) -> bytes:
     registry = [r for r in _records(folder / "indicators.csv") if r.get("table") == "previous"]
     ids = {r.get("id") for r in registry}
     observations = [r for r in _records(folder / "observations.csv") if r.get("indicator_id") in ids]
-    used = {r.get("source_id") for r in observations} | {_plan_source_id(folder)}
+    breaks = [r for r in _records(folder / "breaks.csv") if r.get("indicator_id") in ids]
+    used = {r.get("source_id") for r in observations + breaks} | {_plan_source_id(folder)}
     sources = [r for r in _records(folder / "sources.csv") if r.get("source_id") in used]
-    return _canonical([registry, observations, sources])
+    return _canonical([registry, observations, sources, breaks])
 
 
 def folder_bytes(folder: Path) -> bytes:

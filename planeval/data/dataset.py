@@ -18,7 +18,7 @@ from .registry import load_registry
 from .schema import DataError, display_path, load_table
 
 # Tables a plan folder may have; a missing optional table is an empty one.
-OPTIONAL_TABLES = ("projects", "project_progress", "commentary", "reference_verdicts", "responsibility")
+OPTIONAL_TABLES = ("projects", "project_progress", "commentary", "reference_verdicts", "responsibility", "breaks")
 
 
 @dataclass
@@ -47,7 +47,8 @@ class Dataset:
             return pd.read_pickle(path)
         from ..engine import assess_all
 
-        results = assess_all(self.registry, self.observations, eval_year, self.plan)
+        results = assess_all(self.registry, self.observations, eval_year, self.plan, sources=self.sources,
+                             breaks=self.table("breaks"))
         write_atomic(path, pickle.dumps(results))  # pages running in parallel never read a half-written file
         return results
 
@@ -86,7 +87,7 @@ def load_dataset(plan: str | Path | PlanConfig) -> Dataset:
     _check_related(registry, set(registry["id"]) | set(series["id"]), display_path(cfg.folder / "indicators.csv"))
     observations = load_observations(cfg.folder, set(registry["id"]) | set(series["id"]), source_ids, lists)
     extra = {name: _optional(cfg.folder, name, lists) for name in OPTIONAL_TABLES}
-    _check_extra(extra, set(registry["id"]), source_ids, cfg)
+    _check_extra(extra, set(registry["id"]), source_ids, cfg, set(series["id"]))
     return Dataset(plan=cfg, registry=registry, observations=observations, sources=sources, series=series,
                    extra=extra)
 
@@ -107,7 +108,7 @@ def _check_related(registry: pd.DataFrame, known: set, file: str) -> None:
                             expected="an id of indicators.csv or series.csv")
 
 
-def _check_extra(extra: dict, ids: set, source_ids: set, cfg: PlanConfig) -> None:
+def _check_extra(extra: dict, ids: set, source_ids: set, cfg: PlanConfig, series_ids: set = frozenset()) -> None:
     folder = cfg.folder
     projects = set(extra["projects"]["project_id"])
     for name, column, known, what in (
@@ -115,7 +116,9 @@ def _check_extra(extra: dict, ids: set, source_ids: set, cfg: PlanConfig) -> Non
             ("project_progress", "project_id", projects, "a project_id of projects.csv"),
             ("project_progress", "source_id", source_ids, "a source_id of sources.csv"),
             ("reference_verdicts", "indicator_id", ids, "an id of indicators.csv"),
-            ("reference_verdicts", "source_id", source_ids, "a source_id of sources.csv")):
+            ("reference_verdicts", "source_id", source_ids, "a source_id of sources.csv"),
+            ("breaks", "indicator_id", ids | series_ids, "an id of indicators.csv or series.csv"),
+            ("breaks", "source_id", source_ids, "a source_id of sources.csv")):
         frame = extra[name]
         for row, value in frame[column].items():
             if value not in known:

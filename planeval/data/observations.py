@@ -43,8 +43,11 @@ def check_observations(obs: pd.DataFrame, file: str, known_ids: set, source_ids:
             if pd.isna(o["period_start_year"]) or o["period_start_year"] >= o["year"]:
                 fail("period_start_year", f"the first year of the averaging period, before {o['year']}",
                      value="" if pd.isna(o["period_start_year"]) else o["period_start_year"])
-        key = (o["indicator_id"], o["year"], o["scope"], o["value_kind"], o["months_covered"])
+        release = None if pd.isna(o.get("release")) else o.get("release")
+        key = (o["indicator_id"], o["year"], o["scope"], o["value_kind"], o["months_covered"], release)
         if key in seen:
-            fail("year", f"one value per indicator, year, scope and kind (row {seen[key]} already "
-                         f"gives {o['indicator_id']} {o['year']} {o['scope']})")
+            fail("year", f"one value per indicator, year, scope, kind and release (row {seen[key]} already "
+                         f"gives {o['indicator_id']} {o['year']} {o['scope']}"
+                         + (f" {release}" if release else "") + "; a later release of the same figure names its "
+                         "release in the release column)")
         seen[key] = row

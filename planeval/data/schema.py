@@ -54,6 +54,7 @@ class ColumnSpec:
     min: float | None = None
     max: float | None = None
     pattern: str | None = None
+    optional: bool = False      # a file may leave the column out (read as empty)
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +86,8 @@ def column_specs(table: str, plan_lists: dict | None = None) -> list[ColumnSpec]
         specs.append(ColumnSpec(name=name, type=spec.get("type", "str"),
                                 required=bool(spec.get("required", False)),
                                 unique=bool(spec.get("unique", False)), allowed=allowed,
-                                min=spec.get("min"), max=spec.get("max"), pattern=spec.get("pattern")))
+                                min=spec.get("min"), max=spec.get("max"), pattern=spec.get("pattern"),
+                                optional=bool(spec.get("optional", False))))
     return specs
 
 
@@ -130,6 +132,9 @@ def check_frame(raw: pd.DataFrame, specs: list[ColumnSpec], file, sheet=None, fi
     """Check an all-text frame cell by cell and return it typed. ``first_row`` is the file line of row 0;
     ``lines`` (one per row) gives each row's own line when records span lines (a quoted line break)."""
     lines = list(lines) if lines is not None else list(range(first_row, first_row + len(raw)))
+    absent = [s.name for s in specs if s.optional and s.name not in raw.columns]
+    if absent:  # a column added after the file was entered: empty, in its place
+        raw = raw.assign(**{c: None for c in absent})
     expected_cols = [s.name for s in specs]
     missing = [c for c in expected_cols if c not in raw.columns]
     if missing:
@@ -140,6 +145,7 @@ def check_frame(raw: pd.DataFrame, specs: list[ColumnSpec], file, sheet=None, fi
         raise DataError(file, row=1, column=extra[0], value=extra[0], sheet=sheet,
                         expected=f"only the columns {', '.join(expected_cols)}")
     out = {}
+    raw = raw[[c for c in expected_cols]]  # the schema's order, whatever the file's
     for spec in specs:
         values, seen = [], {}
         for row, cell in zip(lines, raw[spec.name].tolist()):

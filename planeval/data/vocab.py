@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..labels import codes
 
 DATA_VOCABULARIES = ("table", "attribute", "direction", "target_form", "path_type", "price_basis",
-                     "value_kind", "verdict", "source_kind", "project_stage", "commentary_section")
+                     "value_kind", "verdict", "source_kind", "release", "project_stage", "commentary_section")
 
 
 def vocabulary(name: str) -> tuple:

@@ -28,7 +28,8 @@ __all__ = ["assess_all", "assess_one", "load_rules", "RESULT_COLUMNS"]
 
 
 def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: int, plan: PlanConfig,
-               rules: dict | None = None) -> pd.DataFrame:
+               rules: dict | None = None, sources: pd.DataFrame | None = None,
+               breaks: pd.DataFrame | None = None) -> pd.DataFrame:
     """One result row per registry row, in registry order. The result does not depend on the row order of
     either frame."""
     rules = rules or load_rules()

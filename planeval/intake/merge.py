@@ -172,9 +172,10 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
         src_pos_to_row[len(src_records)] = s.pop("_row")
         src_records.append(src_file.record(s))
         report.new_sources.append(s)
-        if s["source_kind"] != "official":
-            report.warnings.append(f"new source {s['source_id']} is not on a gov.cn site, so it is recorded as "
-                                   "secondary (转引); edit source_kind in sources.csv if it is official")
+        if s["source_kind"] == "ungraded":
+            report.warnings.append(f"new source {s['source_id']} is a web page, recorded as ungraded (未定级): "
+                                   "verdicts resting on it read 待核实 until you set source_kind in sources.csv "
+                                   "(official, official_mirror, press or third_party)")
     for it in report.new + report.revised:
         del it["_row"]
 

@@ -172,8 +172,8 @@ def derive_source_id(title: str, url: str) -> str:
 
 
 def source_kind_for(url: str) -> str:
-    host = (urlsplit(url.strip()).hostname or "").lower()
-    return "official" if host.endswith(".gov.cn") or host == "gov.cn" else "secondary"
+    """A web source arrives ungraded: its host alone never makes it official (an analyst grades it)."""
+    return "ungraded"
 
 
 def is_empty(value) -> bool:

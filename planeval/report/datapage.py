@@ -14,9 +14,11 @@ def caveats_markdown(rep: Report) -> str:
     obs, sources = rep.observations, rep.ds.sources
     kinds = dict(zip(sources["source_id"], sources["source_kind"]))
     lines = []
-    secondary = obs[obs["source_id"].map(kinds) == "secondary"]
-    if len(secondary):
-        lines.append(f"- {len(secondary)}条数值来自{label('source_kind', 'secondary')}的来源，找到官方原文后应替换。")
+    for kind in ("press", "third_party", "ungraded"):
+        some = obs[obs["source_id"].map(kinds) == kind]
+        if len(some):
+            lines.append(f"- {len(some)}条数值来自{label('source_kind', kind)}，找到官方原文后应替换；"
+                         "仅以此类来源为据的结论标为“待核实”。")
     partial = obs[obs["months_covered"] < 12]
     if len(partial):
         lines.append(f"- {len(partial)}条数值不是全年数据（如1—11月累计），不与全年数据混用。")
