@@ -27,7 +27,8 @@ REG_DEFAULTS = dict(table="main", source_ref="表A-1", group_zh="SYNTHETIC组", 
                     annual_growth_text=None, related_id=None, basis=None, same_target_as=None,
                     quote="SYNTHETIC quote", note=None)
 OBS_DEFAULTS = dict(value_kind="level", period_start_year=None, verdict=None, scope="全区", months_covered=12,
-                    price_basis=None, revision=None, inferred=None, source_id="syn", quote="SYNTHETIC quote", note=None)
+                    price_basis=None, revision=None, release=None, inferred=None, source_id="syn", quote="SYNTHETIC quote",
+                    note=None)
 
 
 def reg(**kw) -> pd.DataFrame:

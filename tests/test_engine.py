@@ -140,7 +140,10 @@ def test_without_a_baseline_the_published_baseline_year_value_is_the_start():
     r = one(reg(baseline_year=None, target_value=10, path_type="geometric", unit="万元"), obs((2020, 7.386), (2023, 8.8)))
     p = math.log(8.8 / 7.386) / math.log(10 / 7.386)
     assert r["progress_share"] == pytest.approx(p) and r["pace_ratio"] == pytest.approx(p / 0.6)
-    assert r["status"] == "on_track" and (r["start_year"], r["start_value"]) == (2020, 7.386)
+    # r = 0.96 ≥ 0.95, but g_obs = (8.8/7.386)^(1/3) − 1 = 6.0 % < g_req = (10/8.8)^(1/2) − 1 = 6.6 %: the outlook
+    # needs acceleration, so the verdict does too (issue 21: a verdict never contradicts its outlook)
+    assert r["outlook"] == "needs_acceleration" and r["status"] == "needs_acceleration"
+    assert "需加力" in r["reason"] and (r["start_year"], r["start_value"]) == (2020, 7.386)
     assert audit(r)["baseline_substitute"]["year"] == 2020 and "2020年公布值" in r["reason"]
 
 
@@ -150,10 +153,10 @@ def test_a_published_start_is_taken_in_the_latest_values_territory_or_warned():
     both = pd.concat([obs((2020, 7.0), (2023, 8.8)), obs((2020, 5.0), scope="区本级")], ignore_index=True)
     r = one(reg(**base), both)
     assert (r["start_year"], r["start_value"]) == (2020, 7.0) and "territory" not in note_kinds(r)
-    # 2020 only for 区本级: the start is from another territory, and the row says so
+    # 2020 only for 区本级: a start from another territory is never used; one 全区 point gives no pace
     r = one(reg(**base), pd.concat([obs((2023, 8.8)), obs((2020, 5.0), scope="区本级")], ignore_index=True))
-    assert r["start_value"] == 5.0
-    assert any(n["kind"] == "territory" and "起点（2020年）为区本级口径，最新值为全区口径" in n["text"] for n in notes(r))
+    assert pd.isna(r["start_value"]) and r["status"] == "short_no_pace"
+    assert any(x["year"] == 2020 and "区本级" in x["why"] and "不参与评分" in x["why"] for x in audit(r)["excluded"])
 
 
 def test_without_any_start_two_window_points_or_else_short_of_target():
@@ -231,19 +234,35 @@ def test_a_verdict_shows_its_sentence_year_and_source():
             obs((2023, None), verdict="met", quote=q, source_id="src_plan_report", scope="未注明"))
     assert r["status"] == "on_track" and r["status_zh"] == "符合预期"
     assert (r["evidence_year"], r["evidence_quote"], r["evidence_source_id"]) == (2023, q, "src_plan_report")
-    assert note_kinds(r) == ["territory"]
-    inferred = one(reg(target_form="city_assigned", direction="none", target_value=None, baseline_year=None),
-                   obs((2023, None), verdict="met", quote=q, inferred="indicator_id"))
-    assert note_kinds(inferred) == ["inference"]
+    assert note_kinds(r) == ["territory", "verify"]    # an unstated scope: the verdict is 待核实
+    assert r["verify"] == "数据的统计口径为“来源未注明口径”，未确认为全区"
+
+
+def test_a_sentence_that_does_not_name_the_target_decides_nothing():
+    q = "节能减排指标完成上级下达任务。"     # 节能减排 in general, not 单位GDP能耗: context (未单列)
+    general = one(reg(target_form="city_assigned", direction="none", target_value=None, baseline_year=None),
+                  obs((2023, None), verdict="met", quote=q, inferred="indicator_id"))
+    assert general["status"] == "pending" and "未单列本指标" in general["reason"]
+    assert general["evidence_quote"] == q and general["evidence_year"] == 2023 and general["verify"] is None
+    assert audit(general)["context_verdicts"][0]["why"] == "原文未单列本指标，只作背景，不据此判断"
+    qual = one(reg(target_form="qualitative", direction="none", target_value=None, baseline_year=None),
+               obs((2023, None), verdict="met", quote=q, inferred="indicator_id"))
+    assert qual["status"] == "not_assessable" and "未单列" in qual["reason"]
+    # the same sentence naming the target decides it
+    named = one(reg(target_form="qualitative", direction="none", target_value=None, baseline_year=None),
+                obs((2023, None), verdict="met", quote="单位GDP能耗降低完成上级下达任务。"))
+    assert named["status"] == "on_track" and named["verify"] is None
 
 
 def test_scope_notes_say_exactly_what_differs():
     o = pd.concat([obs((2022, 14)), obs((2023, 16), scope="区本级")])
     r = one(reg(baseline_value=10, target_value=20), o)
     assert (r["latest_year"], r["latest_scope"]) == (2022, "全区")
-    assert notes(r) == [{"kind": "info", "text": "另有区本级口径的数据，单独列示，未混用"}]   # information, no warning
+    assert notes(r) == [{"kind": "info", "text": "另有区本级口径的数据，单独列示，不参与评分"}]   # information, no warning
+    # only another territory: never scored as if it matched (issue 21)
     r = one(reg(baseline_value=10, target_value=20), obs((2023, 16), scope="区本级"))
-    assert r["latest_scope"] == "区本级" and note_kinds(r) == ["territory"] and "区本级" in notes(r)[0]["text"]
+    assert r["status"] == "not_assessable" and note_kinds(r) == ["territory"]
+    assert notes(r)[0]["text"] == "只有区本级（SYNTHETIC）口径的数据，与规划目标的全区口径不同，不作评分"
     assert notes(one(reg(baseline_value=10, target_value=20), obs((2022, 14)))) == []
 
 
@@ -251,7 +270,7 @@ def test_unstated_scope_is_used_beside_the_plan_scope_and_noted():
     o = pd.concat([obs((2021, 12)), obs((2023, 16), scope="未注明")])
     r = one(reg(baseline_value=10, target_value=20), o)
     assert (r["latest_year"], r["latest_scope"]) == (2023, "未注明")
-    assert note_kinds(r) == ["territory", "territory"] and "口径不一" in notes(r)[1]["text"]
+    assert note_kinds(r) == ["territory", "territory", "verify"] and "口径不一" in notes(r)[1]["text"]
     o = pd.concat([obs((2023, 15)), obs((2023, 16), scope="未注明")])    # same year in both: the plan scope wins
     assert one(reg(baseline_value=10, target_value=20), o)["latest_value"] == 15
 

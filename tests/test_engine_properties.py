@@ -143,4 +143,4 @@ def test_the_mixed_frame_covers_every_form():
 
 def test_ordering_covers_every_pace_status():
     assert set(ORDER) <= set(load_rules()["statuses"])
-    assert set(load_rules()["statuses"]) - set(ORDER) == {"short_no_pace", "pending", "not_assessable"}
+    assert set(load_rules()["statuses"]) - set(ORDER) == {"short_no_pace", "pending", "not_assessable", "not_comparable"}

@@ -61,7 +61,7 @@ def test_notes_become_marks_under_the_table():
     html = tables.status_table(rep, rep.main)
     assert rows_of(html)[0][0] == "研发强度（%）①"
     notes = re.findall(r"<li[^>]*>(.*?)</li>", html)
-    assert [re.sub(r"<[^>]+>", "", n) for n in notes] == ["①⚠ 口径：最新值的统计口径为“区本级（SYNTHETIC）”，规划的基期与目标为全区口径"]
+    assert [re.sub(r"<[^>]+>", "", n) for n in notes] == ["①⚠ 口径：只有区本级（SYNTHETIC）口径的数据，与规划目标的全区口径不同，不作评分"]
 
 
 def test_stale_data_is_said_in_the_verdict_and_the_outlook():

@@ -22,7 +22,7 @@ from .values import is_missing, to_int, to_num
 OBS_SORT = ["year", "scope", "source_id", "value_kind", "value", "verdict"]
 OBS_DEFAULTS = (("value_kind", "level"), ("months_covered", 12), ("scope", "未注明"), ("verdict", None),
                 ("price_basis", None), ("period_start_year", None), ("source_id", ""), ("quote", None),
-                ("note", None), ("value", None), ("revision", None), ("inferred", None))
+                ("note", None), ("value", None), ("revision", None), ("inferred", None), ("release", None))
 
 __all__ = ["assess_all", "assess_one", "load_rules", "RESULT_COLUMNS"]
 
@@ -33,9 +33,10 @@ def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: in
     """One result row per registry row, in registry order. The result does not depend on the row order of
     either frame."""
     rules = rules or load_rules()
-    obs = sorted_observations(observations)
+    obs = with_sources(sorted_observations(observations), sources)
     by_id = {k: g for k, g in obs.groupby("indicator_id", sort=False)}
-    rows = [assess_one(reg.to_dict(), obs, eval_year, plan, rules, _presorted=True, _by_id=by_id)
+    by_break = breaks_by_indicator(breaks)
+    rows = [assess_one(reg.to_dict(), obs, eval_year, plan, rules, _presorted=True, _by_id=by_id, _breaks=by_break)
             for _, reg in registry.iterrows()]
     out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     for col in INT_COLUMNS:
@@ -48,10 +49,12 @@ def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: in
 
 
 def assess_one(reg, observations: pd.DataFrame, eval_year: int, plan: PlanConfig, rules: dict | None = None,
-               _presorted: bool = False, _by_id: dict | None = None) -> dict:
+               _presorted: bool = False, _by_id: dict | None = None, sources: pd.DataFrame | None = None,
+               breaks: pd.DataFrame | None = None, _breaks: dict | None = None) -> dict:
     rules = rules or load_rules()
-    obs = observations if _presorted else sorted_observations(observations)
-    row = make_row(dict(reg), obs, eval_year, plan, rules, by_id=_by_id)
+    obs = observations if _presorted else with_sources(sorted_observations(observations), sources)
+    by_break = _breaks if _breaks is not None else breaks_by_indicator(breaks)
+    row = make_row(dict(reg), obs, eval_year, plan, rules, by_id=_by_id, breaks=by_break)
     handler = FORMS.get(row.reg.get("target_form"))
     if handler is None:
         res = na(f"未知的目标类型“{row.reg.get('target_form')}”")
@@ -60,6 +63,29 @@ def assess_one(reg, observations: pd.DataFrame, eval_year: int, plan: PlanConfig
     else:
         res = handler(row)
     return finish(row, res)
+
+
+def with_sources(obs: pd.DataFrame, sources: pd.DataFrame | None) -> pd.DataFrame:
+    """Each observation with its source's publication date (which release is latest) and grade (whether a
+    verdict resting on it needs checking). Without a sources table both are unknown."""
+    if sources is None or "_published" in obs.columns:
+        return obs
+    published = dict(zip(sources["source_id"], sources["publication_date"]))
+    grade = dict(zip(sources["source_id"], sources["source_kind"]))
+    return obs.assign(_published=obs["source_id"].map(lambda s: None if is_missing(published.get(s))
+                                                      else str(published.get(s))),
+                      _grade=obs["source_id"].map(grade))
+
+
+def breaks_by_indicator(breaks: pd.DataFrame | None) -> dict:
+    if breaks is None or breaks.empty:
+        return {}
+    out = {}
+    for _, b in breaks.iterrows():
+        rec = {k: (None if is_missing(v) else v) for k, v in b.to_dict().items()}
+        rec["first_year"] = int(rec["first_year"])
+        out.setdefault(rec["indicator_id"], []).append(rec)
+    return out
 
 
 def sorted_observations(observations: pd.DataFrame) -> pd.DataFrame:

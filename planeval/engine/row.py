@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..config import PlanConfig
+from .breaks import describe
 from .values import to_int, to_num, to_str
 
 
@@ -27,6 +28,7 @@ class Row:
     related: pd.DataFrame     # the related series' observations up to the cutoff
     rules: dict
     audit: dict = field(default_factory=dict)
+    breaks: dict = field(default_factory=dict)   # indicator id → its registered basis changes (breaks.csv rows)
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -60,7 +62,7 @@ class Row:
 
 
 def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanConfig, rules: dict,
-             by_id: dict | None = None) -> Row:
+             by_id: dict | None = None, breaks: dict | None = None) -> Row:
     """``by_id`` (indicator id → its observations) spares a scan of every observation for every row."""
     table = to_str(reg.get("table")) or "main"
     window = plan.window(table)
@@ -96,5 +98,8 @@ def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanCo
                                   "source_id": o["source_id"],
                                   "why": f"{int(o['year'])}年早于评估窗口（{first}年起），只作背景，不参与评分"}
                                  for _, o in context.iterrows()]
+    breaks = {k: v for k, v in (breaks or {}).items() if k in (reg["id"], related_id)}
+    if breaks:
+        audit["breaks"] = {k: [describe(b) for b in v] for k, v in breaks.items()}
     return Row(reg=reg, plan=plan, eval_year=row_eval, edition_kind=kind, first_year=first, cutoff=cutoff,
-               target_year=target_year, own=own, related=related, rules=rules, audit=audit)
+               target_year=target_year, own=own, related=related, rules=rules, audit=audit, breaks=breaks)

@@ -93,7 +93,10 @@ def assess_growth(row: Row) -> dict:
         status = pace_status(pace, row.rules)
     else:
         status = "on_track" if gap_pp >= 0 else "needs_acceleration" if gap_pp >= -th["growth_gap_pp"] else "lagging"
-    if ratio_ok:
+    if within:  # inside a 左右 band the target is being kept: the outlook says the same as the status
+        acceleration = required / avg if ratio_ok and avg > 0 else None
+        look = "likely"
+    elif ratio_ok:
         acceleration = required / avg if avg > 0 else None
         look = outlook(acceleration, None, avg, row.rules)
     else:

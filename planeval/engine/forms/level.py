@@ -48,7 +48,8 @@ def assess_level(row: Row) -> dict:
         return assess_bound(row, bound="目标")
     chosen = choose(row)
     if not chosen.points:
-        return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
+        bound = _lower_bound(row, target, op, d, text)
+        return bound or na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
     t, v = chosen.points[-1]
     base = {"latest_year": t, "latest_value": v, "latest_scope": chosen.latest_scope, "flags": chosen.flags}
     if meets(v, target, op, d, row.rules):
@@ -112,3 +113,19 @@ def assess_level(row: Row) -> dict:
             "projected_value": rounded(projected), "required_rate": rounded(required),
             "observed_rate": rounded(observed), "rate_kind": rate_kind, "start_year": b_year,
             "start_value": b_val, **base}
+
+
+def _lower_bound(row: Row, target: float, op: str, d: int, text: str) -> dict | None:
+    """Only a lower bound of the value (output for a capacity): it can show that a 以上/超过 target is met,
+    nothing else (no progress, no shortfall)."""
+    bounds = choose(row, kind="lower_bound", key="lower_bounds_used")
+    if not bounds.points or d != 1 or op not in (">", ">=", "=", "~"):
+        return None
+    t, v = bounds.points[-1]
+    base = {"latest_year": t, "latest_value": v, "latest_scope": bounds.latest_scope,
+            "flags": bounds.flags + [flag("info", "数值为下限值：实际值不低于此数（如以产量作产能的下限）")]}
+    if meets(v, target, op, d, row.rules):
+        row.audit["met_at"] = t
+        return {"status": "achieved", "outlook": "final" if row.final else "achieved",
+                "reason": f"{t}年下限值{gu(v, row.reg)}已达到目标（{text}），实际值不低于此数", **base}
+    return na(f"只有下限值（{t}年{gu(v, row.reg)}），未达到目标（{text}）不说明实际值未达到：无法判断", **base)
