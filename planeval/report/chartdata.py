@@ -3,12 +3,16 @@ the start point to the target, and the projection to the target year. Pure panda
 itself only draws this frame.
 
 Two columns tell the chart how to draw honestly: ``segment`` splits a series at every missing year (a line is
-drawn only between consecutive years, so a gap shows as a gap), and ``marker`` names the territory of a value
+drawn only between consecutive years, so a gap shows as a gap; values across a registered basis change are a
+series of their own, never joined to the old basis), and ``marker`` names the territory of a value
 outside the plan's own (区本级 in a 全区 panel), so the chart can label that point."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
+from ..engine.breaks import reference_side, side
 from .fmt import is_missing
 
 SERIES_ACTUAL = "实际值"
@@ -48,11 +52,17 @@ def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, regis
     obs = observations[(observations["indicator_id"] == registry_row["id"]) & (observations["value_kind"] == "level")
                        & observations["value"].notna() & (observations["months_covered"].fillna(12) >= 12)]
     rows = []
+    brks = _breaks(result, registry_row["id"])
+    ref_year = registry_row.get("baseline_year")
+    ref_year = first_year - 1 if is_missing(ref_year) else int(ref_year)
     for _, o in obs.sort_values("year").iterrows():
         before = int(o["year"]) < first_year
         other = o["scope"] not in same
+        crossed = [b for b in brks if side(o, b) != reference_side(b, ref_year)]
         if other:      # one bracket: 实际值（区本级，评估期前）
             name = f"{SERIES_ACTUAL}（{o['scope']}{'，评估期前' if before else ''}）"
+        elif crossed:  # a basis change is a break in the line: the new basis is its own series
+            name = f"{SERIES_ACTUAL}（{crossed[0].get('new_label') or '口径变化后'}）"
         else:
             name = SERIES_CONTEXT if before else SERIES_ACTUAL
         rows.append({"year": int(o["year"]), "value": float(o["value"]), "series": name,
@@ -73,6 +83,14 @@ def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, regis
                 rows.append({"year": year, "value": value, "series": SERIES_PROJECTION,
                              "source": "按此前实际速度外推（不是统计数据）", "scope": "", "note": ""})
     return with_segments(pd.DataFrame(rows, columns=COLUMNS).assign(marker=lambda f: f["marker"].fillna("")))
+
+
+def _breaks(result, indicator_id) -> list:
+    """The basis changes registered for the indicator, as the assessment's audit record lists them."""
+    audit = result.get("audit") if hasattr(result, "get") else None
+    if is_missing(audit):
+        return []
+    return [dict(b) for b in json.loads(audit).get("breaks", {}).get(indicator_id, [])]
 
 
 def with_segments(frame: pd.DataFrame) -> pd.DataFrame:

@@ -40,10 +40,23 @@ def class_counts_sentence(rep: Report, frame: pd.DataFrame) -> str:
                  f"{_n(frame, 'lagging')}项{label('ndrc_class', 'lagging', kind)}"]
     rest = []
     for cls in ("unclear", "pending", "not_assessable"):
-        n = _n(frame, cls)
+        n = _n(frame, cls) - (_not_comparable(frame) if cls == "not_assessable" else 0)
         if n:
             rest.append(f"{n}项{label('ndrc_class', cls, kind)}")
-    return "、".join(parts) + ("；另有" + "、".join(rest) if rest else "")
+    if _not_comparable(frame):
+        rest.append(f"{_not_comparable(frame)}项{label('status', 'not_comparable')}")
+    checked = _to_verify(frame)
+    tail = f"（其中{len(checked)}项结论待核实）" if len(checked) else ""
+    return "、".join(parts) + tail + ("；另有" + "、".join(rest) if rest else "")
+
+
+def _not_comparable(frame) -> int:
+    return int((frame["status"] == "not_comparable").sum())
+
+
+def _to_verify(frame: pd.DataFrame) -> pd.DataFrame:
+    """Verdicts resting on an unconfirmed scope or on non-official sources only: counted apart (待核实)."""
+    return frame[frame["ndrc_class"].isin(ASSESSED + ("unclear",)) & frame["verify"].notna()]
 
 
 def latest_phrase(rep: Report, r) -> str:
@@ -67,16 +80,22 @@ def judgement_sentence(rep: Report) -> str:
     main = rep.main
     n = len(main)
     t = load_rules()["thresholds"]
-    assessed = main[main["ndrc_class"].isin(ASSESSED)]
+    checked = _to_verify(main)
+    # a verdict to verify (待核实) is counted apart: the judgement rests on confirmed verdicts only
+    assessed = main[main["ndrc_class"].isin(ASSESSED) & ~main.index.isin(checked.index)]
     k = len(assessed)
     good = int(assessed["ndrc_class"].isin(("achieved", "ahead", "on_track")).sum())
     lag = k - good
     kind = rep.kind
+    apart = (f"另有{len(checked)}项的结论仅依据口径未确认或非官方来源的数据，标为“待核实”，未计入总体判断"
+             if len(checked) else "")
     if rep.final:
+        rest = n - k - len(checked)
         return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标中，{good}项{label('ndrc_class', 'achieved', kind)}、"
-                f"{lag}项{label('ndrc_class', 'lagging', kind)}；其余{n - k}项缺少目标年数据或上级下达的目标，无法作出结论。")
+                f"{lag}项{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else "")
+                + (f"；其余{rest}项缺少目标年数据、可比数据或上级下达的目标，无法作出结论。" if rest else "。"))
     counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现、快于预期或基本符合预期，{lag}项"
-              f"{label('ndrc_class', 'lagging', kind)}")
+              f"{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else ""))
     if not n or k / n < t["judgement_coverage_min"]:
         return (f"**总体判断。** {n}项主要指标中只有{k}项有数据可以评估（占{percent(k / n) if n else '—'}），"
                 f"现有数据不足以对规划实施的总体进展作出判断；{counts}。")
@@ -120,6 +139,10 @@ def overall_markdown(rep: Report) -> str:
         lines.append(f"**数据缺口。** {len(missing)}项主要指标（占{percent(len(missing) / n)}）缺少"
                      f"{plan.period.start}年以来可用于评估的数据，暂无法评估；这些指标的数据需要由责任部门提供"
                      "（见各章“数据缺口”）。")
+    moved = main[main["status"] == "not_comparable"]
+    if len(moved):
+        lines.append(f"**口径变化。** {len(moved)}项主要指标的最新数据与规划基期和目标的统计口径不同（如经济普查修订），"
+                     f"且没有同一年份的新旧口径数值可以换算，不直接比较：{_names(rep, moved)}。")
     unfinished = issues["undecided"]
     if len(unfinished):
         lines.append(f"**结论待定。** {len(unfinished)}项主要指标有数据，但数据不足以作出结论（如缺少中间年份或"
@@ -234,7 +257,8 @@ def _issues(rep: Report) -> dict:
     cur, main = rep.current, rep.main
     return {"lag": cur[cur["ndrc_class"] == "lagging"],
             "missing": main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].isna()],
-            "undecided": main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].notna()],
+            "undecided": main[(main["ndrc_class"] == "not_assessable") & main["latest_year"].notna()
+                              & (main["status"] != "not_comparable")],
             "pending": main[main["ndrc_class"] == "pending"], "stale": cur[cur["stale"]],
             "scoped": main[main["notes"].str.contains('"territory"', regex=False)]}
 

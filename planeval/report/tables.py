@@ -133,7 +133,8 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
         reg = rep.reg(r["id"])
         row_notes = rep.notes(r)
         stale = next((n["text"] for n in row_notes if n["kind"] == "stale"), None)
-        verdict = chip(r["status"], r["status_zh"]) + (f'<span class="stale">{esc(stale)}</span>' if stale else "")
+        verdict = chip(r["status"], r["status_zh"]) + (f'<span class="stale">{esc(stale)}</span>' if stale else "") + \
+            (f'<span class="verify">{esc(label("flag", "verify"))}</span>' if not is_missing(r.get("verify")) else "")
         if r["outlook"] in ("final", "not_assessable"):
             outlook = "—"
         else:
