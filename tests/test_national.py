@@ -3,6 +3,7 @@
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 
 from planeval import paths
@@ -112,3 +113,58 @@ def test_the_agreement_sentence_escapes_the_evaluators_words_for_its_context(com
     as_md, as_html = agreement_sentence(hostile), agreement_sentence(hostile, esc)
     assert "以\\*\\*某委\\*\\*" in as_md and "《纲要\\_\\[x\\]\\(y\\)》" in as_md
     assert "以**某委**&lt;b&gt;" in as_html and "<b>" not in as_html and "\\" not in as_html
+
+
+def test_official_texts_cite_the_original_publisher(ds):
+    """Figures read from the lawtext/gov mirror cite 国家统计局 / 国务院 / the 纲要's publisher, the original
+    address when the mirror gives one (never the mirror's), and say in the note that the text was read there."""
+    src = ds.sources.set_index("source_id")
+    mirror = src[src["source_kind"] == "official_mirror"]
+    assert len(mirror) == 13     # 6 统计公报 2020–2025, 6 政府工作报告 2021–2026, the 十五五 纲要
+    for sid, r in mirror.iterrows():
+        assert "lawtext/gov" in r["note"] and "github" not in str(r["url"]).lower(), sid
+        assert r["publisher"] in ("国家统计局", "国务院") or r["publisher"].startswith("新华社受权发布"), sid
+        assert pd.notna(r["publication_date"]), sid
+    assert src["source_kind"].value_counts().to_dict() == {"third_party": 25, "official_mirror": 13, "press": 7, "plan": 1}
+
+
+def test_gdp_growth_keeps_every_release(ds):
+    """2021 GDP growth: 8.1 初步核算 (2021 公报), 8.4 最终核实 (2022 公报 图1), 8.6 五经普修订 (2024 公报 图1)."""
+    o = ds.observations
+    g = o[(o["indicator_id"] == "m01") & (o["year"] == 2021) & (o["value_kind"] == "level")]
+    assert dict(zip(g["release"], g["value"])) == {"preliminary": 8.1, "final": 8.4, "census_revised": 8.6}
+    assert set(g["source_id"]) == {"nbs_gb2021", "nbs_gb2022", "nbs_gb2024"}
+
+
+def test_capacity_targets_have_output_as_lower_bounds(ds):
+    """一次能源生产总量 and grain output (公报) bound the capacities from below: 2022 46.6 > 46 亿吨标准煤,
+    2021 68285 万吨 = 6.8285 亿吨 > 6.5."""
+    o = ds.observations
+    lb = o[o["value_kind"] == "lower_bound"].set_index(["indicator_id", "year"])["value"]
+    assert lb[("m20", 2021)] == 43.3 and lb[("m20", 2022)] == 46.6 and lb[("m20", 2025)] == 51.3
+    assert lb[("m19", 2021)] == pytest.approx(6.8285) and lb[("m19", 2025)] == pytest.approx(7.1488)
+    assert (o.loc[o["value_kind"] == "lower_bound", "note"].str.startswith("下限值")).all()
+
+
+def test_breaks_match_the_revisions_observations_name(ds):
+    """Each basis change's labels are the ones observations.revision uses, with values on both sides where the
+    sources have them (地表水: 2020 on 1940 断面, 2021– on 3641)."""
+    b, o = ds.table("breaks"), ds.observations
+    assert set(b["break_id"]) == {"census7_urban", "econ_census5", "energy_raw_material", "energy_coal_washing",
+                                  "water_sections_3641"}
+    for _, r in b.iterrows():
+        rev = o.loc[o["indicator_id"] == r["indicator_id"], "revision"].dropna()
+        assert set(rev) <= {r["old_label"], r["new_label"]}, r["break_id"]
+        assert (rev == r["new_label"]).any(), r["break_id"]
+        assert r["source_id"] in set(ds.sources["source_id"])
+    w = o[o["indicator_id"] == "m17"].set_index("year")["revision"]
+    assert w[2020] == "1940个国家地表水考核断面" and (w.loc[2021:] == "3641个国家地表水考核断面").all()
+
+
+def test_rd_growth_is_compared_at_constant_prices(ds):
+    """The R&D target is at constant prices (十五五 纲要 表注③): m04 holds real growth only; nominal is context."""
+    reg = ds.registry.set_index("id")
+    assert reg.loc["m04", "basis"] == "real"
+    o = ds.observations
+    assert set(o.loc[o["indicator_id"] == "m04", "price_basis"]) == {"real"}
+    assert set(o.loc[o["indicator_id"] == "ctx_rd_growth_nominal", "price_basis"]) == {"nominal"}
