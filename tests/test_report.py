@@ -250,7 +250,46 @@ def test_project_progress_only_with_evidence():
     rows = rows_of(projects.progress_table(rep, "economy"))
     assert rows[0][:3] == ["甲医院专栏1", "2022年：开工", "建成"]     # the 2024 evidence is after the edition's year
     assert rows[1][:3] == ["乙学校专栏1", "暂无公开信息", "新建（2024年）"]
-    assert projects.project_counts(rep) == {"n": 2, "with_evidence": 1, "stages": {"开工": 1}, "other": 0, "none": 1}
+    assert projects.project_counts(rep) == {"n": 2, "with_evidence": 1, "stages": {"开工": 1}, "unverified": 0,
+                                            "other": 0, "none": 1}
+
+
+def _project(pid, name):
+    return {"project_id": pid, "column_ref": "专栏1", "section": "第二章第一节", "chapter": "economy", "name_zh": name,
+            "category": "其他", "promise": "建成", "due_year": None, "quote": "SYNTHETIC", "same_as": None, "note": None}
+
+
+def _step(pid, year, stage, source_id, inferred=None):
+    return {"project_id": pid, "year": year, "stage": stage, "source_id": source_id, "quote": f"SYNTHETIC{pid}{stage}。",
+            "note": None, "inferred": inferred}
+
+
+def test_doubtful_project_evidence_is_shown_as_unverified_and_never_counted():
+    """A third-party page (a wiki mirror) or a match that is our reading never makes a project 建成/投用: the
+    reader sees it as 待核实 beside what counting evidence says. Counts by hand: p1 开工 (its third-party 投用 is
+    shown, not counted), p4 投用 (press counts); p2 (third-party only) and p3 (official page, our match) are
+    待核实; p6 has only a third-party 其他; p5 nothing. So 2 with evidence, 2 unverified, 1 other, 1 none."""
+    rep = report_for(reg(**LEVEL), obs((2023, 3.0)))
+    rep.ds.sources = pd.concat([rep.ds.sources, pd.DataFrame(
+        [{"source_id": s, "title": f"SYNTHETIC来源{s}", "publisher": "SYNTHETIC", "publication_date": None,
+          "url": "https://example.org/syn", "access_date": None, "source_kind": k, "note": None}
+         for s, k in (("wiki", "third_party"), ("news", "press"))])], ignore_index=True)
+    _with_tables(rep,
+                 projects=[_project(p, n) for p, n in (("p1", "甲路"), ("p2", "乙医院"), ("p3", "丙工程"), ("p4", "丁站"),
+                                                       ("p5", "戊馆"), ("p6", "己园"))],
+                 project_progress=[_step("p1", 2022, "开工", "syn"), _step("p1", 2023, "投用", "wiki"),
+                                   _step("p2", 2023, "投用", "wiki"), _step("p3", 2023, "建成", "syn", "project_id"),
+                                   _step("p4", 2023, "投用", "news"), _step("p6", 2023, "其他", "wiki")])
+    from planeval.report import projects
+
+    assert projects.project_counts(rep) == {"n": 6, "with_evidence": 2, "stages": {"开工": 1, "投用": 1},
+                                            "unverified": 2, "other": 1, "none": 1}
+    rows = {r[0]: r[1] for r in rows_of(projects.progress_table(rep, "economy"))}
+    assert rows["甲路专栏1"] == ("2022年：开工待核实：2023年：投用（依据为第三方转载或聚合（未经核对），未计入进展）")
+    assert rows["乙医院专栏1"] == "待核实：2023年：投用（依据为第三方转载或聚合（未经核对），未计入进展）"
+    assert rows["丙工程专栏1"] == "待核实：2023年：建成（与规划项目的对应为本报告的判断，未计入进展）"
+    assert rows["丁站专栏1"] == "2023年：投用" and rows["戊馆专栏1"] == "暂无公开信息"
+    assert "待核实" in projects.summary_markdown(rep) and "2项的进展只见于第三方转载" in projects.summary_markdown(rep)
 
 
 def test_changelog_keeps_old_and_new_value_in_the_first_four_columns(tmp_path):
