@@ -93,3 +93,14 @@ def test_a_lower_bound_shows_a_floor_target_met_and_nothing_else():
     short = judge(reg(baseline_value=None, target_value=46.0, target_operator=">"), obs((2021, 43.3), **lb),
                   eval_year=2023)
     assert short["status"] == "not_assessable" and "无法判断" in short["reason"]
+
+
+def test_lower_bounds_can_show_a_floor_held_never_breached():
+    floor = dict(target_form="floor", baseline_value=None, target_value=6.5, target_operator=">")
+    lb = dict(value_kind="lower_bound")
+    # output 6.83, 6.87 ≥ 6.5 in 2021 and 2022: the capacity held the floor both years → 符合预期 mid-course
+    r = judge(reg(**floor), obs((2021, 6.83), (2022, 6.87), **lb), eval_year=2022)
+    assert r["status"] == "on_track" and "2021—2022年各年下限值均满足下限" in r["reason"]
+    # a bound below the floor is not a breach: the year is unknown
+    r = judge(reg(**floor), obs((2021, 6.83), (2022, 6.4), **lb), eval_year=2022)
+    assert r["status"] == "on_track" and "缺2022年数据" in r["reason"]

@@ -81,15 +81,20 @@ def test_the_comparison_is_computed_by_the_engine(comparison):
     assert t.loc["m14", "ndrc_class"] == "lagging" and t.loc["m14", "agree"]
     # 森林覆盖率 23.2 (2019) → 24.1; 2022 24.02: p = 0.911, τ = 0.5, r = 1.82 → 快于预期 (agree)
     assert t.loc["m18", "status"] == "ahead" and t.loc["m18", "agree"]
-    # 常住人口城镇化率 2022 65.22 ≥ 65 → 提前实现 (agree)
-    assert t.loc["m03", "status"] == "achieved" and t.loc["m03", "agree"]
+    # 常住人口城镇化率 2022 65.22 is on the 七普 basis, the 60.6 (2019) base and the 65 target on the one before it,
+    # with no year on both bases: not compared (口径变化), where the NDRC reads 提前实现
+    assert t.loc["m03", "status"] == "not_comparable" and not t.loc["m03", "agree"]
     # GDP增长 各年度视情提出: 2022 3.0 % against 5.5 % → the latest year missed → 滞后 (NDRC: 基本符合预期)
     assert t.loc["m01", "ndrc_class"] == "lagging" and not t.loc["m01", "agree"] and t.loc["m01", "why"].startswith("规则不同")
     # 劳动年龄人口平均受教育年限 (约束性): r = 0.65 → 基本符合预期（需加力）, reported as 滞后 for a binding indicator
     assert not t.loc["m09", "agree"] and "约束性" in t.loc["m09", "why"]
     # no data through 2022 for these: we do not guess
-    for i in ("m06", "m11", "m19", "m20"):
+    for i in ("m06", "m11"):
         assert t.loc[i, "status"] == "not_assessable" and t.loc[i, "why"].startswith("本方法缺少数据")
+    # lower bounds: 一次能源生产总量 46.6 (2022) > 46 → capacity met (提前实现, agree); grain output 6.8285 and
+    # 6.8653亿吨 (2021, 2022) ≥ 6.5 → the 保持 floor held both years → 符合预期 (agree)
+    assert t.loc["m20", "status"] == "achieved" and t.loc["m20", "agree"]
+    assert t.loc["m19", "status"] == "on_track" and t.loc["m19", "agree"]
     # 城镇调查失业率 年均＜5.5 (the table's 年均 column): 2021–2022 average 5.35 → 符合预期 (agree)
     assert t.loc["m07", "status"] == "on_track" and t.loc["m07", "agree"]
     assert comparison.agree == int(t["agree"].sum()) == 12

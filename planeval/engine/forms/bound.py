@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..pace import meets, na, no_final_data
 from ..row import Row
-from ..series import choose
+from ..series import choose, flag
 from ..values import target_words, years_text
 
 
@@ -20,10 +20,19 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
     if target is None:
         return na(f"规划未给出{bound}值")
     chosen = choose(row)
+    d, text = row.direction, target_words(row.reg)
+    lower, unknown = False, []
+    if not chosen.points and d == 1:
+        # only lower bounds (output for a capacity): a bound at or above the floor shows the year held; one below
+        # it shows nothing (the true value may still be above), so that year counts as missing, never as a breach
+        chosen = choose(row, kind="lower_bound", key="lower_bounds_used")
+        unknown = [y for y, x in chosen.points if not meets(x, target, row.operator, d, row.rules)]
+        chosen.points = [(y, x) for y, x in chosen.points if y not in unknown]
+        chosen.flags.append(flag("info", "数值为下限值：实际值不低于此数（如以产量作产能的下限）"))
+        lower = True
     if not chosen.points:
         return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
     t, v = chosen.points[-1]
-    d, text = row.direction, target_words(row.reg)
     breaches = [y for y, x in chosen.points if not meets(x, target, row.operator, d, row.rules)]
     missing = [y for y in range(row.first_year, t + 1) if y not in dict(chosen.points)]
     headroom = d * (v - target)
@@ -31,13 +40,14 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
                              "missing_years": missing, "headroom_latest": headroom,
                              "headroom_formula": "d·(V_t − V*)，正值为未突破的余量"}
     base = {"latest_year": t, "latest_value": v, "latest_scope": chosen.latest_scope, "flags": chosen.flags}
+    missing = sorted(set(missing) | set(unknown))
     gap = f"（缺{years_text(missing)}年数据）" if missing else ""
     if breaches:
         status = "missed" if row.final else ("lagging" if t in breaches else "needs_acceleration")
         # a year already missed cannot be undone: the target can no longer be 完成 at the target year
         return {"status": status, "outlook": "final" if row.final else "unlikely",
                 "reason": f"{years_text(breaches)}年未满足{bound}（{text}），{bound}须每年满足{gap}", **base}
-    held = f"{_span(chosen.points[0][0], t)}均满足{bound}（{text}）{gap}"
+    held = f"{_span(chosen.points[0][0], t)}{'下限值' if lower else ''}均满足{bound}（{text}）{gap}"
     if row.final:
         if t >= row.target_year and not missing:
             return {"status": "achieved", "outlook": "final", "reason": held, **base}
