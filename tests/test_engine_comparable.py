@@ -100,7 +100,10 @@ def test_lower_bounds_can_show_a_floor_held_never_breached():
     lb = dict(value_kind="lower_bound")
     # output 6.83, 6.87 ≥ 6.5 in 2021 and 2022: the capacity held the floor both years → 符合预期 mid-course
     r = judge(reg(**floor), obs((2021, 6.83), (2022, 6.87), **lb), eval_year=2022)
-    assert r["status"] == "on_track" and "2021—2022年各年下限值均满足下限" in r["reason"]
+    assert r["status"] == "on_track" and "2021—2022年各年均满足下限（＞6.5）（部分年份据下限值）" in r["reason"]
     # a bound below the floor is not a breach: the year is unknown
     r = judge(reg(**floor), obs((2021, 6.83), (2022, 6.4), **lb), eval_year=2022)
     assert r["status"] == "on_track" and "缺2022年数据" in r["reason"]
+    # a published value of its own for one year, lower bounds for the others: together they cover the years
+    r = judge(reg(**floor), pd.concat([obs((2021, 6.83), (2022, 6.87), **lb), obs((2023, 6.95))]), eval_year=2023)
+    assert r["status"] == "on_track" and r["latest_value"] == 6.95 and "缺" not in r["reason"]

@@ -22,14 +22,20 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
     chosen = choose(row)
     d, text = row.direction, target_words(row.reg)
     lower, unknown = False, []
-    if not chosen.points and d == 1:
-        # only lower bounds (output for a capacity): a bound at or above the floor shows the year held; one below
-        # it shows nothing (the true value may still be above), so that year counts as missing, never as a breach
-        chosen = choose(row, kind="lower_bound", key="lower_bounds_used")
-        unknown = [y for y, x in chosen.points if not meets(x, target, row.operator, d, row.rules)]
-        chosen.points = [(y, x) for y, x in chosen.points if y not in unknown]
-        chosen.flags.append(flag("info", "数值为下限值：实际值不低于此数（如以产量作产能的下限）"))
-        lower = True
+    if d == 1:
+        # lower bounds (output for a capacity) fill the years without a value: a bound at or above the floor shows
+        # the year held; one below it shows nothing (the true value may be above), so that year is missing, never
+        # a breach
+        bounds = choose(row, kind="lower_bound", key="lower_bounds_used")
+        have = dict(chosen.points)
+        extra = [(y, x) for y, x in bounds.points if y not in have]
+        unknown = [y for y, x in extra if not meets(x, target, row.operator, d, row.rules)]
+        extra = [(y, x) for y, x in extra if y not in unknown]
+        if extra:
+            chosen.points = sorted(chosen.points + extra)
+            chosen.flags = chosen.flags + bounds.flags + [
+                flag("info", f"{years_text(y for y, _ in extra)}年为下限值：实际值不低于此数（如以产量作产能的下限）")]
+            lower = True
     if not chosen.points:
         return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
     t, v = chosen.points[-1]
@@ -47,7 +53,7 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
         # a year already missed cannot be undone: the target can no longer be 完成 at the target year
         return {"status": status, "outlook": "final" if row.final else "unlikely",
                 "reason": f"{years_text(breaches)}年未满足{bound}（{text}），{bound}须每年满足{gap}", **base}
-    held = f"{_span(chosen.points[0][0], t)}{'下限值' if lower else ''}均满足{bound}（{text}）{gap}"
+    held = f"{_span(chosen.points[0][0], t)}均满足{bound}（{text}）{'（部分年份据下限值）' if lower else ''}{gap}"
     if row.final:
         if t >= row.target_year and not missing:
             return {"status": "achieved", "outlook": "final", "reason": held, **base}
