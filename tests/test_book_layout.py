@@ -15,7 +15,7 @@ from planeval.config import load_plan
 EDITION = build.edition_for()
 PLAN = EDITION.plan
 PAGES = EDITION.pages
-TEMPLATES = sorted({p.template for p in PAGES} | {p.name for p in paths.TEMPLATES.glob("*.ipynb")})
+TEMPLATES = sorted({p.template for p in PAGES if p.template} | {p.name for p in paths.TEMPLATES.glob("*.ipynb")})
 
 
 def every_plan():
@@ -59,7 +59,7 @@ def test_config_title_is_the_editions():
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.file for p in PAGES])
 def test_every_page_exists(page):
-    assert (paths.BOOK / f"{page.file}.ipynb").exists()
+    assert (paths.BOOK / f"{page.file}{'.ipynb' if page.template else '.md'}").exists()
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

@@ -146,7 +146,10 @@ def test_judgement_sentence_by_hand():
 def test_findings_list_every_class_with_latest_values():
     registry, observations = _mixed_plan()
     rep = report_for(registry, observations)
-    text = prose.chapter_findings(rep, "economy")
+    linked = prose.chapter_findings(rep, "economy")
+    # every name links to its target's card; the sentence reads the same without the tags
+    assert '<a class="card-link" href="targets/b.html">乙</a>（2023年21%）' in linked
+    text = re.sub(r"</?a[^>]*>", "", linked)
     assert "- **提前实现**（1项）：乙（2023年21%）。" in text
     assert "- **滞后**（1项，其中约束性指标1项）：丙（2023年12%）。" in text
     assert "- **暂无法评估**（1项）：丁。" in text

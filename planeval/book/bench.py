@@ -138,6 +138,8 @@ def ours(scale: int, runs: int, plan: str) -> dict:
 # Both baselines end the same way: downloads and search terms as our build writes them, then a plain
 # (non-strict) `jupyter-book build`.
 _SITE = ("from planeval.book.publish import write_downloads\n"
+         "from planeval.book import targets\n"
+         "if any(p.template is None for p in ed.pages): targets.write_cards(ed)\n"
          "write_downloads(ed); build.write_search_terms(ed.root, ed.plan.folder)\n"
          "subprocess.run([str(pathlib.Path(sys.executable).parent / 'jupyter-book'), 'build', str(ed.root), '-q'],\n"
          "               check=True)\n")
@@ -146,11 +148,11 @@ _PREAMBLE = ("import pathlib, shutil, subprocess, sys\n"
              "from planeval.book import build\n"
              "ed = build.edition_for(PLAN)\n"
              "build.prepare(ed)\n")
-_SEQUENTIAL = ("for p in ed.pages:\n"
+_SEQUENTIAL = ("for p in [p for p in ed.pages if p.template]:\n"
                "    pm.execute_notebook(f'notebooks/{p.template}', str(ed.book / f'{p.file}.ipynb'), cwd=str(ed.book),\n"
                "        parameters=build.parameters_for(p, ed), progress_bar=False)\n")
 _JB_EXECUTES = ("import nbformat\n"
-                "for p in ed.pages:\n"
+                "for p in [p for p in ed.pages if p.template]:\n"
                 "    nb = nbformat.read(f'notebooks/{p.template}', as_version=4)\n"
                 "    src = next(c for c in nb.cells if 'parameters' in c.metadata.get('tags', []))\n"
                 "    src.source += '\\n' + '\\n'.join(f'{k} = {v!r}' for k, v in build.parameters_for(p, ed).items())\n"

@@ -49,6 +49,7 @@ from .fingerprint import page_fingerprint
 from .kernel import private_kernel_manager
 from .nbclean import clean_executed_notebook, intact
 from .pages import Page, pages_for, render_toc
+from . import targets
 
 BUILD_FORMAT = 3  # bump to invalidate every executed page
 JB_TEMPLATE = Path(__file__).with_name("jb_config.yml")
@@ -233,14 +234,17 @@ def _failure_line(exc: BaseException) -> str:
 
 
 def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None, log=print,
-                  when_work=None) -> list[str]:
+                  when_work=None, meanwhile=None) -> list[str]:
     """Run papermill on every page whose inputs changed; return the files that were (re)executed.
 
     A page is current only when book/<page>.ipynb records the key of today's inputs: the key is written into
     the notebook by the run that produced it, and the notebook replaces its target only when that run
-    succeeded, so a current-looking page is always the successful output of that key."""
+    succeeded, so a current-looking page is always the successful output of that key. ``meanwhile`` (the target
+    cards) runs in this process while the pages execute; with no page to execute, it runs alone."""
     todo = []
     for page in edition.pages:
+        if page.template is None:  # written by the build itself (the target cards' list)
+            continue
         params = parameters_for(page, edition)
         template = paths.TEMPLATES / page.template
         output = edition.book / f"{page.file}.ipynb"
@@ -250,6 +254,8 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
         else:
             todo.append((page, template, output, params, key))
     if not todo:
+        if meanwhile:
+            meanwhile()
         return []
     if when_work:
         when_work()  # e.g. start Jupyter Book ahead (SphinxAhead) while the pages run
@@ -271,6 +277,8 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
         futures = submit(first)
         dataset.assess(edition.year)
         futures.update(submit([t for t in todo if t not in first]))
+        if meanwhile:
+            meanwhile()  # the cards need the assessment just computed; the kernels need this process no more
         for fut in cf.as_completed(futures):
             page = futures[fut]
             try:
@@ -292,7 +300,7 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
 def remove_dropped_pages(edition: Edition) -> list[Path]:
     """After every page succeeded: the executed notebooks of pages the edition no longer has (a chapter removed
     from plan.yml, a page whose `when` no longer holds), which review and nbval would otherwise still check."""
-    keep = {f"{p.file}.ipynb" for p in edition.pages}
+    keep = {f"{p.file}.ipynb" for p in edition.pages if p.template}
     dropped = [nb for nb in edition.book.glob("*.ipynb") if nb.name not in keep]
     for nb in dropped:
         nb.unlink()
@@ -425,6 +433,11 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
                          f"{display_path(edition.logs / 'site.log')}); the published site {display_path(site)} was left as it was")
     staging = build_dir / f".html-new-{os.getpid()}"
     shutil.copytree(work / "_build" / "html", staging)
+    # the target cards are pages of their own (not Sphinx's): beside the book's pages, as the book links them
+    cards = edition.book / targets.FOLDER
+    if cards.is_dir():
+        shutil.copytree(cards, staging / "book" / targets.FOLDER, ignore=shutil.ignore_patterns(".*"),
+                        dirs_exist_ok=True)
     for name in KEPT_FROM_PUBLISHED:
         if (site / name).is_dir() and not (staging / name).exists():
             shutil.copytree(site / name, staging / name)
@@ -459,8 +472,14 @@ def build(edition: Edition, args) -> int:
         print("[1/2] notebooks (papermill)", flush=True)
         ahead = []
         try:
+            has_cards = any(p.template is None for p in edition.pages)
+            cards = None if not has_cards or (not args.force and targets.current(edition)) else \
+                (lambda: targets.write_cards(edition))
+            if has_cards and cards is None:
+                print(f"  = {'targets':<14} unchanged, not re-rendered")
             execute_pages(edition, force=args.force, jobs=args.jobs,
-                          when_work=None if args.no_html else lambda: ahead.append(SphinxAhead(edition)))
+                          when_work=None if args.no_html else lambda: ahead.append(SphinxAhead(edition)),
+                          meanwhile=cards)
             remove_dropped_pages(edition)
             from .publish import write_downloads
 

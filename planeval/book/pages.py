@@ -3,6 +3,7 @@ chapters, as a portfolio site does), and the table of contents written from them
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,12 +13,13 @@ import yaml
 from ..config import PlanConfig
 
 PAGES_PATH = Path(__file__).with_name("pages.yml")
+NO_CARDS = "PLANEVAL_NO_TARGET_CARDS"  # =1: the book without the target cards (make bench measures both)
 
 
 @dataclass(frozen=True)
 class Page:
     file: str
-    template: str
+    template: str | None      # None: a page the build writes itself (the target cards' list, book/targets.md)
     reads: tuple
     part: int
     caption: str | None
@@ -48,7 +50,9 @@ def pages_for(plan: PlanConfig, eval_year: int) -> list[Page]:
                 continue
             if when == "changelog" and not has_changelog(plan.folder):
                 continue
-            common = dict(template=spec["template"], reads=tuple(spec.get("reads", ["all"])), part=i,
+            if when == "cards" and os.environ.get(NO_CARDS) == "1":
+                continue
+            common = dict(template=spec.get("template"), reads=tuple(spec.get("reads", ["all"])), part=i,
                           caption=part.get("caption"), numbered=bool(part.get("numbered")))
             if spec.get("each") == "chapter":
                 out += [Page(file=c.id, chapter=c.id, words={"chapter_title": c.title, "chapter_intro": c.intro},

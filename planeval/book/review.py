@@ -86,9 +86,11 @@ def review_page(edition: Edition, page: Page, notebook: Path | None = None) -> l
 
 def review_edition(edition: Edition) -> dict[str, list[str]]:
     """Every page's problems, by page file; pages without problems are left out."""
+    from .targets import review_cards
+
     out = {}
     for page in edition.pages:
-        problems = review_page(edition, page)
+        problems = review_cards(edition) if page.template is None else review_page(edition, page)
         if problems:
             out[page.file] = problems
     return out
@@ -104,7 +106,7 @@ def main(argv=None) -> int:
     found = review_edition(edition)
     for page, problems in found.items():
         for p in problems:
-            print(f"✗ {page}.ipynb: {p}")
+            print(f"✗ {page}: {p}")
     if not found:
         print(f"✓ {len(edition.pages)} pages are what the build produces")
     return 1 if found else 0

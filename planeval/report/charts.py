@@ -153,13 +153,13 @@ def _title(text, subtitle=None) -> alt.TitleParams:
 
 
 def indicator_chart(frame, title: str, unit: str, target_value=None, target_year=None, width=CONTAINER,
-                    height: int = 220, subtitle: str | None = INDICATOR_SUBTITLE):
+                    height: int = 220, subtitle: str | None = INDICATOR_SUBTITLE, href: str | None = None):
     """Actual values against the planned path; the target marked; the projection dashed.
 
     The year axis is quantitative (three years are drawn three times as long as one); a line joins consecutive
     years only (``segment`` from chartdata), so a missing year shows as a gap; every observed value is drawn as a
     point on top of the path and the projection, so a one-point series stays visible; a value of another
-    territory is a triangle labelled with its scope."""
+    territory is a triangle labelled with its scope. ``href``: where a click on a value leads (the target's card)."""
     unit = "" if unit is None or (isinstance(unit, float) and pd.isna(unit)) else str(unit)
     y_title = f"数值（{unit}）" if unit else "数值"
     domain = series_order(frame["series"])
@@ -202,8 +202,10 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                    .properties(name="target_label")]
     # observed values last: drawn on top of the path, the projection and the target
     layers += [part(observed).mark_line(strokeWidth=2.2).encode(detail="segment:N").properties(name="observed_line"),
-               part(observed).mark_point(filled=True, size=70, opacity=1, stroke="white", strokeWidth=1)
-               .encode(shape=alt.condition("datum.marker !== ''", alt.value("triangle-up"), alt.value("circle")))
+               part(observed).mark_point(filled=True, size=70, opacity=1, stroke="white", strokeWidth=1,
+                                         **({"cursor": "pointer"} if href else {}))
+               .encode(shape=alt.condition("datum.marker !== ''", alt.value("triangle-up"), alt.value("circle")),
+                       **({"href": alt.value(href)} if href else {}))
                .properties(name="observed_points")]
     if len(other):
         layers.append(part(other).mark_text(dy=-12, fontSize=10, fontWeight="bold", color=MARKER_COLOUR)
@@ -243,6 +245,7 @@ def pace_chart(frame, width=CONTAINER):
 def chapter_charts(rep, chapter: str) -> list:
     """One chart per target of the chapter that has a value inside its window (main table first)."""
     from .chartdata import chart_frame
+    from .tables import card_href
 
     out = []
     frame = rep.in_chapter(rep.current, chapter)
@@ -258,7 +261,7 @@ def chapter_charts(rep, chapter: str) -> list:
             continue
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
         out.append(indicator_chart(data, title=str(reg["name_zh"]), unit=reg["unit"],
-                                   target_value=target, target_year=reg["target_year"]))
+                                   target_value=target, target_year=reg["target_year"], href=card_href(r["id"])))
     return out
 
 

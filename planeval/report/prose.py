@@ -11,7 +11,7 @@ from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .fmt import is_missing, md, number, percent, pp_change, target_display, value_with_unit
-from .tables import NO_DATA, latest_text
+from .tables import NO_DATA, card_href, latest_text
 
 ASSESSED = ("achieved", "ahead", "on_track", "lagging")
 
@@ -20,8 +20,13 @@ def _n(frame, cls) -> int:
     return int((frame["ndrc_class"] == cls).sum())
 
 
+def _name(rep: Report, indicator_id: str) -> str:
+    """A target's name linking to its card (the tags are inline HTML, the name between them Markdown)."""
+    return f'<a class="card-link" href="{card_href(indicator_id)}">{md(rep.name(indicator_id))}</a>'
+
+
 def _names(rep: Report, frame: pd.DataFrame, limit: int | None = None) -> str:
-    names = [md(rep.name(i)) for i in frame["id"]]
+    names = [_name(rep, i) for i in frame["id"]]
     if limit and len(names) > limit:
         return "、".join(names[:limit]) + f"等{len(names)}项"
     return "、".join(names)
@@ -131,7 +136,7 @@ def overall_markdown(rep: Report) -> str:
         for _, r in lagging.iterrows():
             how = (f"完成进度{percent(r['progress_share'])}、时间进度{percent(r['time_share'])}"
                    if not is_missing(r["progress_share"]) and not is_missing(r["time_share"]) else md(r["reason"]))
-            items.append(f"{md(rep.name(r['id']))}（{how}{stale_phrase(rep, r)}）")
+            items.append(f"{_name(rep, r['id'])}（{how}{stale_phrase(rep, r)}）")
         lines.append(f"**{label('ndrc_class', 'lagging', rep.kind)}的指标。** " + "；".join(items) + "。")
     issues = _issues(rep)
     missing = issues["missing"]
@@ -150,7 +155,7 @@ def overall_markdown(rep: Report) -> str:
     stale = main[main["stale"]]
     if len(stale):
         lines.append(f"**数据时效。** {len(stale)}项指标的最新数据早于{_stale_before(rep)}年："
-                     + "；".join(f"{md(rep.name(r['id']))}{stale_phrase(rep, r)}" for _, r in stale.iterrows())
+                     + "；".join(f"{_name(rep, r['id'])}{stale_phrase(rep, r)}" for _, r in stale.iterrows())
                      + "，相关结论依据较早的数据。")
     others = rep.others
     if len(others):
@@ -179,7 +184,7 @@ def chapter_findings(rep: Report, chapter: str) -> str:
         items = []
         for _, r in rows.iterrows():
             latest = latest_phrase(rep, r)
-            items.append(f"{md(rep.name(r['id']))}（{latest}）" if latest else md(rep.name(r["id"])))
+            items.append(f"{_name(rep, r['id'])}（{latest}）" if latest else _name(rep, r["id"]))
         n_binding = int((rows["attribute"] == binding).sum())
         extra = f"，其中约束性指标{n_binding}项" if n_binding and status in ("lagging", "reversing", "missed") else ""
         lines.append(f"- **{md(rows.iloc[0]['status_zh'])}**（{len(rows)}项{extra}）：" + "；".join(items) + "。")
@@ -195,7 +200,7 @@ def _progress_phrase(rep: Report, r) -> str:
     latest = latest_phrase(rep, r)
     if not latest:
         return ""
-    bits = [f"{md(rep.name(r['id']))}{latest}"]
+    bits = [f"{_name(rep, r['id'])}{latest}"]
     b_year, b_val = r.get("start_year"), r.get("start_value")
     if not is_missing(b_year) and not is_missing(b_val) and r["target_form"] == "level" and not is_missing(r["latest_value"]):
         unit = str(reg["unit"] or "")
@@ -273,14 +278,14 @@ def problems_markdown(rep: Report) -> str:
     for _, r in lag.iterrows():
         need = _required_phrase(rep, r)
         what = "（约束性指标）" if r["attribute"] == binding else ""
-        head = f"- **{md(rep.name(r['id']))}{md(r['status_zh'])}**{what}："
+        head = f"- **{_name(rep, r['id'])}{md(r['status_zh'])}**{what}："
         if r["final"]:      # the reason states the figures at the target year
             out.append(f"{head}{md(r['reason'])}。")
             continue
         latest = latest_phrase(rep, r)
         out.append(f"{head}{latest + '，' if latest else ''}{md(r['reason'])}{'；' + need if need else ''}。")
     for _, r in i["undecided"].iterrows():
-        out.append(f"- **{md(rep.name(r['id']))}结论待定**：{md(r['reason'])}。")
+        out.append(f"- **{_name(rep, r['id'])}结论待定**：{md(r['reason'])}。")
     if len(missing):
         out.append(f"- **统计数据不足**：{len(missing)}项主要指标缺少{rep.plan.period.start}年以来可用于评估的数据"
                    f"（{_names(rep, missing, limit=10)}），规划实施情况无法逐项核实。")
@@ -307,7 +312,7 @@ def recommendations_markdown(rep: Report) -> str:
     for _, r in lag.iterrows():
         need = _required_phrase(rep, r)
         if need:
-            out.append(f"- **{md(rep.name(r['id']))}**：{need}，需加大工作力度。")
+            out.append(f"- **{_name(rep, r['id'])}**：{need}，需加大工作力度。")
     missed = lag[lag["final"]]
     if len(missed):
         out.append(f"- **总结未完成目标的原因**：{_names(rep, missed)}未完成规划目标，建议逐项分析原因，"

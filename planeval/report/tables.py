@@ -25,6 +25,26 @@ def chip(code: str, text: str) -> str:
     return f'<span class="status-chip" style="background:{colour};color:{fg}">{esc(text)}</span>'
 
 
+CARDS = "targets"  # book/targets/<id>.html: one page per target (planeval.report.targetpage)
+
+
+def card_href(indicator_id: str) -> str:
+    """A target's card from a page of the book (every page sits in book/)."""
+    return f"{CARDS}/{indicator_id}.html"
+
+
+def card_numbers(rep: Report) -> dict:
+    """指标卡 N: the registry's order."""
+    return {i: n for n, i in enumerate(rep.ds.registry["id"], start=1)}
+
+
+def card_link(rep: Report, indicator_id: str, text_html: str, numbers: dict | None = None) -> str:
+    """The target's name linking to its card; on paper (where links go nowhere) the card's number instead."""
+    n = (numbers or card_numbers(rep)).get(indicator_id)
+    card = f' data-card="指标卡{n}"' if n else ""   # printed after the name by report.css (@media print)
+    return f'<a class="card-link"{card} href="{card_href(indicator_id)}">{text_html}</a>'
+
+
 def unit_of(rep: Report, indicator_id: str) -> str:
     return str(rep.ds.units.get(indicator_id) or "")
 
@@ -128,6 +148,7 @@ def status_columns(rep: Report, compact: bool = False) -> list[tuple[str, str]]:
 
 def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
     binding = load_rules()["binding_attribute"]
+    numbers = card_numbers(rep)
     rows = []
     for _, r in frame.iterrows():
         reg = rep.reg(r["id"])
@@ -142,7 +163,7 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
         tag = f'<span class="binding-tag">{esc(binding)}</span>' if reg["attribute"] == binding else ""
         marks = notes.mark([n for n in row_notes if n["kind"] != "stale"] + source_note(rep, r))
         rows.append({
-            "name": esc(name_with_unit(reg)) + marks + tag,
+            "name": card_link(rep, r["id"], esc(name_with_unit(reg)), numbers) + marks + tag,
             "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
             "target": target_display(reg), "baseline": baseline_text(reg), "ref": reg["source_ref"],
             "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
@@ -263,7 +284,7 @@ def retrospective_table(rep: Report) -> str:
                 results.append(f"{int(o['period_start_year'])}—{int(o['year'])}年累计{value_with_unit(o['value'], reg['unit'])}")
             else:
                 results.append(value_with_unit(o["value"], reg["unit"]))
-        rows.append({"name": esc(name_with_unit(reg)) + notes.mark(rep.notes(r)),
+        rows.append({"name": card_link(rep, r["id"], esc(name_with_unit(reg))) + notes.mark(rep.notes(r)),
                      "status": chip(r["status"], r["status_zh"]), "result": "；".join(x for x in results if x) or "—",
                      "target": target_display(reg), "growth": reg["annual_growth_text"] or "—",
                      "group": reg["group_zh"], "reason": r["reason"]})

@@ -1,0 +1,303 @@
+"""One page per target (指标卡): the plan's words, every value used and not used with why, the arithmetic with the
+numbers plugged in (planeval.report.arithmetic, from the engine's audit record), the rule and its published
+anchor, the verdict in every edition so far, the data request and the analyst's comments.
+
+The cards are static HTML written by the build (planeval.book.targets), not notebooks: a kernel or a Sphinx page
+per target would cost a second or more each. The list of cards (``index_markdown``) is a page of the book, so
+the site's search finds a target by name there, and the PDF numbers the cards (指标卡 N)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..engine import assess_all
+from ..engine.rules import load_rules
+from ..engine.values import g
+from ..labels import label
+from . import arithmetic
+from .context import Report
+from ..files import write_atomic
+from .fmt import esc, html_table, is_missing, link, md, value_with_unit
+from .tables import CARDS, baseline_text, card_href, card_numbers, chip, name_with_unit, target_display
+
+FOLDER = CARDS                    # book/targets/<id>.html, beside the chapter pages
+INDEX = "targets"                 # book/targets.md: the list of cards, a page of the book
+CHART_FORMS = ("level", "city_assigned", "ceiling", "floor", "cumulative")
+
+
+@lru_cache(maxsize=1)
+def CHART_CODE_KEY() -> bytes:  # noqa: N802 (a constant of the run)
+    """The code that draws a chart: a cached chart is stale when it changes."""
+    here = Path(__file__).parent
+    return b"".join((here / f).read_bytes() for f in ("charts.py", "chartdata.py", "fmt.py"))
+
+
+def observed_ids(rep: Report, before: int) -> set:
+    """Targets (and targets whose comparison series) with a value dated from the plan's first year to ``before``:
+    the only ones an edition up to that year can have judged on data."""
+    obs = rep.ds.observations
+    have = set(obs[(obs["year"] >= rep.plan.period.start) & (obs["year"] <= before)]["indicator_id"])
+    reg = rep.ds.registry
+    return set(reg[reg["id"].isin(have) | reg["related_id"].isin(have)]["id"])
+
+
+def history(rep: Report) -> dict[int, pd.DataFrame]:
+    """The verdicts of the earlier editions of the plan period (年度监测 … 中期评估), from today's data. Only the
+    targets with a value in the period by then are judged again (the others had no data in any earlier
+    edition, which the card says): the engine costs ~10 ms a target and a year."""
+    out = {rep.eval_year: rep.results}
+    ids = observed_ids(rep, rep.eval_year - 1)
+    reg = rep.ds.registry
+    subset = reg[reg["id"].isin(ids) & (reg["table"] != "previous")]
+    for year in range(rep.plan.period.start, rep.eval_year):
+        out[year] = assess_all(subset, rep.ds.observations, year, rep.plan, sources=rep.ds.sources,
+                               breaks=rep.ds.table("breaks")) if len(subset) else rep.results.iloc[0:0]
+    return out
+
+
+class Cards:
+    """Everything the cards of one edition read, looked up once."""
+
+    def __init__(self, rep: Report, history: dict[int, pd.DataFrame]):
+        self.rep = rep
+        self.history = {y: f.set_index("id", drop=False) for y, f in sorted(history.items())}
+        self.results = rep.results.set_index("id", drop=False)
+        self.numbers = card_numbers(rep)
+        self.obs = rep.ds.observations
+        self.sources = rep.source_rows
+        folder = rep.ds.folder
+        log = folder / "changelog.csv"
+        self.changelog = pd.read_csv(log, dtype=str).fillna("") if log.exists() else pd.DataFrame()
+        self.resp = rep.ds.table("responsibility")
+        self.comments = rep.ds.table("commentary")
+        self.chapters = {c.id: c.title for c in rep.plan.chapters}
+        self.observed = observed_ids(rep, rep.eval_year)
+        self.observed_before = observed_ids(rep, rep.eval_year - 1)
+
+    # ------------------------------------------------------------------------------------------ parts
+    def source_cell(self, source_id: str) -> str:
+        if source_id not in self.sources.index:
+            return esc(source_id)
+        s = self.sources.loc[source_id]
+        date = "" if is_missing(s["publication_date"]) else f"，{s['publication_date']}"
+        grade = label("source_kind", s["source_kind"]) if not is_missing(s.get("source_kind")) else ""
+        return f"{link(s['title'], s['url'])}{esc(date)}" + (f'<span class="tc-grade">{esc(grade)}</span>' if grade else "")
+
+    def quote_of(self, ids, u: dict) -> str:
+        """The sentence a value was read from: its observation row (indicator, year, source, kind)."""
+        o = self.obs
+        hit = o[o["indicator_id"].isin(ids) & (o["year"] == u["year"]) & (o["source_id"] == u["source_id"])
+                & (o["value_kind"] == u.get("kind", "level"))]
+        if len(hit) > 1 and u.get("value") is not None:
+            value = u.get("published_value", u["value"])
+            exact = hit[(hit["value"] - value).abs() < 1e-9]
+            hit = exact if len(exact) else hit
+        return "" if hit.empty or is_missing(hit.iloc[0]["quote"]) else str(hit.iloc[0]["quote"])
+
+    def used_table(self, reg, audit: dict) -> str:
+        ids = [reg["id"]] + ([reg["related_id"]] if not is_missing(reg.get("related_id")) else [])
+        groups = [("observations_used", "本指标"), ("related_observations_used", "对比序列"),
+                  ("lower_bounds_used", "下限值"), ("baseline_used", "起点")]
+        rows = []
+        for key, role in groups:
+            for u in audit.get(key, []):
+                value = value_with_unit(u["value"], reg["unit"] if key != "related_observations_used" else "%")
+                if u.get("rebased"):
+                    link_ = u["rebased"][0]
+                    value += (f"（公布值{g(u['published_value'])}，按{link_['year']}年新旧口径之比 {g(link_['new'])} ÷ "
+                              f"{g(link_['old'])} = {link_['factor']:.4f} 换算）")
+                if u.get("period_start_year"):
+                    value = f"{u['period_start_year']}—{u['year']}年" + value
+                rows.append({"year": u["year"], "role": role, "value": value, "scope": u.get("scope", ""),
+                             "release": label("release", u["release"]) if u.get("release") else "",
+                             "source": self.source_cell(u["source_id"]), "quote": self.quote_of(ids, u)})
+        v = audit.get("verdict_used")
+        if v:
+            rows.append({"year": v["year"], "role": "结论", "value": label("verdict", v["verdict"]), "scope": "",
+                         "release": "", "source": self.source_cell(v["source_id"]),
+                         "quote": self.quote_of(ids, {**v, "kind": "level", "value": None})})
+        if not rows:
+            return '<p class="empty-table">没有用于评估的数值。</p>'
+        return html_table(rows, [("year", "年份"), ("role", "用途"), ("value", "数值"), ("scope", "口径"),
+                                 ("release", "发布阶段"), ("source", "来源"), ("quote", "原文")],
+                          raw={"source"}, key="year", css="report-table tc-used")
+
+    def unused_table(self, reg, audit: dict) -> str:
+        rows = []
+        for key in ("excluded", "context_only"):
+            for x in audit.get(key, []):
+                rows.append({"year": x["year"], "value": value_with_unit(x["value"], reg["unit"]),
+                             "scope": x.get("scope", ""), "source": self.source_cell(x["source_id"]), "why": x["why"]})
+        for v in audit.get("context_verdicts", []):
+            rows.append({"year": v["year"], "value": label("verdict", v["verdict"]), "scope": "",
+                         "source": self.source_cell(v["source_id"]), "why": v.get("why", "原文未单列本指标，只作背景")})
+        if not rows:
+            return '<p class="empty-table">没有未采用的数值。</p>'
+        rows.sort(key=lambda r: r["year"])
+        return html_table(rows, [("year", "年份"), ("value", "数值"), ("scope", "口径"), ("source", "来源"),
+                                 ("why", "未采用的原因")], raw={"source"}, key="year", css="report-table tc-unused")
+
+    def steps_html(self, r: dict, audit: dict, unit: str) -> str:
+        lines = arithmetic.steps(r, audit, unit)
+        if not lines:
+            return f'<p>{esc(r.get("reason") or "")}：没有可以计算的数值。</p>'
+        anchors = load_rules()["anchors"]
+        items = []
+        for text, key in lines:
+            rule = (f'<span class="tc-rule">依据（{esc(label("threshold", key))}）：{esc(anchors[key])}</span>'
+                    if key and key in anchors else "")
+            items.append(f"<li>{esc(text)}{rule}</li>")
+        return f'<ol class="tc-steps">{"".join(items)}</ol>'
+
+    def history_table(self, indicator_id: str, table: str) -> str:
+        rows = []
+        rep = self.rep
+        if table == "previous":
+            return "<p>上一规划期的目标按其目标年的数据判断，只有一个结论（见上）。</p>"
+        for year, frame in self.history.items():
+            if indicator_id not in frame.index:
+                continue
+            h = frame.loc[indicator_id]
+            rows.append({"year": f"{year}年", "kind": label("edition_kind", rep.plan.edition_kind(year)),
+                         "status": chip(h["status"], h["status_zh"]), "reason": h["reason"]})
+        earlier = [y for y in self.history if y < rep.eval_year]
+        if earlier and indicator_id not in self.observed_before:
+            rows.insert(0, {"year": f"{earlier[0]}—{earlier[-1]}年" if len(earlier) > 1 else f"{earlier[0]}年",
+                            "kind": "各版", "status": "—", "reason": "当时规划期内尚无本指标的数据"})
+        log = self.changelog
+        if len(log) and "indicator_id" in log.columns:
+            for _, c in log[log["indicator_id"] == indicator_id].iterrows():
+                rows.append({"year": f"{c['imported_at'][:10]}导入", "kind": c["file"],
+                             "status": esc(f"{c['year']}年：{c['old_value'] or '—'} → {c['new_value'] or '—'}"),
+                             "reason": c["change"]})
+        return html_table(rows, [("year", "版本"), ("kind", "类别"), ("status", "评估结论"), ("reason", "依据")],
+                          raw={"status"}, key="year", css="report-table tc-history")
+
+    def request_html(self, indicator_id: str) -> str:
+        parts = []
+        resp = self.resp[self.resp["indicator_id"] == indicator_id] if len(self.resp) else self.resp
+        for _, x in resp.iterrows():
+            state = "已确认" if x["assignment"] == "confirmed" else "建议（待确认）"
+            parts.append(f"<p>责任单位：{esc(x['department'])}（{state}）"
+                         + (f"；依据：{esc(x['basis'])}" if not is_missing(x.get("basis")) else "") + "</p>")
+        com = self.comments[self.comments["subject_id"] == indicator_id] if len(self.comments) else self.comments
+        for _, c in com.iterrows():
+            by = "，".join(str(x) for x in (c.get("author"), c.get("date")) if not is_missing(x))
+            parts.append(f'<blockquote class="tc-comment">{esc(c["text"])}' +
+                         (f"<footer>{esc(by)}</footer>" if by else "") + "</blockquote>")
+        return "".join(parts) or "<p>尚未指定责任单位，也没有分析意见。</p>"
+
+    def chart_html(self, r: dict, reg, audit: dict) -> str:
+        """The chart of actual against planned path, as on the chapter page. Drawing a chart with altair costs
+        ~50 ms, so each is kept under _build/card-cache/ by the hash of its data and of the chart code."""
+        rep = self.rep
+        if reg["target_form"] not in CHART_FORMS or reg["id"] not in self.observed:
+            return ""
+        from .chartdata import SERIES_ACTUAL, chart_frame
+
+        first = audit.get("first_scored_year", rep.plan.period.start)
+        data = chart_frame(pd.Series(r), rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
+        if data.empty or not data["series"].str.startswith(SERIES_ACTUAL).any():
+            return ""
+        target = None if pd.isna(reg["target_value"]) else float(reg["target_value"])
+        args = {"title": str(reg["name_zh"]), "unit": None if is_missing(reg["unit"]) else str(reg["unit"]),
+                "target_value": target, "target_year": None if is_missing(reg["target_year"]) else int(reg["target_year"])}
+        key = hashlib.sha256(data.to_json(orient="records", force_ascii=False).encode() + json.dumps(args).encode()
+                             + CHART_CODE_KEY()).hexdigest()[:32]
+        cached = paths.BUILD / "card-cache" / f"{key}.html"
+        if cached.exists():
+            return cached.read_text(encoding="utf-8")
+        from .charts import _offline_renderer, indicator_chart
+
+        chart = indicator_chart(data, **args)
+        text = _offline_renderer(chart.to_dict(validate=False))["text/html"]
+        write_atomic(cached, text.encode("utf-8"))
+        return text
+
+    # ------------------------------------------------------------------------------------------ page
+    def page(self, indicator_id: str, book_title: str) -> str:
+        rep, reg = self.rep, self.rep.reg(indicator_id)
+        r = self.results.loc[indicator_id].to_dict()
+        audit = json.loads(r.get("audit") or "{}")
+        n = self.numbers[indicator_id]
+        name = name_with_unit(reg)
+        unit = "" if is_missing(reg["unit"]) else str(reg["unit"])
+        verify = r.get("verify")
+        verdict = chip(r["status"], r["status_zh"]) + (
+            f'<span class="verify">{esc(label("flag", "verify"))}：{esc(verify)}</span>' if not is_missing(verify) else "")
+        outlook = "" if r["outlook"] in ("final", "not_assessable") else f"<p>展望：{esc(r['outlook_zh'])}</p>"
+        notes = "".join(f'<li>{esc(label("flag", x["kind"]))}：{esc(x["text"])}</li>' for x in rep.notes(r)
+                        if x["kind"] != "verify")
+        chapter = reg["chapter"] if reg["table"] != "previous" else None
+        where = (f'<a href="../{esc(chapter)}.html">{esc(self.chapters.get(chapter, chapter))}</a>' if chapter in self.chapters
+                 else '<a href="../retrospective.html">上一规划期回顾</a>' if reg["table"] == "previous" else "")
+        plan_rows = [("规划原文", esc(f"“{reg['quote']}”") if not is_missing(reg.get("quote")) else "—"),
+                     ("出处", esc(f"{rep.table_name(reg['table'])} {reg['source_ref']}")),
+                     ("单位", esc(unit or "—")), ("指标属性", esc(reg["attribute"] or "—")),
+                     ("目标类型", esc(label("target_form", reg["target_form"]))),
+                     ("基期", esc(baseline_text(reg))), ("目标", esc(f"{target_display(reg)}（{reg['target_year']}年）"
+                                                                   if not is_missing(reg["target_year"]) else target_display(reg)))]
+        plan_dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in plan_rows)
+        kind = label("edition_kind", rep.kind)
+        kind = kind.get("name") if isinstance(kind, dict) else kind
+        body = f"""<header class="tc-top"><a href="../index.html">{esc(book_title)}</a> › {where} › <a href="../{INDEX}.html">指标卡</a></header>
+<main class="tc-main" id="target-{esc(indicator_id)}">
+<p class="tc-no">指标卡 {n} · {esc(indicator_id)}</p>
+<h1>{esc(name)}</h1>
+<section class="tc-verdict"><p>{esc(rep.eval_year)}年{esc(kind)}：{verdict}</p>{outlook}<p>{esc(r.get("reason") or "")}</p>
+{f'<ul class="tc-notes">{notes}</ul>' if notes else ""}</section>
+<h2>规划怎么说</h2>
+<dl class="tc-plan">{plan_dl}</dl>
+<h2>怎么算的</h2>
+<p class="tc-form">{esc(label("target_form", reg["target_form"]))}。数字均取自评估引擎的审计记录；规则与阈值见<a href="../methodology.html">评估方法</a>。</p>
+{self.steps_html(r, audit, unit)}
+{self.chart_html(r, reg, audit)}
+<h2>采用的数值</h2>
+{self.used_table(reg, audit)}
+<h2>未采用的数值及原因</h2>
+{self.unused_table(reg, audit)}
+<h2>各版评估结论</h2>
+{self.history_table(indicator_id, reg["table"])}
+<h2>数据征集与分析意见</h2>
+{self.request_html(indicator_id)}
+<p class="tc-foot">本页由数据和评估引擎的审计记录生成（planeval.report.targetpage），不手工编辑。</p>
+</main>"""
+        return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>指标卡{n}：{esc(reg['name_zh'])} · {esc(book_title)}</title>
+<link rel="stylesheet" href="../../_static/report.css"><link rel="stylesheet" href="../../_static/targets.css">
+<script src="../../_static/vega-bundle.js"></script></head>
+<body class="tc-page">
+{body}
+</body></html>
+"""
+
+    def index_markdown(self) -> str:
+        """The list of cards: a page of the book (searchable, printed in the PDF with the cards' numbers)."""
+        rep = self.rep
+        rows = []
+        for indicator_id, n in self.numbers.items():
+            r = self.results.loc[indicator_id]
+            reg = rep.reg(indicator_id)
+            rows.append({"n": str(n), "name": f'<a href="{card_href(indicator_id)}">{esc(name_with_unit(reg))}</a>',
+                         "table": rep.table_name(reg["table"], short=True), "status": chip(r["status"], r["status_zh"]),
+                         "id": indicator_id})
+        table = html_table(rows, [("n", "卡号"), ("name", "指标"), ("table", "所在表"), ("status", "评估结论"),
+                                  ("id", "编号")], raw={"name", "status"}, key="name", css="report-table tc-index")
+        return (f"# 指标卡\n\n每项目标一页：规划原文、采用和未采用的数值、代入数字的计算过程、规则及其依据、各版结论。"
+                f"共{len(rows)}项，卡号按{md(rep.plan.short_name)}目标登记表的顺序；打印版的状态表在指标名称后注明卡号。\n\n"
+                f"{table}\n")
+
+
+def render(rep: Report) -> dict[str, str]:
+    """Every file of the edition's cards, by path under book/: the list (targets.md) and one page per target."""
+    cards = Cards(rep, history(rep))
+    out = {f"{INDEX}.md": cards.index_markdown()}
+    for indicator_id in cards.numbers:
+        out[f"{FOLDER}/{indicator_id}.html"] = cards.page(indicator_id, rep.title)
+    return out
