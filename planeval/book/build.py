@@ -309,8 +309,9 @@ def remove_dropped_pages(edition: Edition) -> list[Path]:
 
 
 # ------------------------------------------------------------------------------------------- the site
-# Besides the book: the Sphinx extension our config loads, and the pinned versions of Jupyter Book and Sphinx.
-SITE_CODE = (paths.PACKAGE / "book" / "sphinx_offline.py", paths.ROOT / "pyproject.toml")
+# Besides the book: the Sphinx extension our config loads, the cards' search entries (targets.py), and the pinned
+# versions of Jupyter Book and Sphinx.
+SITE_CODE = (paths.PACKAGE / "book" / "sphinx_offline.py", paths.PACKAGE / "book" / "targets.py", paths.ROOT / "pyproject.toml")
 
 
 def site_fingerprint(root: Path) -> str:
@@ -438,6 +439,7 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
     if cards.is_dir():
         shutil.copytree(cards, staging / "book" / targets.FOLDER, ignore=shutil.ignore_patterns(".*"),
                         dirs_exist_ok=True)
+        targets.add_to_search(staging)
     for name in KEPT_FROM_PUBLISHED:
         if (site / name).is_dir() and not (staging / name).exists():
             shutil.copytree(site / name, staging / name)

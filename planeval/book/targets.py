@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -92,6 +94,47 @@ def review_cards(edition) -> list[str]:
         if f.relative_to(book).as_posix() not in files:
             problems.append(f"{f.relative_to(book).as_posix()}: not a card of this edition (remove it, or run `make book`)")
     return problems
+
+
+_H1 = re.compile(r"<h1>(.*?)</h1>", re.S)
+_TITLE = re.compile(r"<title>(.*?) · ", re.S)
+_SPLIT = re.compile(r"[（）()“”、，,：:\s*]+")   # as planeval.book.build.write_search_terms splits a name
+
+
+def _add(terms: dict, term: str, doc: int) -> None:
+    """Sphinx's index keeps one document as a number, several as a list."""
+    have = terms.get(term)
+    terms[term] = doc if have is None else sorted({*(have if isinstance(have, list) else [have]), doc})
+
+
+def add_to_search(site: Path) -> int:
+    """Put the cards copied into the site (book/targets/*.html) into Sphinx's search index, so that searching a
+    target's name finds its card as well as the list and the chapter: each card is a document titled with the
+    target's name, found by the name, its parts (split as the Chinese word splitter is taught them) and its id."""
+    path = site / "searchindex.js"
+    if not path.exists():
+        return 0
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("(") + 1, text.rindex(")")
+    index = json.loads(text[start:end])
+    cards = sorted((site / "book" / FOLDER).glob("*.html"))
+    for card in cards:
+        page = card.read_text(encoding="utf-8")
+        found, shown = _H1.search(page), _TITLE.search(page)
+        if not found or not shown:
+            continue
+        name, title = html.unescape(found.group(1)).strip(), html.unescape(shown.group(1)).strip()
+        doc = len(index["docnames"])
+        index["docnames"].append(f"book/{FOLDER}/{card.stem}")
+        index["filenames"].append(f"book/{FOLDER}/{card.name}")
+        index["titles"].append(title)
+        index["alltitles"].setdefault(title, []).append([doc, None])
+        for term in {p.lower() for p in _SPLIT.split(name) if len(p) >= 2} | {card.stem.lower()}:
+            _add(index["terms"], term, doc)
+            _add(index["titleterms"], term, doc)
+    path.write_text(text[:start] + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + text[end:],
+                    encoding="utf-8")
+    return len(cards)
 
 
 def main(argv=None) -> int:

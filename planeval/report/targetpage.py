@@ -269,7 +269,7 @@ class Cards:
 </main>"""
         return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>指标卡{n}：{esc(reg['name_zh'])} · {esc(book_title)}</title>
+<title>指标卡{n}：{esc(reg['name_zh'])}（{esc(rep.table_name(reg['table'], short=True))}） · {esc(book_title)}</title>
 <link rel="stylesheet" href="../../_static/report.css"><link rel="stylesheet" href="../../_static/targets.css">
 <script src="../../_static/vega-bundle.js"></script></head>
 <body class="tc-page">
@@ -278,20 +278,22 @@ class Cards:
 """
 
     def index_markdown(self) -> str:
-        """The list of cards: a page of the book (searchable, printed in the PDF with the cards' numbers)."""
+        """The list of cards, by the plan's tables: a page of the book (the site's search finds a target's name here;
+        the PDF prints it, and its status tables give each target's card number)."""
         rep = self.rep
-        rows = []
+        parts = [f"# 指标卡\n\n每项目标一页：规划原文，采用和未采用的数值及原因，代入数字的计算过程，所用规则及其依据，各版评估结论。"
+                 f"共{len(self.numbers)}项，按{md(rep.plan.short_name)}目标登记表的顺序编号；打印版的状态表在指标名称后注明卡号。\n"]
+        by_table: dict[str, list] = {}
         for indicator_id, n in self.numbers.items():
-            r = self.results.loc[indicator_id]
-            reg = rep.reg(indicator_id)
-            rows.append({"n": str(n), "name": f'<a href="{card_href(indicator_id)}">{esc(name_with_unit(reg))}</a>',
-                         "table": rep.table_name(reg["table"], short=True), "status": chip(r["status"], r["status_zh"]),
-                         "id": indicator_id})
-        table = html_table(rows, [("n", "卡号"), ("name", "指标"), ("table", "所在表"), ("status", "评估结论"),
-                                  ("id", "编号")], raw={"name", "status"}, key="name", css="report-table tc-index")
-        return (f"# 指标卡\n\n每项目标一页：规划原文、采用和未采用的数值、代入数字的计算过程、规则及其依据、各版结论。"
-                f"共{len(rows)}项，卡号按{md(rep.plan.short_name)}目标登记表的顺序；打印版的状态表在指标名称后注明卡号。\n\n"
-                f"{table}\n")
+            by_table.setdefault(rep.reg(indicator_id)["table"], []).append((indicator_id, n))
+        for table, items in by_table.items():
+            lis = []
+            for indicator_id, n in items:
+                r, reg = self.results.loc[indicator_id], rep.reg(indicator_id)
+                lis.append(f'<li value="{n}"><a class="card-link" href="{card_href(indicator_id)}">'
+                           f'{esc(name_with_unit(reg))}</a> {chip(r["status"], r["status_zh"])}</li>')
+            parts.append(f"## {md(rep.table_name(table))}（{len(items)}项）\n\n<ol class=\"tc-list\">{''.join(lis)}</ol>\n")
+        return "\n".join(parts)
 
 
 def render(rep: Report) -> dict[str, str]:
