@@ -3,6 +3,7 @@ computed here by hand for targets of different forms, all SYNTHETIC (no figure i
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 
@@ -159,3 +160,45 @@ def test_the_list_links_every_card(cards):
     assert text.startswith("# 指标卡")
     for t in TARGETS:
         assert f'href="targets/{t["id"]}.html"' in text
+
+
+# ------------------------------------------------------------------------------------------- the build's side
+def test_cards_are_reviewed_byte_for_byte(tmp_path):
+    """A card edited by hand, a card removed or a stray file: review names each; the build re-renders them."""
+    from planeval import paths
+    from planeval.book import targets
+    from planeval.book.build import Edition
+    from planeval.config import load_plan
+
+    plan = load_plan(paths.ROOT / "tests" / "fixtures" / "plans" / "synthetic-15th")
+    edition = Edition(plan, 2028, tmp_path, False)
+    targets.write_cards(edition, log=lambda *_: None)
+    assert targets.review_cards(edition) == [] and targets.current(edition)
+    card = tmp_path / "book" / "targets" / "syn_level.html"
+    card.write_text(card.read_text(encoding="utf-8").replace("完成进度 p", "完成进度（手改） p"), encoding="utf-8")
+    (tmp_path / "book" / "targets" / "syn_extra.html").write_text("<h1>x</h1>", encoding="utf-8")
+    (tmp_path / "book" / "targets" / "syn_floor.html").unlink()
+    problems = targets.review_cards(edition)
+    assert any(p.startswith("targets/syn_level.html: differs") for p in problems)
+    assert "targets/syn_floor.html: missing (run `make book`)" in problems
+    assert any(p.startswith("targets/syn_extra.html: not a card") for p in problems)
+    assert not targets.current(edition)
+    targets.write_cards(edition, log=lambda *_: None)
+    assert targets.review_cards(edition) == [] and not (tmp_path / "book" / "targets" / "syn_extra.html").exists()
+
+
+def test_cards_enter_the_sites_search_index(tmp_path):
+    from planeval.book import targets
+
+    (tmp_path / "book" / "targets").mkdir(parents=True)
+    index = {"alltitles": {}, "docnames": ["book/index"], "envversion": {}, "filenames": ["book/index.ipynb"],
+             "indexentries": {}, "objects": {}, "objnames": {}, "objtypes": {}, "terms": {"地区生产总值": 0},
+             "titles": ["首页"], "titleterms": {}}
+    (tmp_path / "searchindex.js").write_text(f"Search.setIndex({json.dumps(index)})", encoding="utf-8")
+    (tmp_path / "book" / "targets" / "t2_01.html").write_text(
+        "<title>指标卡1：地区生产总值（表2） · 书</title><h1>地区生产总值（亿元）</h1>", encoding="utf-8")
+    assert targets.add_to_search(tmp_path) == 1
+    text = (tmp_path / "searchindex.js").read_text(encoding="utf-8")
+    out = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    assert out["docnames"][1] == "book/targets/t2_01" and out["titles"][1] == "指标卡1：地区生产总值（表2）"
+    assert out["terms"]["地区生产总值"] == [0, 1] and out["titleterms"]["亿元"] == 1 and out["terms"]["t2_01"] == 1
