@@ -6,6 +6,7 @@ the code and compares the outputs; this check covers the rest:
   so a sentence added to book/economy.ipynb by hand fails;
 - each code cell's source equals the template's, and the injected-parameters cell equals what papermill
   injects for the page's parameters;
+- the target cards (book/targets.md and book/targets/*.html) are rendered again and compared byte for byte;
 - the notebook records the fingerprint of today's inputs (planeval.book.fingerprint), and the digest of
   its outputs matches them: outputs pasted from another notebook or another edition fail here before
   nbval runs.
@@ -46,7 +47,12 @@ def _first_difference(a: str, b: str) -> str:
 
 def review_page(edition: Edition, page: Page, notebook: Path | None = None) -> list[str]:
     """What differs between ``notebook`` (default: the page in the edition's book/) and what the build
-    produces; an empty list when nothing does."""
+    produces; an empty list when nothing does. The target cards (a page without a template) are compared byte
+    for byte with what planeval.book.targets renders from today's data."""
+    if page.template is None:
+        from .targets import review_cards
+
+        return review_cards(edition)
     notebook = notebook or edition.book / f"{page.file}.ipynb"
     if not notebook.exists():
         return [f"{notebook.name}: missing (run `make book`)"]
@@ -86,11 +92,9 @@ def review_page(edition: Edition, page: Page, notebook: Path | None = None) -> l
 
 def review_edition(edition: Edition) -> dict[str, list[str]]:
     """Every page's problems, by page file; pages without problems are left out."""
-    from .targets import review_cards
-
     out = {}
     for page in edition.pages:
-        problems = review_cards(edition) if page.template is None else review_page(edition, page)
+        problems = review_page(edition, page)
         if problems:
             out[page.file] = problems
     return out

@@ -22,6 +22,7 @@ from ..files import write_atomic, write_if_changed
 from .fingerprint import folder_bytes, package_inputs
 
 FOLDER, INDEX, STAMP = "targets", "targets.md", ".inputs"
+LIST_AT_MOST = 10  # review names this many differing cards, then counts the rest
 
 
 def cards_key(edition) -> str:
@@ -93,6 +94,8 @@ def review_cards(edition) -> list[str]:
     for f in _files(book):
         if f.relative_to(book).as_posix() not in files:
             problems.append(f"{f.relative_to(book).as_posix()}: not a card of this edition (remove it, or run `make book`)")
+    if len(problems) > LIST_AT_MOST:
+        problems = problems[:LIST_AT_MOST] + [f"… and {len(problems) - LIST_AT_MOST} more card file(s)"]
     return problems
 
 
