@@ -137,7 +137,7 @@ def prepare(edition: Edition) -> None:
     """The edition's _config.yml, _toc.yml and static files."""
     write_if_changed(edition.root / "_toc.yml", render_toc(edition.pages).encode("utf-8"))
     write_if_changed(edition.root / "_config.yml", render_jb_config(edition).encode("utf-8"))
-    from ..report.charts import write_vega_bundle
+    from ..report.vegabundle import write_vega_bundle
 
     write_vega_bundle(paths.STATIC)
     if not edition.committed:
