@@ -57,8 +57,11 @@ def page_titles() -> list[str]:
     """The title of every page of the book but the front page (its title is the cover's)."""
     titles = []
     for page in EDITION.pages[1:]:
-        nb = nbformat.read(EDITION.book / f"{page.file}.ipynb", as_version=4)
-        source = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        if page.template is None:  # the target cards' list: Markdown written by the build
+            source = (EDITION.book / f"{page.file}.md").read_text(encoding="utf-8")
+        else:
+            nb = nbformat.read(EDITION.book / f"{page.file}.ipynb", as_version=4)
+            source = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         titles.append(re.search(r"(?m)^# (.+)$", source).group(1).strip())
     return titles
 

@@ -202,3 +202,31 @@ def test_cards_enter_the_sites_search_index(tmp_path):
     out = json.loads(text[text.index("(") + 1:text.rindex(")")])
     assert out["docnames"][1] == "book/targets/t2_01" and out["titles"][1] == "指标卡1：地区生产总值（表2）"
     assert out["terms"]["地区生产总值"] == [0, 1] and out["titleterms"]["亿元"] == 1 and out["terms"]["t2_01"] == 1
+
+
+def test_every_status_table_row_links_to_a_card(cards):
+    from planeval.report import tables
+
+    rep, files = cards
+    html_ = tables.status_table(rep, rep.current)
+    rows = re.findall(r'<tr role="row"><td[^>]*>(.*?)</td>', html_.split("<tbody")[1])
+    linked = [re.search(r'href="(targets/[^"]+\.html)"', r).group(1) for r in rows]
+    assert len(rows) == len(TARGETS) and all(link in files for link in linked)
+    assert 'data-card="指标卡1"' in html_                                   # printed after the name on paper
+
+
+@pytest.mark.parametrize("plan", ["yinzhou-14th", "national-14th"])
+def test_every_registered_target_of_the_real_plans_has_a_card(plan):
+    """The count of cards equals the registry's rows, and every card shows its arithmetic or says why there is none."""
+    from planeval.config import load_plan
+    from planeval.report.context import open_report
+
+    cfg = load_plan(plan)
+    rep = open_report(str(cfg.folder), cfg.default_edition)
+    files = targetpage.render(rep)
+    cards_ = [k for k in files if k.startswith("targets/")]
+    assert len(cards_) == len(rep.ds.registry) == len(set(rep.ds.registry["id"]))
+    judged = rep.results[rep.results["status"].isin(["achieved", "ahead", "on_track", "needs_acceleration", "lagging",
+                                                     "reversing", "missed", "not_comparable"])]
+    for indicator_id in judged["id"]:
+        assert '<ol class="tc-steps">' in files[f"targets/{indicator_id}.html"], indicator_id
