@@ -13,7 +13,7 @@ import pytest
 from planeval.data.schema import column_specs
 from planeval.engine import assess_all
 from planeval.labels import label
-from planeval.report import targetpage
+from planeval.report import arithmetic, targetpage
 from synthetic import OBS_DEFAULTS, REG_DEFAULTS, report_for
 
 # SYNTHETIC targets, one per form the issue names
@@ -230,3 +230,4 @@ def test_every_registered_target_of_the_real_plans_has_a_card(plan):
                                                      "reversing", "missed", "not_comparable"])]
     for indicator_id in judged["id"]:
         assert '<ol class="tc-steps">' in files[f"targets/{indicator_id}.html"], indicator_id
+    assert not [k for k, text in files.items() if arithmetic.MISSING in text]   # every audit record was understood

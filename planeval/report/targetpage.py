@@ -145,7 +145,7 @@ class Cards:
     def steps_html(self, r: dict, audit: dict, unit: str) -> str:
         lines = arithmetic.steps(r, audit, unit)
         if not lines:
-            return f'<p>{esc(r.get("reason") or "")}：没有可以计算的数值。</p>'
+            return '<p>没有可以代入计算的数值（原因见上）。</p>'
         anchors = load_rules()["anchors"]
         items = []
         for text, key in lines:
