@@ -7,7 +7,7 @@ import math
 from ..pace import kept_verdict, na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..series import choose
-from ..values import rounded, to_str, years_text
+from ..values import g, rounded, to_str, years_text
 
 
 def _average(row: Row, start: int, basis: str | None) -> dict:
@@ -164,7 +164,7 @@ def _annual_balance(row: Row, years: list, rates: dict, goal: dict, slack: dict,
     kept = short_pp <= 1e-12
     span = f"{years[0]}年" if n == 1 else f"{years[0]}—{years[-1]}年"
     text = (f"{detail}；{span}{'年均' if n > 1 else ''}增长{avg * 100:.2f}%，同期各年预期目标平均{target * 100:.2f}%"
-            f"（相差{gap_pp:+.2f}个百分点，容差{allowed:g}个百分点）")
+            f"（相差{gap_pp:+.2f}个百分点，容差{g(round(allowed, 2))}个百分点）")
     remaining = row.target_year - years[-1]
     catch_up = short_pp * n / remaining if remaining > 0 and not kept else None
     row.audit["balance"] = {"average_pct": avg * 100, "target_average_pct": target * 100, "gap_pp": gap_pp,
