@@ -37,7 +37,7 @@ def test_linear_level_pace_by_hand():
     assert r["progress_share"] == pytest.approx(0.5 / 1.1, rel=1e-6)
     assert r["pace_ratio"] == pytest.approx(0.5 / 1.1 / 0.6, rel=1e-6)
     assert r["status"] == "needs_acceleration" and r["ndrc_class"] == "on_track"
-    assert r["status_zh"] == "基本符合预期（需加力）" and r["ndrc_class_zh"] == "基本符合预期"
+    assert r["status_zh"] == "基本符合预期（需加力）" and r["ndrc_class_zh"] == "符合或基本符合预期"
     # required +0.3/yr vs observed +0.1667/yr → A = 1.8 (≤ 2); projection 3.0 + 2×0.1667 = 3.333, shortfall
     # (3.6 − 3.333)/1.1 = 0.242 > 0.20 → the worse of the two signals: unlikely
     assert r["required_rate"] == pytest.approx(0.3)
