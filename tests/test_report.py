@@ -175,7 +175,7 @@ def test_methodology_states_every_threshold_and_the_editions():
     text = "\n".join(methodology.section(rep, s) for s in ("data", "forms", "outlook", "audit"))
     assert not re.search(r"\{[a-z_]+\}|\$|\\frac", text)
     assert "不低于−0.5个百分点" in text and "2021年起" in text
-    assert "其他口径（如区本级）只在没有其他数据时使用" in text                 # the SYNTHETIC plan's one other scope
+    assert "其他口径（如区本级）的数值从不参与评分" in text                 # the SYNTHETIC plan's one other scope
     import dataclasses
 
     from synthetic import PLAN

@@ -47,7 +47,7 @@ def section(rep: Report, name: str) -> str:
     """One section of the methodology page (the headings are the template's)."""
     w = words("methodology")
     if name == "data":
-        return fill(w["scope_of_data"], rep) + "\n\n" + fill(w["scope_rule"], rep)
+        return "\n\n".join(fill(w[k], rep) for k in ("scope_of_data", "scope_rule", "comparability"))
     if name == "editions":
         return md(editions_sentence(rep))
     if name == "forms":
