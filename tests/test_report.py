@@ -181,7 +181,7 @@ def test_methodology_states_every_threshold_and_the_editions():
     from synthetic import PLAN
     only_compatible = dataclasses.replace(PLAN, scopes=tuple(s for s in PLAN.scopes if s.compatible))
     one_scope = methodology.section(report_for(registry, observations, plan=only_compatible), "data")
-    assert "其他口径只在没有其他数据时使用" in one_scope and "区本级" not in one_scope
+    assert "其他口径的数值从不参与评分" in one_scope and "区本级" not in one_scope
     thresholds = methodology.thresholds_table()
     for value in ("1.1", "0.95", "0.6", "0.05", "0.2"):
         assert f'data-label="取值">{value}<' in thresholds
