@@ -181,10 +181,22 @@ def read_records(text: str, file, delimiter: str = ",", sheet=None) -> list[tupl
                 records.append((line, record))
             line = reader.line_num + 1
     except csv.Error as exc:
-        what = ("a closing double quote: the quote opened on this row is never closed"
-                if "unexpected end of data" in str(exc) else f"well-formed CSV quoting ({exc})")
+        if "field larger than field limit" in str(exc) and not _quote_left_open(text, line):
+            # a very long cell with its quotes balanced: not a quoting mistake
+            what = (f"cells of at most {csv.field_size_limit():,} characters (a cell on this row is longer: "
+                    "keep only the sentence the value was read from)")
+        elif "unexpected end of data" in str(exc) or "field larger than field limit" in str(exc):
+            what = "a closing double quote: the quote opened on this row is never closed"
+        else:
+            what = f"well-formed CSV quoting ({exc})"
         raise DataError(file, row=line, sheet=sheet, value=_excerpt(text, line), expected=what) from None
     return records
+
+
+def _quote_left_open(text: str, line: int) -> bool:
+    """Whether the rest of the text from ``line`` on holds an odd number of double quotes."""
+    rest = text.split("\n", line - 1)[-1] if line > 1 else text
+    return rest.count('"') % 2 == 1
 
 
 def _excerpt(text: str, line: int) -> str:
