@@ -90,7 +90,7 @@ def import_files(files, plan: str | Path | PlanConfig | None = None, dry_run: bo
                 sheets.append(read_sheet(p))
             except DataError as exc:
                 problems.append(exc)
-        checked = [check_sheet(s, tables) for s in sheets]
+        checked = [check_sheet(s, tables, now.date()) for s in sheets]
         for c in checked:
             problems += c.problems
             if not c.problems and not c.rows:

@@ -12,9 +12,16 @@ import hashlib
 import re
 import unicodedata
 from decimal import Decimal
-from urllib.parse import urlsplit
+
+from .urls import host as url_host, is_government_host
 
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+# Characters that change how the text around them is shown (bidi overrides and isolates turn 统计公报2025
+# into 统计公报5202) or that no reader sees (C0/C1 controls other than line break and tab): refused in every
+# kept text, since removing them could silently change what a quote says.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                     r"\u206a-\u206f\ufff9-\ufffb]")
+MAX_MAGNITUDE = 1e15  # beyond Excel's 15 significant digits: no plan figure in any unit comes near it
 # What publish.defuse / the workbooks put before a text a spreadsheet would run as a formula.
 _DEFUSED = re.compile(r"^'(?=[=+\-@\t\r])")
 
@@ -37,6 +44,15 @@ def clean_text(text) -> str:
         return ""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")  # a bare CR would end a CSV row
     return _DEFUSED.sub("", _INVISIBLE.sub("", text).strip())
+
+
+def hidden_character(text) -> str | None:
+    """The first bidi control or invisible control character in ``text``, described (None when there is none)."""
+    m = _HIDDEN.search(str(text or ""))
+    if not m:
+        return None
+    ch = m.group()
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
 
 
 def undefuse(text: str) -> str:
@@ -87,7 +103,7 @@ def parse_number(raw, number_format: str | None = None) -> tuple[float, bool, st
         raise ValueError("a date cell")
     if isinstance(raw, (int, float)):
         value = float(raw)
-        if value != value or value in (float("inf"), float("-inf")):
+        if not abs(value) < MAX_MAGNITUDE:  # NaN, ±infinity, or beyond any figure of a plan
             raise ValueError("not a finite number")
         if number_format and "%" in number_format:
             return clean_float(value * 100), True, ""
@@ -96,6 +112,8 @@ def parse_number(raw, number_format: str | None = None) -> tuple[float, bool, st
     if not m:
         raise ValueError("not a number")
     value = float(m["sign"] + m["num"].replace(",", "") + (m["exp"] or ""))
+    if not abs(value) < MAX_MAGNITUDE:  # 1e400 reads as infinity
+        raise ValueError("not a finite number")
     suffix = m["suffix"].strip()
     if re.match(r"[\d,.+\-]", suffix):  # 32,00 or 1.2.3: not a number
         raise ValueError("not a number")
@@ -164,16 +182,16 @@ def parse_months(raw) -> int:
 
 def derive_source_id(title: str, url: str) -> str:
     """A stable id from a source's title and URL: the site name plus 8 hex digits of a hash."""
-    host = (urlsplit(url.strip()).hostname or "").lower()
-    host = re.sub(r"^(www|m|wap)\.", "", host)
+    host = re.sub(r"^(www|m|wap)\.", "", url_host(url.strip()))
     slug = re.sub(r"[^a-z0-9]+", "_", host).strip("_")[:24].strip("_") or "src"
     digest = hashlib.sha1(f"{title.strip()}\n{url.strip()}".encode("utf-8")).hexdigest()[:8]
     return f"{slug}_{digest}"
 
 
 def source_kind_for(url: str) -> str:
-    host = (urlsplit(url.strip()).hostname or "").lower()
-    return "official" if host.endswith(".gov.cn") or host == "gov.cn" else "secondary"
+    """official for an address on a gov.cn host as a browser reads it (urls.check_url refuses an address
+    whose host is not what it appears to be, so a gov.cn look-alike never reaches here as official)."""
+    return "official" if is_government_host(url_host(url.strip())) else "secondary"
 
 
 def is_empty(value) -> bool:
