@@ -426,10 +426,10 @@ def test_cli_template_and_import(plan_dir, tmp_path):
     assert res.returncode == 0 and "原件已保存" in res.stdout
 
 
-def test_cli_bad_input_exits_1_with_message(plan_dir):
+def test_cli_bad_input_exits_2_with_message(plan_dir):
     before = snapshot(plan_dir)
     res = run_cli("import", ROOT / "tests" / "bad_input" / "non_numeric.xlsx", "--plan", plan_dir)
-    assert res.returncode == 1
+    assert res.returncode == 2
     assert "non_numeric.xlsx" in res.stderr and "row 4" in res.stderr and "待核实" in res.stderr
     assert "nothing was written" in res.stderr and res.stdout == ""
     assert snapshot(plan_dir) == before
