@@ -98,7 +98,18 @@ def read_meta(csv_path: Path) -> dict:
         return yaml.safe_load(f) or {}
 
 
+# Characters that change how the text around them is displayed (bidi overrides and isolates: 统计公报2025
+# shown as 统计公报5202) or that no reader sees (controls other than tab and line breaks): never published.
+HIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                               r"\u2066-\u2069\u206a-\u206f\ufff9-\ufffb]")
+
+
 def _convert(text: str, spec: ColumnSpec, where: dict):
+    hidden = HIDDEN_CHARACTERS.search(text)
+    if hidden:
+        ch = hidden.group()
+        raise DataError(**where, value=text, expected=f"text without invisible control characters (found "
+                        f"U+{ord(ch):04X}, which changes how the text is displayed): delete it and retype the text")
     if spec.type == "str":
         return text
     if spec.type == "int":
@@ -112,6 +123,8 @@ def _convert(text: str, spec: ColumnSpec, where: dict):
             raise DataError(**where, value=text, expected="a number (no units, % signs or separators)") from None
         if value != value:  # NaN typed as text
             raise DataError(**where, value=text, expected="a number, or an empty cell for a missing value")
+        if value in (float("inf"), float("-inf")):  # 1e400 or inf typed as text
+            raise DataError(**where, value=text, expected="a finite number")
         return value
     if spec.type == "date":
         try:
