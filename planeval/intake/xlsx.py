@@ -289,12 +289,13 @@ def _read_cells(zf, member: str, strings: list, formats: list, max_rows: int | N
             state["in"] = None
         elif tag == "c":
             row, col = state["row"], state["col"]
-            if state["formula"] and not state["has_v"]:
+            text = "".join(state["parts"])
+            # no result: no <v>, or an empty one outside a string result (openpyxl writes <v/>)
+            if state["formula"] and (not state["has_v"] or (text == "" and state["kind"] != "str")):
                 no_result.append((row, col))
                 return
             if not state["has_v"]:
                 return  # a formatted empty cell: costs nothing
-            text = "".join(state["parts"])
             if text == "" and state["kind"] not in ("s",):
                 return
             fmt = formats[state["style"]] if state["style"] < len(formats) else "General"
