@@ -13,14 +13,10 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from ..data.schema import HIDDEN_CHARACTERS
 from .urls import host as url_host, is_government_host
 
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
-# Characters that change how the text around them is shown (bidi overrides and isolates turn 统计公报2025
-# into 统计公报5202) or that no reader sees (C0/C1 controls other than line break and tab): refused in every
-# kept text, since removing them could silently change what a quote says.
-_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                     r"\u206a-\u206f\ufff9-\ufffb]")
 MAX_MAGNITUDE = 1e15  # beyond Excel's 15 significant digits: no plan figure in any unit comes near it
 # What publish.defuse / the workbooks put before a text a spreadsheet would run as a formula.
 _DEFUSED = re.compile(r"^'(?=[=+\-@\t\r])")
@@ -47,8 +43,9 @@ def clean_text(text) -> str:
 
 
 def hidden_character(text) -> str | None:
-    """The first bidi control or invisible control character in ``text``, described (None when there is none)."""
-    m = _HIDDEN.search(str(text or ""))
+    """The first bidi control or invisible control character in ``text``, described (None when there is none).
+    Refused in every kept text rather than removed: removing one could silently change what a quote says."""
+    m = HIDDEN_CHARACTERS.search(str(text or ""))
     if not m:
         return None
     ch = m.group()
