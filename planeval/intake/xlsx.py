@@ -300,8 +300,8 @@ def _read_cells(zf, member: str, strings: list, formats: list, max_rows: int | N
                 return
             fmt = formats[state["style"]] if state["style"] < len(formats) else "General"
             value = _value(state["kind"], text, strings, fmt)
-            if value is None or (isinstance(value, str) and value == ""):
-                return
+            if value is None or (isinstance(value, str) and not value.strip()):
+                return  # a blank text (a space typed, or copied with the format) is no value either
             if col >= MAX_COLUMNS:
                 raise WorkbookRefused(f"a value in column {col + 1} (row {row})",
                                       f"a fill-in sheet with its columns within the first {MAX_COLUMNS}")
