@@ -98,8 +98,8 @@ def read_meta(csv_path: Path) -> dict:
         return yaml.safe_load(f) or {}
 
 
-# Characters that change how the text around them is displayed (bidi overrides and isolates: 统计公报2025
-# shown as 统计公报5202) or that no reader sees (controls other than tab and line breaks): never published.
+# Characters that change how the text around them is displayed (bidi overrides and isolates: 公报123 shown
+# as 公报321) or that no reader sees (controls other than tab and line breaks): never published.
 HIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
                                r"\u2066-\u2069\u206a-\u206f\ufff9-\ufffb]")
 

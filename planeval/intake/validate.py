@@ -224,7 +224,7 @@ def check_sheet(sheet: Sheet, tables: PlanTables, today: dt.date | None = None) 
             hidden = hidden_character(text)
             if hidden:
                 err(rownum, column, text, f"text without invisible control characters (found {hidden}, which "
-                    "changes how the text is displayed, e.g. 2025 shown as 5202): delete it and retype the text")
+                    "changes how the text is displayed, e.g. 123 shown as 321): delete it and retype the text")
 
         if len(problems) > n_before or reg is None:
             continue
