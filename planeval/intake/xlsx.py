@@ -26,6 +26,7 @@ MAX_PART_BYTES = 256 * 2**20  # one inflated part (sheet XML); a filled-in templ
 MAX_META_BYTES = 32 * 2**20  # shared strings, styles, workbook: kept in memory whole
 MAX_FILLED_ROWS = 20_000  # rows carrying a value (a plan has a few hundred targets a year)
 MAX_COLUMNS = 256  # a value further right than this is not a fill-in sheet's
+MAX_MERGED = 10_000  # merged ranges in one sheet
 CHUNK = 1 << 20
 
 
@@ -280,8 +281,10 @@ def _read_cells(zf, member: str, strings: list, formats: list, max_rows: int | N
             first, _, last = attrs.get("ref", "").partition(":")
             r1, c1 = _column(first)
             r2, c2 = _column(last or first)
-            if len(merged) < 10_000:
-                merged.append((r1, c1 + 1, r2, c2 + 1))
+            if len(merged) >= MAX_MERGED:  # each range is checked against the data columns: bounded too
+                raise WorkbookRefused(f"more than {MAX_MERGED} merged ranges", "a fill-in sheet without merged cells "
+                                      "below its header (unmerge them: 取消单元格合并)")
+            merged.append((r1, c1 + 1, r2, c2 + 1))
 
     def end(name):
         tag = _local(name)
