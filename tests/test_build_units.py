@@ -297,6 +297,39 @@ def test_a_site_left_aside_by_a_killed_build_is_put_back(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["html"]
 
 
+# Sphinx as far as the site's pages go: an incremental build writes the page of every notebook in book/ and,
+# like Sphinx, never deletes the page of a document that left the toc.
+FAKE_SPHINX = """
+import sys
+from pathlib import Path
+root, work = Path.cwd(), Path(sys.argv[1])
+html = work / "_build" / "html"
+(html / "book").mkdir(parents=True, exist_ok=True)
+for nb in (root / "book").glob("*.ipynb"):
+    (html / "book" / (nb.stem + ".html")).write_text(nb.read_text())
+(html / "index.html").write_text("index")
+"""
+
+
+def test_a_page_dropped_from_the_toc_does_not_survive_in_the_site(tmp_path, monkeypatch):
+    """Issue 23: after data are withdrawn the 本版更新说明 page is dropped; Sphinx's work folder keeps its old
+    HTML, which must not be published."""
+    edition = build.edition_for(SYNTHETIC_PLAN, 2027, tmp_path / "root")
+    monkeypatch.setattr(build, "jupyter_book_command",
+                        lambda ed, work: [sys.executable, "-c", FAKE_SPHINX, str(work)])
+    (edition.book).mkdir(parents=True)
+    (edition.book / "index.ipynb").write_text("front page")
+    (edition.book / "changelog.ipynb").write_text("withdrawn figure 3113")
+    (edition.root / "_toc.yml").write_text("root: book/index\nchapters:\n- file: book/changelog\n")
+    site = build.build_html(edition, log=lambda *a: None)
+    assert (site / "book" / "changelog.html").read_text() == "withdrawn figure 3113"
+    (edition.book / "changelog.ipynb").unlink()  # what remove_dropped_pages does; the toc no longer lists it
+    (edition.root / "_toc.yml").write_text("root: book/index\n")
+    site = build.build_html(edition, log=lambda *a: None)
+    assert (site / "book" / "index.html").exists()
+    assert not (site / "book" / "changelog.html").exists(), "a dropped page is still published"
+
+
 def test_a_second_lock_on_the_same_root_is_refused(tmp_path):
     with build.build_lock(tmp_path, log=lambda *a: None):
         assert f"pid {os.getpid()}" in (tmp_path / "_build" / "build.lock").read_text()

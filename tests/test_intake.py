@@ -170,7 +170,8 @@ def test_filled_template_roundtrip_xlsx_and_csv(plan_dir, tmp_path):
                         ("发布日期", "2026/2/1"), ("数值原文/原句", "SYNTHETIC 3300亿元")):
         ws.cell(3, col[name], value)
     wb.save(xlsx)
-    report = import_file(xlsx, plan_dir, now=NOW)
+    after = dt.datetime(2026, 3, 15, 9, 30)  # the 2025 figures were published on 2026-02-01
+    report = import_file(xlsx, plan_dir, now=after)
     assert [(r["indicator_id"], r["year"], r["value"]) for r in report.new] == [("t2_01", 2025, 3300.0)]
     assert len(report.skipped_rows) == 9  # the 10 targets less the one filled in
 
@@ -180,7 +181,7 @@ def test_filled_template_roundtrip_xlsx_and_csv(plan_dir, tmp_path):
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(records)
     csv_path.write_bytes(buf.getvalue().encode("utf-8-sig"))
-    report = import_file(csv_path, plan_dir, now=NOW + dt.timedelta(seconds=1))
+    report = import_file(csv_path, plan_dir, now=after + dt.timedelta(seconds=1))
     assert [(r["indicator_id"], r["value"]) for r in report.new] == [("t2_08", 3.3)]
     assert value_of(obs(plan_dir), "t2_08", 2025)["source_id"] == value_of(obs(plan_dir), "t2_01", 2025)["source_id"]
 
@@ -425,10 +426,10 @@ def test_cli_template_and_import(plan_dir, tmp_path):
     assert res.returncode == 0 and "原件已保存" in res.stdout
 
 
-def test_cli_bad_input_exits_1_with_message(plan_dir):
+def test_cli_bad_input_exits_2_with_message(plan_dir):
     before = snapshot(plan_dir)
     res = run_cli("import", ROOT / "tests" / "bad_input" / "non_numeric.xlsx", "--plan", plan_dir)
-    assert res.returncode == 1
+    assert res.returncode == 2
     assert "non_numeric.xlsx" in res.stderr and "row 4" in res.stderr and "待核实" in res.stderr
     assert "nothing was written" in res.stderr and res.stdout == ""
     assert snapshot(plan_dir) == before

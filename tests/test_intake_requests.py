@@ -278,4 +278,4 @@ def test_requests_and_status_commands(plan_dir, tmp_path):
     assert "5 个单位" in res.stdout and cover(tmp_path / "r" / "2024_财政局.xlsx")["截止日期"] == "2025-04-30"
     res = subprocess.run([sys.executable, "-m", "planeval.intake", "requests", "--year", "2030", "--plan", str(plan_dir)],
                          cwd=ROOT, capture_output=True, text=True)
-    assert res.returncode == 1 and "2021-2025" in res.stderr
+    assert res.returncode == 2 and "2021-2025" in res.stderr

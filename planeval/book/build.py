@@ -26,6 +26,7 @@ import argparse
 import concurrent.futures as cf
 import contextlib
 import ctypes
+import errno
 import fcntl
 import hashlib
 import json
@@ -333,6 +334,16 @@ def write_search_terms(root: Path, folder: Path) -> None:
     write_if_changed(root / SEARCH_TERMS, "".join(f"{n} 100000 n\n" for n in sorted(names)).encode("utf-8"))
 
 
+SITE_SOURCES = ".planeval-pages"  # in the work folder: the page list its Sphinx state was built from
+
+
+def site_sources(root: Path) -> str:
+    """The site's page list: the toc and the notebooks in book/ (a page dropped changes it)."""
+    toc = (root / "_toc.yml").read_text(encoding="utf-8") if (root / "_toc.yml").is_file() else ""
+    names = sorted(nb.name for nb in (root / "book").glob("*.ipynb"))
+    return toc + "\n---\n" + "\n".join(names) + "\n"
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
     try:
@@ -411,7 +422,11 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
         log("  = site unchanged, Jupyter Book not re-run")
         return site
     work = build_dir / "site-work"  # Sphinx's incremental state: kept between successful builds only
-    if force:
+    sources = site_sources(root)
+    marker = work / SITE_SOURCES
+    if force or not marker.is_file() or marker.read_text(encoding="utf-8") != sources:
+        # Sphinx never deletes the page of a document that left the toc: a withdrawn page (本版更新说明 with
+        # withdrawn figures) would stay in the site. A changed page list therefore starts from a clean folder.
         shutil.rmtree(work, ignore_errors=True)
     if ahead:
         proc = ahead.run()
@@ -423,6 +438,7 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
         sys.stderr.write(_sphinx_problems(proc.stdout + proc.stderr))
         raise BuildError(f"jupyter-book build failed (strict mode: every warning is an error; full output in "
                          f"{display_path(edition.logs / 'site.log')}); the published site {display_path(site)} was left as it was")
+    marker.write_text(sources, encoding="utf-8")
     staging = build_dir / f".html-new-{os.getpid()}"
     shutil.copytree(work / "_build" / "html", staging)
     for name in KEPT_FROM_PUBLISHED:
@@ -518,6 +534,20 @@ def run(argv=None) -> int:
         sys.stdout.flush()
         print(f"✗ {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk or a read-only folder: one message; the published site is the last good one
+        log = (edition.logs if edition else paths.BUILD / "logs") / "build-error.log"
+        try:
+            _write_log(log, "".join(traceback.format_exception(exc)))
+            where = f" (traceback: {display_path(log)})"
+        except OSError:
+            where = ""
+        sys.stdout.flush()
+        what = "the disk is full" if exc.errno == errno.ENOSPC else f"could not read or write ({exc.strerror or exc})"
+        print(f"✗ {what}{': ' + str(exc.filename) if exc.filename else ''}; free space (or fix the folder) and run "
+              f"the build again", file=sys.stderr)
+        print(f"  nothing was published: the site is the last good one, and each page of book/ is its last "
+              f"complete run{where}", file=sys.stderr)
+        return EXIT_DATA
 
 
 if __name__ == "__main__":
