@@ -112,8 +112,6 @@ def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
             parts.append(previous_inputs(folder))
         elif item == "validation":
             parts += [folder_bytes(f) for f in paths.reference_folders()]
-        elif item == "plans":
-            parts += [folder_bytes(f) for f in paths.plan_folders()]
         elif item != "rules":  # rules and labels are package files, hashed below
             raise ValueError(f"planeval/book/pages.yml: unknown `reads` entry {item!r}")
     return b"\0".join(parts)

@@ -77,45 +77,45 @@ def thresholds_table() -> str:
     return html_table(rows, [("name", "参数"), ("value", "取值"), ("anchor", "依据")], key="name")
 
 
-def rule_change_effects() -> list[dict]:
-    """For every rule change in rules.yml and every plan folder: the verdicts of the plan's default edition (and of
-    its comparison year, if it holds reference verdicts) that differ under the previous setting."""
+def rule_change_effects(rep: Report) -> list[dict]:
+    """For every rule change in rules.yml: this book's verdicts (its edition's year, and the comparison year if
+    its plan holds reference verdicts) that differ under the previous setting. A book speaks of its own plan
+    only: another plan folder's data never shapes this page (a new folder leaves every other book current)."""
     import copy
 
-    from .. import paths
-    from ..data.dataset import load_dataset
     from ..engine import assess_all
 
     rules = load_rules()
+    ds = rep.ds
+    years = [rep.eval_year]
+    meta = ds.folder / "reference_verdicts.meta.yml"
+    if meta.exists():
+        through = int(yaml.safe_load(meta.read_text(encoding="utf-8"))["data_through"])
+        years += [through] if through != rep.eval_year else []
+    ref = ds.table("reference_verdicts").set_index("indicator_id")["ndrc_class"]
     out = []
     for change in rules.get("rule_changes", []):
         old = copy.deepcopy(rules)
         old[change["setting"]] = change["previous"]
-        for folder in paths.plan_folders():
-            ds = load_dataset(folder)
-            years = [ds.plan.default_edition]
-            if (folder / "reference_verdicts.meta.yml").exists():
-                years.append(int(yaml.safe_load((folder / "reference_verdicts.meta.yml").read_text(
-                    encoding="utf-8"))["data_through"]))
-            ref = ds.table("reference_verdicts").set_index("indicator_id")["ndrc_class"]
-            for year in years:
-                now = ds.assess(year)
-                before = assess_all(ds.registry, ds.observations, year, ds.plan, rules=old)
-                differ = now["status_zh"] != before["status_zh"]
-                agreement = None
-                if len(ref) and year == years[-1] and len(years) > 1:
-                    def agree(frame):
-                        return int((frame.set_index("id").loc[ref.index, "ndrc_class"] == ref).sum())
-                    agreement = (agree(before), agree(now), len(ref))
-                out.append({"change": change, "plan": ds.plan.short_name, "year": year, "agreement": agreement,
-                            "changed": [(n, b, a) for n, b, a in zip(now.loc[differ, "name_zh"],
-                                                                      before.loc[differ, "status_zh"],
-                                                                      now.loc[differ, "status_zh"])]})
+        for year in years:
+            now = ds.assess(year)
+            before = assess_all(ds.registry, ds.observations, year, ds.plan, rules=old, sources=ds.sources,
+                                breaks=ds.table("breaks"))
+            differ = now["status_zh"] != before["status_zh"]
+            agreement = None
+            if len(ref) and year == years[-1] and len(years) > 1:
+                def agree(frame):
+                    return int((frame.set_index("id").loc[ref.index, "ndrc_class"] == ref).sum())
+                agreement = (agree(before), agree(now), len(ref))
+            out.append({"change": change, "plan": ds.plan.short_name, "year": year, "agreement": agreement,
+                        "changed": [(n, b, a) for n, b, a in zip(now.loc[differ, "name_zh"],
+                                                                  before.loc[differ, "status_zh"],
+                                                                  now.loc[differ, "status_zh"])]})
     return out
 
 
-def rule_changes_html() -> str:
-    effects = rule_change_effects()
+def rule_changes_html(rep: Report) -> str:
+    effects = rule_change_effects(rep)
     if not effects:
         return "<p>本版方法与上一版相同。</p>"
     rules = load_rules()
@@ -131,6 +131,6 @@ def rule_changes_html() -> str:
         if e["agreement"]:
             b, a, n = e["agreement"]
             effect += f"（方法检验：与对照结论一致的项数由{b}项变为{a}项，共{n}项）"
-        rows.append({"plan": e["plan"], "year": f"{e['year']}年", "effect": effect})
-    return "\n".join(parts) + html_table(rows, [("plan", "规划"), ("year", "评估年份"), ("effect", "受影响的结论（原规则→现规则）")],
-                                         key="plan")
+        rows.append({"year": f"{e['year']}年", "effect": effect})
+    return "\n".join(parts) + html_table(rows, [("year", "评估年份"), ("effect", "受影响的结论（原规则→现规则）")],
+                                         key="year")
