@@ -262,13 +262,14 @@ def _responsibility(folder, rows):
 
 
 SYN_IDS = ["syn_level", "syn_growth", "syn_annual", "syn_relational", "syn_cumulative", "syn_qualitative",
-           "syn_goal_level", "syn_ceiling", "syn_floor", "syn_cumulative_reduction", "syn_city_assigned"]
+           "syn_goal_level", "syn_ceiling", "syn_floor", "syn_cumulative_reduction", "syn_city_assigned",
+           "syn_estimated", "syn_column_growth"]
 
 
 def test_a_complete_responsibility_table_loads(tmp_path):
     folder = _plan_copy(tmp_path)
     _responsibility(folder, SYN_IDS)
-    assert len(load_dataset(folder).table("responsibility")) == 11
+    assert len(load_dataset(folder).table("responsibility")) == 13
 
 
 def test_a_responsibility_row_for_an_unknown_target_is_refused_at_load(tmp_path):

@@ -323,3 +323,44 @@ def test_a_cumulative_reduction_target_names_its_own_span(baseline_year, target_
     row = dict(target_form="cumulative_reduction", target_value=13.5, target_text="[13.5]", unit="%",
                baseline_year=baseline_year, target_year=target_year)
     assert target_display(row) == text
+
+
+@pytest.mark.parametrize("row, text", [
+    (dict(target_form="growth", name_zh="全社会研发经费投入增长", target_text="—", annual_growth_text="＞7", unit="%",
+          target_value=7), "年均增长7%以上"),
+    (dict(target_form="cumulative_reduction", name_zh="单位GDP二氧化碳排放降低", target_text="—",
+          annual_growth_text="〔17〕", unit="%", target_value=17), "累计降低17%"),
+    (dict(target_form="average", name_zh="城镇调查失业率", target_text="—", annual_growth_text="＜5.5", unit="%",
+          target_value=5.5), "年均低于5.5%"),
+    (dict(target_form="level", name_zh="3岁以下婴幼儿入托率提高", target_text="—", annual_growth_text="〔6〕",
+          unit="百分点", direction="higher"), "累计提高6个百分点"),
+    (dict(target_form="growth", name_zh="研发投入增长", target_text="—", annual_growth_text="＞7、力争高于上期",
+          unit="%", target_value=7), "年均增长7%以上、力争高于上期"),
+])
+def test_a_target_in_the_yearly_column_reads_as_the_plan_says_it(row, text):
+    """issue 22 #3: the 2030 cell is — and the target sits in the 年均/累计 column (〔〕 = a five-year total)."""
+    from planeval.engine.values import target_words
+    from planeval.report.fmt import target_display
+
+    assert target_display(row) == text and target_words(row) == text
+
+
+def test_a_target_in_the_target_year_column_is_not_reworded():
+    from planeval.report.fmt import target_display
+
+    row = dict(target_form="level", target_text="65", annual_growth_text="—", unit="%", target_value=65)
+    assert target_display(row) == "65%"
+    related = dict(target_form="relational", target_text="—", annual_growth_text="与GDP增长同步", unit="%")
+    assert target_display(related) == "与GDP增长同步"
+
+
+@pytest.mark.parametrize("reg, text", [
+    (dict(baseline_year=2024, baseline_text="21.5（2024年）", baseline_value=21.5, unit="%"), "21.5（2024年）"),
+    (dict(baseline_year=2025, baseline_text="60（预计）", baseline_value=60, unit="亿元", baseline_estimate=True),
+     "60（2025年，预计）"),
+    (dict(baseline_year=2020, baseline_text=None, baseline_value=2.5, unit="%"), "2.5%（2020年）"),
+])
+def test_a_baseline_shows_its_year_once_and_says_when_it_is_an_estimate(reg, text):
+    from planeval.report.tables import baseline_text
+
+    assert baseline_text(reg) == text

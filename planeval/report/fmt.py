@@ -10,7 +10,7 @@ import html
 import json
 import re
 
-from ..engine.values import is_missing, years_span
+from ..engine.values import column_target_words, is_missing, years_span
 
 __all__ = ["is_missing", "number", "value_with_unit", "percent", "pp_change", "esc", "md", "script_json",
            "link", "html_table", "target_display"]
@@ -138,6 +138,9 @@ def target_display(reg) -> str:
     always with the unit when the plan's cell is a bare number."""
     form, text = reg["target_form"], str(reg.get("target_text") or "").strip()
     unit = str(reg.get("unit") or "")
+    column = column_target_words(reg)  # a target printed in the 年均/累计 column, in the plan's words
+    if column:
+        return column
     if form == "growth" and not is_missing(reg.get("target_value")):
         op = _OPS.get(reg.get("target_operator"), "")
         return f"年均增长{op}{number(reg['target_value'])}%"

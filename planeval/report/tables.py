@@ -3,15 +3,17 @@ the outlook first; notes become footnote marks under the table; each cell carrie
 show the rows as cards."""
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
 
+from ..engine.baseline import is_estimate
 from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link, percent, target_display, value_with_unit
+from .fmt import esc, html_table, is_missing, link, number, percent, target_display, value_with_unit
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NO_DATA = "暂无数据"
@@ -55,11 +57,24 @@ def latest_text(rep: Report, r) -> str:
     return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
 
 
-def baseline_text(reg) -> str:
+def baseline_text(reg, result=None) -> str:
+    """The baseline as printed, with its year once (a printed 21.5（2024年） keeps its own); an estimate (预计) says
+    so, and once the base year's actual is published and used, it stands beside the estimate."""
     if is_missing(reg["baseline_year"]):
         return "—"
-    shown = reg["baseline_text"] if not is_missing(reg["baseline_text"]) else value_with_unit(reg["baseline_value"], reg["unit"])
-    return f"{shown}（{int(reg['baseline_year'])}年）"
+    year = int(reg["baseline_year"])
+    printed = not is_missing(reg["baseline_text"])
+    shown = str(reg["baseline_text"]) if printed else value_with_unit(reg["baseline_value"], reg["unit"])
+    estimate = is_estimate(reg)
+    if estimate:  # the plan's own mark of an estimate joins the year: 60（2025年，预计）
+        shown = re.sub(r"[（(]\s*预计\s*[)）]|\*$", "", shown).strip()
+    if f"{year}年" not in shown or estimate:
+        shown = f"{shown}（{year}年{'，预计' if estimate else ''}）"
+    audit = json.loads(result["audit"] or "{}") if result is not None and not is_missing(result.get("audit")) else {}
+    actual = audit.get("baseline_actual")
+    if actual and actual.get("used"):
+        shown += f"；实际{number(actual['value']) if printed else value_with_unit(actual['value'], reg['unit'])}"
+    return shown
 
 
 def bare_quote(text: str) -> str:
@@ -143,7 +158,7 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
         rows.append({
             "name": esc(name_with_unit(reg)) + marks + tag,
             "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
-            "target": target_display(reg), "baseline": baseline_text(reg), "ref": reg["source_ref"],
+            "target": target_display(reg), "baseline": baseline_text(reg, r), "ref": reg["source_ref"],
             "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
         })
     return rows
