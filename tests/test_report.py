@@ -364,3 +364,56 @@ def test_a_baseline_shows_its_year_once_and_says_when_it_is_an_estimate(reg, tex
     from planeval.report.tables import baseline_text
 
     assert baseline_text(reg) == text
+
+
+# ---------------------------------------------------------------- a plan's first year (issue 22 #6, #7)
+def _first_year_report():
+    """SYNTHETIC: two main targets, baselines 2020, only 2020 values (before the 2021–2025 window); edition 2021."""
+    from synthetic import obs, reg, report_for
+
+    registry = pd.concat([reg(id="a", name_zh="甲", baseline_value=2.5, target_value=3.6),
+                          reg(id="b", name_zh="乙", baseline_value=10, target_value=20)], ignore_index=True)
+    observations = pd.concat([obs((2020, 2.5), indicator_id="a"), obs((2020, 10.0), indicator_id="b")],
+                             ignore_index=True)
+    return report_for(registry, observations, eval_year=2021)
+
+
+def test_a_first_year_book_says_plainly_that_no_in_period_data_exists_yet():
+    rep = _first_year_report()
+    judgement = prose.judgement_sentence(rep)
+    assert judgement.startswith("**总体判断。** 规划期内（2021年）尚无任何主要指标的数据，本版不对实施进度作出判断。")
+    assert "0项" not in judgement and "0项" not in prose.overall_markdown(rep)
+    assert "数据缺口" not in prose.overall_markdown(rep)         # not a gap: the year is not published yet
+    assert prose.problems_markdown(rep).startswith("- **尚无规划期内数据**：2021年的数据")
+    assert "2021年的数据发布后，请各责任部门报送2项主要指标" in prose.recommendations_markdown(rep)
+    assert prose.class_counts_sentence(rep, rep.main) == "2项暂无法评估"
+
+
+def test_a_first_year_chapter_draws_the_start_and_the_planned_path_labelled():
+    from planeval.report import charts
+
+    rep = _first_year_report()
+    drawn = charts.chapter_charts(rep, rep.main.iloc[0]["chapter"])
+    assert len(drawn) == 2
+    spec = drawn[0].to_dict()
+    assert spec["title"]["subtitle"] == "规划期内（2021年）尚无数据：仅起点与规划路径"
+    names = {v["series"] for d in spec["datasets"].values() for v in d if "series" in v}
+    assert names == {"规划路径", "实际值（评估期前）"}
+
+
+@pytest.mark.parametrize("args, text", [
+    ((3, "专栏1", 0, 0, 3, 0, 0), "本章共有3项主要指标（规划专栏1），均暂无法评估。"),
+    ((4, "表2", 3, 0, 1, 5, 2), "本章共有4项主要指标（规划表2），其中3项有数据可以评估、1项暂无法评估；另有发展目标和正文量化目标5项，其中2项有数据。"),
+    ((4, "表2", 4, 0, 0, 5, 0), "本章共有4项主要指标（规划表2），均有数据可以评估；另有发展目标和正文量化目标5项，均暂无数据。"),
+    ((0, "表2", 0, 0, 0, 3, 1), "本章没有主要指标；另有发展目标和正文量化目标3项，其中1项有数据。"),
+])
+def test_chapter_counts_name_only_groups_that_hold_a_target(args, text):
+    from planeval.report.glue import counts_sentence
+
+    assert counts_sentence(*args) == text
+
+
+def test_the_unit_goes_before_about():
+    from planeval.report.fmt import target_display
+
+    assert target_display(dict(target_form="level", target_text="1.45左右", unit="万亿斤")) == "1.45万亿斤左右"

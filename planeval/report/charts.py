@@ -97,6 +97,7 @@ TARGET_COLOUR = "#c0392b"
 PACE_TITLE = "完成进度与时间进度"
 PACE_SUBTITLE = "条形为完成进度，黑色刻度为时间进度"
 INDICATOR_SUBTITLE = "实际值与规划路径"
+NO_DATA_SUBTITLE = "规划期内（{span}）尚无数据：仅起点与规划路径"
 MARKER_COLOUR = "#54278f"  # the scope label beside a value of another territory (dark enough to read)
 # Every chart is as wide as the column it sits in (book/_static/report.css sizes the container), on a phone,
 # a desktop and paper alike; its legend wraps into as many columns as that width holds.
@@ -253,12 +254,17 @@ def chapter_charts(rep, chapter: str) -> list:
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
         data = chart_frame(r, rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
-        if not data["series"].str.startswith(SERIES_ACTUAL).any() or not (
-                data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
+        in_period = (data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any()
+        # no value in the window yet (a plan's first year): the start and the planned path still show where the
+        # target is meant to go, with the values before the window as context; the subtitle says what is missing
+        if not in_period and not (data["series"] == SERIES_PLAN).any():
             continue
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
         out.append(indicator_chart(data, title=str(reg["name_zh"]), unit=reg["unit"],
-                                   target_value=target, target_year=reg["target_year"]))
+                                   target_value=target, target_year=reg["target_year"],
+                                   subtitle=INDICATOR_SUBTITLE if in_period else
+                                   NO_DATA_SUBTITLE.format(span=f"{first}年" if first >= rep.eval_year
+                                                           else f"{first}—{rep.eval_year}年")))
     return out
 
 
