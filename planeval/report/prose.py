@@ -65,7 +65,7 @@ def stale_phrase(rep: Report, r) -> str:
 
 
 def before_first_data(rep: Report) -> str | None:
-    """The window (2026年, 2026—2027年) when no main indicator has a single value in it yet, else None: a
+    """The window ("<start>年" or "<start>—<edition>年") when no main indicator has a single value in it yet, else None: a
     plan's first year, whose figures are published the year after. The book then says so instead of calling
     every target a data gap."""
     main, p = rep.main, rep.plan.period

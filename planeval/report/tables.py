@@ -58,7 +58,7 @@ def latest_text(rep: Report, r) -> str:
 
 
 def baseline_text(reg, result=None) -> str:
-    """The baseline as printed, with its year once (a printed 21.5（2024年） keeps its own); an estimate (预计) says
+    """The baseline as printed, with its year once (a printed "21.5（<year>年）" keeps its own); an estimate (预计) says
     so, and once the base year's actual is published and used, it stands beside the estimate."""
     if is_missing(reg["baseline_year"]):
         return "—"
@@ -66,7 +66,7 @@ def baseline_text(reg, result=None) -> str:
     printed = not is_missing(reg["baseline_text"])
     shown = str(reg["baseline_text"]) if printed else value_with_unit(reg["baseline_value"], reg["unit"])
     estimate = is_estimate(reg)
-    if estimate:  # the plan's own mark of an estimate joins the year: 60（2025年，预计）
+    if estimate:  # the plan's own mark of an estimate joins the year: 60（<year>年，预计）
         shown = re.sub(r"[（(]\s*预计\s*[)）]|\*$", "", shown).strip()
     if f"{year}年" not in shown or estimate:
         shown = f"{shown}（{year}年{'，预计' if estimate else ''}）"
