@@ -69,3 +69,14 @@ def test_the_retrospective_uses_what_this_plan_prints_about_the_14th(ds):
     # 67.9 ≥ 65, 16 ≥ 12, 11.3 = 11.3, 79.25 ≥ 78.3, 25.1 (2024) ≥ 24.1, 51.3 > 46: 完成; 〔17.7〕 < 〔18〕: 未完成
     assert {i: res.loc[i, "status_zh"] for i in ("p03", "p05", "p09", "p13", "p15", "p18", "p20")} == {
         "p03": "完成", "p05": "完成", "p09": "完成", "p13": "完成", "p15": "未完成", "p18": "完成", "p20": "完成"}
+
+
+def test_counts_are_the_printed_tables():
+    """专栏1 prints 20 items; item 10 (医护人员数) is entered as its two printed sub-rows."""
+    from planeval.report import tables
+
+    rep = open_report("national-15th", 2026)
+    assert tables.items_text(rep, rep.main) == "20项（21行）"
+    assert "专栏1“十五五”时期经济社会发展主要指标共20项主要指标（21行）" in prose.overall_markdown(rep)
+    html = tables.scorecard(rep)
+    assert "<caption>民生福祉（7项，8行）</caption>" in html and "<caption>经济发展（3项）</caption>" in html

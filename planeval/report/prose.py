@@ -11,7 +11,7 @@ from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .fmt import is_missing, md, number, percent, pp_change, target_display, value_with_unit
-from .tables import NO_DATA, latest_text
+from .tables import NO_DATA, items_text, latest_text
 
 ASSESSED = ("achieved", "ahead", "on_track", "lagging")
 
@@ -92,7 +92,7 @@ def judgement_sentence(rep: Report) -> str:
     span = before_first_data(rep)
     if span:  # say so, and what the book shows instead
         return (f"**总体判断。** 规划期内（{span}）尚无任何主要指标的数据，本版不对实施进度作出判断。"
-                f"各章列出{n}项主要指标的起点（基期值）、规划目标和规划路径，规划期前的数值只作背景；"
+                f"各章列出{items_text(rep, main, '主要指标')}的起点（基期值）、规划目标和规划路径，规划期前的数值只作背景；"
                 "有了规划期内的数据，即可逐项评估。")
     if not k:
         return (f"**总体判断。** {n}项主要指标都还没有可以评估的数据，现有数据不足以对规划实施的总体进展作出判断。")
@@ -114,7 +114,7 @@ def overall_markdown(rep: Report) -> str:
     table = md(rep.table_name("main"))
     lines = [judgement_sentence(rep)]
     grouping = "按完成情况" if rep.final else "按国家发展改革委中期评估的分类"
-    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{n}项主要指标，{grouping}："
+    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{items_text(rep, main, '主要指标')}，{grouping}："
                  f"{class_counts_sentence(rep, main)}。")
     binding = main[main["attribute"] == load_rules()["binding_attribute"]]
     if len(binding):

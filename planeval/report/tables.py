@@ -174,12 +174,21 @@ def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, c
                       css="report-table status-table") + notes.html()
 
 
+def items_text(rep: Report, frame: pd.DataFrame, noun: str = "", in_brackets: bool = False) -> str:
+    """How many items the plan's table prints: a printed item entered as sub-rows (one source_ref, several
+    rows) counts once, and the rows are named beside it: 7项主要指标（8行）, or 7项，8行 inside brackets."""
+    printed = len({rep.reg(i)["source_ref"] for i in frame["id"]})
+    if printed == len(frame):
+        return f"{printed}项{noun}"
+    return f"{printed}项{noun}，{len(frame)}行" if in_brackets else f"{printed}项{noun}（{len(frame)}行）"
+
+
 def scorecard(rep: Report) -> str:
     """Every main indicator, grouped as the plan's table groups them."""
     out = []
     main = rep.main.assign(group=[rep.reg(i)["group_zh"] for i in rep.main["id"]])
     for group, frame in main.groupby("group", sort=False):
-        out.append(status_table(rep, frame, caption=f"{group}（{len(frame)}项）"))
+        out.append(status_table(rep, frame, caption=f"{group}（{items_text(rep, frame, in_brackets=True)}）"))
     return "\n".join(out)
 
 
