@@ -417,3 +417,14 @@ def test_the_unit_goes_before_about():
     from planeval.report.fmt import target_display
 
     assert target_display(dict(target_form="level", target_text="1.45左右", unit="万亿斤")) == "1.45万亿斤左右"
+
+
+def test_a_target_stated_twice_is_one_data_gap():
+    """issue 22 #7: a repeat (same_target_as) of a target without data is not listed twice among the gaps."""
+    registry = pd.concat([reg(id="a", name_zh="甲", baseline_value=2.5, target_value=3.6),
+                          reg(id="a2", name_zh="甲（正文重述）", table="text", baseline_value=2.5, target_value=3.6,
+                              same_target_as="a"),
+                          reg(id="b", name_zh="乙", baseline_value=10, target_value=20)], ignore_index=True)
+    rep = report_for(registry, obs((2020, 10.0), indicator_id="b"))
+    html = tables.gap_table(rep, rep.current)
+    assert "甲" in html and "甲（正文重述）" not in html and "乙" in html

@@ -259,6 +259,9 @@ def responsible(rep: Report) -> tuple[dict, str]:
 def gap_table(rep: Report, frame: pd.DataFrame) -> str:
     """The targets without usable data: a to-do list for the unit that reports each."""
     gaps = frame[frame["status"] == "not_assessable"]
+    # a target the plan states twice (same_target_as) is one data gap: its repeat is not listed again
+    first = {i: rep.reg(i)["same_target_as"] for i in gaps["id"]}
+    gaps = gaps[[is_missing(first[i]) or first[i] not in first for i in gaps["id"]]]
     if gaps.empty:
         return '<p class="empty-table">本部分的目标都有可用于评估的数据。</p>'
     units, header = responsible(rep)
