@@ -80,3 +80,21 @@ def test_counts_are_the_printed_tables():
     assert "专栏1“十五五”时期经济社会发展主要指标共20项主要指标（21行）" in prose.overall_markdown(rep)
     html = tables.scorecard(rep)
     assert "<caption>民生福祉（7项，8行）</caption>" in html and "<caption>经济发展（3项）</caption>" in html
+
+
+def test_one_imported_2026_value_makes_it_a_monitoring_report(tmp_path):
+    """A SYNTHETIC 2026 urbanisation rate of 68.5 in a copy of the folder: p = (68.5 − 67.9)/(71 − 67.9) = 0.194,
+    τ = 1/5, r = 0.968 ≥ 0.95 → 符合预期; the first-year sentence is gone."""
+    import shutil
+
+    from planeval import paths
+
+    folder = tmp_path / "national-15th"
+    shutil.copytree(paths.DATA / "national-15th", folder)
+    with open(folder / "observations.csv", "a", encoding="utf-8") as f:
+        f.write("m03,2026,68.5,level,,68.5%,,全国,全国,12,,,bulletin,,nbs_gb2025,SYNTHETIC test value 68.5,SYNTHETIC\n")
+    rep = open_report(str(folder), 2026)
+    r = rep.main.set_index("id").loc["m03"]
+    assert r["progress_share"] == pytest.approx(0.6 / 3.1) and r["time_share"] == pytest.approx(0.2)
+    assert r["status_zh"] == "符合预期"
+    assert "尚无任何主要指标的数据" not in prose.judgement_sentence(rep)
