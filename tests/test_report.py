@@ -428,3 +428,16 @@ def test_a_target_stated_twice_is_one_data_gap():
     rep = report_for(registry, obs((2020, 10.0), indicator_id="b"))
     html = tables.gap_table(rep, rep.current)
     assert "甲" in html and "甲（正文重述）" not in html and "乙" in html
+
+
+def test_a_chapter_with_some_in_period_data_draws_no_path_only_chart():
+    """Path-only charts stand in for a chapter with nothing else to draw; beside a real chart they would be noise."""
+    from planeval.report import charts
+
+    registry = pd.concat([reg(id="a", name_zh="甲", baseline_value=2.5, target_value=3.6),
+                          reg(id="b", name_zh="乙", baseline_value=10, target_value=20)], ignore_index=True)
+    observations = pd.concat([obs((2020, 2.5), (2022, 3.0), indicator_id="a"), obs((2020, 10.0), indicator_id="b")],
+                             ignore_index=True)
+    rep = report_for(registry, observations, eval_year=2023)
+    drawn = charts.chapter_charts(rep, "economy")
+    assert [c.to_dict()["title"]["subtitle"] for c in drawn] == ["实际值与规划路径"]

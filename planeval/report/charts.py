@@ -242,30 +242,29 @@ def pace_chart(frame, width=CONTAINER):
 
 # ------------------------------------------------------------------------------------------ from a report
 def chapter_charts(rep, chapter: str) -> list:
-    """One chart per target of the chapter that has a value inside its window (main table first)."""
+    """One chart per target of the chapter that has a value inside its window (main table first). A chapter with
+    no such value at all (a plan's first year) draws instead every target's start and planned path, with the
+    values before the window as context, each subtitled with what is missing."""
     from .chartdata import chart_frame
 
-    out = []
     frame = rep.in_chapter(rep.current, chapter)
     frame = frame.assign(_o=frame["table"].map({"main": 0, "goal": 1, "text": 2})).sort_values("_o", kind="stable")
+    drawn, paths = [], []
     for _, r in frame.iterrows():
         if r["target_form"] not in ("level", "city_assigned", "ceiling", "floor", "cumulative"):
             continue
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
         data = chart_frame(r, rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
-        in_period = (data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any()
-        # no value in the window yet (a plan's first year): the start and the planned path still show where the
-        # target is meant to go, with the values before the window as context; the subtitle says what is missing
-        if not in_period and not (data["series"] == SERIES_PLAN).any():
-            continue
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
-        out.append(indicator_chart(data, title=str(reg["name_zh"]), unit=reg["unit"],
-                                   target_value=target, target_year=reg["target_year"],
-                                   subtitle=INDICATOR_SUBTITLE if in_period else
-                                   NO_DATA_SUBTITLE.format(span=f"{first}年" if first >= rep.eval_year
-                                                           else f"{first}—{rep.eval_year}年")))
-    return out
+        args = dict(title=str(reg["name_zh"]), unit=reg["unit"], target_value=target, target_year=reg["target_year"])
+        if (data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
+            drawn.append(indicator_chart(data, **args))
+        elif (data["series"] == SERIES_PLAN).any():
+            span = f"{first}年" if first >= rep.eval_year else f"{first}—{rep.eval_year}年"
+            paths.append(lambda data=data, args=args, span=span: indicator_chart(
+                data, subtitle=NO_DATA_SUBTITLE.format(span=span), **args))
+    return drawn or [make() for make in paths]
 
 
 def pace_frame(rep) -> pd.DataFrame:
