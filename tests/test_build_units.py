@@ -96,29 +96,27 @@ def test_previous_plan_rows_are_not_a_chapters_input(syn_data):
     assert changed_by(syn_data, "observations.csv", "syn_p,2020,3", "syn_p,2020,4") == {"previous", "all"}
 
 
-def test_validation_reads_only_plans_with_a_published_evaluation_and_plans_reads_every_plan(tmp_path, monkeypatch):
-    """A new figure for a plan nobody has evaluated changes the methodology page (rule effects on every plan) but
-    not the validation page; a figure of the plan with reference verdicts changes both."""
+def test_a_page_reads_its_own_plan_and_the_published_evaluations_only(tmp_path, monkeypatch):
+    """A book speaks of its own plan (issue 22 #5): a new figure for another plan nobody has evaluated changes no
+    page of this plan's book; a figure of the plan with reference verdicts changes the pages reading `validation`."""
     import planeval.paths as paths
 
     monkeypatch.setattr(paths, "DATA", tmp_path)
-    plain, judged = tmp_path / "plain", tmp_path / "judged"
-    for folder in (plain, judged):
+    plain, judged, own = tmp_path / "plain", tmp_path / "judged", tmp_path / "own"
+    for folder in (plain, judged, own):
         folder.mkdir()
         write_syn_plan(folder)
     (judged / "reference_verdicts.csv").write_text("indicator_id,ndrc_class\nsyn_a,on_track\n")
-    assert paths.plan_folders() == [judged, plain] and paths.reference_folders() == [judged]
+    assert paths.reference_folders() == [judged]
+    methodology = ["rules", "validation", "all"]
 
-    def both():
-        return data_inputs(["validation"], plain), data_inputs(["plans"], plain)
-
-    v0, p0 = both()
+    v0, m0 = data_inputs(["validation"], own), data_inputs(methodology, own)
     replace(plain / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
-    v1, p1 = both()
-    assert v1 == v0 and p1 != p0
+    assert (data_inputs(["validation"], own), data_inputs(methodology, own)) == (v0, m0)
     replace(judged / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
-    v2, p2 = both()
-    assert v2 != v1 and p2 != p1
+    assert data_inputs(["validation"], own) != v0 and data_inputs(methodology, own) != m0
+    with pytest.raises(ValueError, match="unknown `reads` entry"):
+        data_inputs(["plans"], own)
 
 
 def test_unknown_reads_entry_is_an_error(syn_data):
@@ -164,7 +162,7 @@ from planeval.config import default_plan, load_plan
 from planeval.report import datapage, methodology
 from planeval.report.context import open_report
 rep = open_report(str(load_plan(default_plan()).folder), 2023)
-datapage.collection_html(rep); datapage.changelog_html(rep); methodology.rule_change_effects()
+datapage.collection_html(rep); datapage.changelog_html(rep); methodology.rule_change_effects(rep)
 rep.results
 print("\\n".join(sorted(m for m in sys.modules if m.startswith("planeval."))))
 """

@@ -650,3 +650,37 @@ def test_retrospective_matches_table_1(retro):
     for name in ("固定资产投资", "规上工业总产值", "常住人口城镇化率", "总部企业数"):  # no result
         assert _status(retro, name) == "not_assessable"
     assert set(retro["status_zh"]) <= {"完成", "未完成", "暂无法评估", "未找到下达目标"}
+
+
+# ---------------------------------------------------------------- an estimated baseline (issue 22 #2)
+def _estimated(**kw):
+    return reg(baseline_value=2.5, baseline_text="2.5（预计）", baseline_estimate=True, target_value=3.6, **kw)
+
+
+def test_an_estimated_baseline_is_replaced_by_the_published_actual():
+    """Printed 2.5 (预计) for 2020, published actual 2.4; 2023 value 3.0 → p = 0.6/1.2 = 0.5, τ = 0.6, r = 0.8333."""
+    r = one(_estimated(), obs((2020, 2.4), (2023, 3.0)))
+    assert r["progress_share"] == pytest.approx(0.6 / 1.2) and r["pace_ratio"] == pytest.approx(0.5 / 0.6)
+    assert r["baseline_value"] == 2.5                               # the registry's printed value stays
+    assert [n["text"] for n in notes(r) if n["kind"] == "baseline"] == [
+        "规划所列2020年基期值2.5%为预计数；进度按公布的2020年实际数2.4%计算"]
+    assert audit(r)["baseline_actual"]["value"] == 2.4 and audit(r)["baseline_actual"]["used"] is True
+
+
+def test_an_estimated_baseline_without_its_actual_is_used_as_printed():
+    """No 2020 value yet: p = 0.5/1.1 as with any printed baseline, and no note."""
+    r = one(_estimated(), obs((2023, 3.0)))
+    assert r["progress_share"] == pytest.approx(0.5 / 1.1) and "baseline" not in note_kinds(r)
+
+
+def test_a_baseline_not_marked_as_an_estimate_keeps_the_plans_value():
+    r = one(reg(baseline_value=2.5, target_value=3.6), obs((2020, 2.4), (2023, 3.0)))
+    assert r["progress_share"] == pytest.approx(0.5 / 1.1) and "baseline" not in note_kinds(r)
+
+
+def test_the_actual_is_the_latest_release_in_the_plan_scope():
+    """A 2020 快报 2.45 and a later 统计公报 2.4 (plan scope), and 2.0 for another territory: 2.4 is the start."""
+    observations = pd.concat([obs((2020, 2.45)).assign(release="quick"), obs((2020, 2.4)).assign(release="bulletin"),
+                              obs((2020, 2.0), scope="区本级"), obs((2023, 3.0))], ignore_index=True)
+    r = one(_estimated(), observations)
+    assert r["progress_share"] == pytest.approx(0.6 / 1.2)

@@ -109,6 +109,10 @@ def edition_for(plan: str | Path | None = None, year: int | None = None, out: st
     committed = load_plan(default_plan())
     cfg = load_plan(plan or default_plan())
     year = int(year or cfg.default_edition)
+    if year < cfg.period.start:  # an edition before the plan's first year has nothing of the plan to evaluate
+        raise DataError("EVAL_YEAR (--eval-year)", value=year,
+                        expected=f"a year from {cfg.period.start} on, the first year of {cfg.short_name} "
+                                 f"({cfg.period.start}–{cfg.period.end})")
     if out is None and cfg.folder == committed.folder and year == cfg.default_edition:
         return Edition(cfg, year, paths.ROOT, True)
     root = Path(out).resolve() if out is not None else paths.BUILD / "books" / cfg.id / str(year)

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import paths
 from ..files import write_atomic
 from ..config import PlanConfig, load_plan
+from .plancheck import check_against_plan
 from .observations import load_observations, load_series, load_sources
 from .registry import load_registry
 from .schema import DataError, display_path, load_table
@@ -88,6 +89,7 @@ def load_dataset(plan: str | Path | PlanConfig) -> Dataset:
     observations = load_observations(cfg.folder, set(registry["id"]) | set(series["id"]), source_ids, lists)
     extra = {name: _optional(cfg.folder, name, lists) for name in OPTIONAL_TABLES}
     _check_extra(extra, set(registry["id"]), source_ids, cfg, set(series["id"]))
+    check_against_plan(cfg, registry, observations, extra)
     return Dataset(plan=cfg, registry=registry, observations=observations, sources=sources, series=series,
                    extra=extra)
 

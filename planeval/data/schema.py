@@ -230,7 +230,8 @@ def read_rows(csv_path, file: str | None = None) -> tuple[list[str], list[tuple[
     try:
         text = Path(csv_path).read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(file, expected=f"a UTF-8 CSV file ({exc})") from None
+        raise DataError(file, expected="a UTF-8 CSV file: in Excel save it with 另存为 → “CSV UTF-8（逗号分隔）”, "
+                                       f"not “CSV（逗号分隔）”, which writes GBK ({exc})") from None
     records = read_records(text, file)
     if not records:
         raise DataError(file, row=1, expected="a header row naming the columns")

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..config import PlanConfig
+from .baseline import actual_baseline
 from .breaks import describe
-from .values import to_int, to_num, to_str
+from .values import g, to_int, to_num, to_str
 
 
 @dataclass
@@ -46,6 +47,12 @@ class Row:
 
     @property
     def baseline(self) -> tuple[int | None, float | None]:
+        """The start progress is measured from: the plan's baseline, or the published actual of a baseline the
+        plan printed as an estimate (engine/baseline.py; the result then carries a note)."""
+        actual = self.audit.get("baseline_actual")
+        if actual:
+            actual["used"] = True
+            return actual["year"], actual["value"]
         return to_int(self.reg.get("baseline_year")), to_num(self.reg.get("baseline_value"))
 
     @property
@@ -92,6 +99,10 @@ def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanCo
              "target": {"year": target_year, "value": to_num(reg.get("target_value")),
                         "text": to_str(reg.get("target_text"))},
              "thresholds": rules["thresholds"]}
+    actual = actual_baseline(reg, own, plan.plan_scope)
+    if actual:
+        audit["baseline_actual"] = {**actual, "used": False,
+                                    "why": f"规划所列基期值{g(actual['estimate'])}为预计数，以公布的实际数为起点"}
     context = own[own["year"] < first]
     if len(context):
         audit["context_only"] = [{"year": int(o["year"]), "value": to_num(o["value"]), "scope": o["scope"],

@@ -97,6 +97,7 @@ TARGET_COLOUR = "#c0392b"
 PACE_TITLE = "完成进度与时间进度"
 PACE_SUBTITLE = "条形为完成进度，黑色刻度为时间进度"
 INDICATOR_SUBTITLE = "实际值与规划路径"
+NO_DATA_SUBTITLE = "规划期内（{span}）尚无数据：仅起点与规划路径"
 MARKER_COLOUR = "#54278f"  # the scope label beside a value of another territory (dark enough to read)
 # Every chart is as wide as the column it sits in (book/_static/report.css sizes the container), on a phone,
 # a desktop and paper alike; its legend wraps into as many columns as that width holds.
@@ -241,25 +242,29 @@ def pace_chart(frame, width=CONTAINER):
 
 # ------------------------------------------------------------------------------------------ from a report
 def chapter_charts(rep, chapter: str) -> list:
-    """One chart per target of the chapter that has a value inside its window (main table first)."""
+    """One chart per target of the chapter that has a value inside its window (main table first). A chapter with
+    no such value at all (a plan's first year) draws instead every target's start and planned path, with the
+    values before the window as context, each subtitled with what is missing."""
     from .chartdata import chart_frame
 
-    out = []
     frame = rep.in_chapter(rep.current, chapter)
     frame = frame.assign(_o=frame["table"].map({"main": 0, "goal": 1, "text": 2})).sort_values("_o", kind="stable")
+    drawn, paths = [], []
     for _, r in frame.iterrows():
         if r["target_form"] not in ("level", "city_assigned", "ceiling", "floor", "cumulative"):
             continue
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
         data = chart_frame(r, rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
-        if not data["series"].str.startswith(SERIES_ACTUAL).any() or not (
-                data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
-            continue
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
-        out.append(indicator_chart(data, title=str(reg["name_zh"]), unit=reg["unit"],
-                                   target_value=target, target_year=reg["target_year"]))
-    return out
+        args = dict(title=str(reg["name_zh"]), unit=reg["unit"], target_value=target, target_year=reg["target_year"])
+        if (data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
+            drawn.append(indicator_chart(data, **args))
+        elif (data["series"] == SERIES_PLAN).any():
+            span = f"{first}年" if first >= rep.eval_year else f"{first}—{rep.eval_year}年"
+            paths.append(lambda data=data, args=args, span=span: indicator_chart(
+                data, subtitle=NO_DATA_SUBTITLE.format(span=span), **args))
+    return drawn or [make() for make in paths]
 
 
 def pace_frame(rep) -> pd.DataFrame:

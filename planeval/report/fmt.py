@@ -10,7 +10,7 @@ import html
 import json
 import re
 
-from ..engine.values import is_missing, years_span
+from ..engine.values import column_target_words, is_missing, years_span
 
 __all__ = ["is_missing", "number", "value_with_unit", "percent", "pp_change", "esc", "md", "script_json",
            "link", "html_table", "target_display"]
@@ -138,6 +138,9 @@ def target_display(reg) -> str:
     always with the unit when the plan's cell is a bare number."""
     form, text = reg["target_form"], str(reg.get("target_text") or "").strip()
     unit = str(reg.get("unit") or "")
+    column = column_target_words(reg)  # a target printed in the 年均/累计 column, in the plan's words
+    if column:
+        return column
     if form == "growth" and not is_missing(reg.get("target_value")):
         op = _OPS.get(reg.get("target_operator"), "")
         return f"年均增长{op}{number(reg['target_value'])}%"
@@ -147,6 +150,7 @@ def target_display(reg) -> str:
         b, t = reg.get("baseline_year"), reg.get("target_year")
         span = "规划期" if is_missing(b) or is_missing(t) else years_span(int(b) + 1, int(t))
         return f"{span}累计降低{number(reg['target_value'])}%"
-    if re.fullmatch(r"[<>＜＞≥≤]?\s*\[?〔?-?\d+(\.\d+)?\]?〕?", text) and unit and unit not in text:
-        return f"{text}{unit if unit not in ('%', '％') else '%'}"
+    m = re.fullmatch(r"([<>＜＞≥≤]?\s*\[?〔?-?\d+(?:\.\d+)?\]?〕?)(左右|以上|以下)?", text)
+    if m and unit and unit not in text:  # the unit goes after the number, before 左右: 1.45万亿斤左右
+        return f"{m.group(1)}{unit if unit not in ('%', '％') else '%'}{m.group(2) or ''}"
     return text

@@ -98,11 +98,10 @@ def _assessed(folder, year: int, version: int | None):
                       breaks=ds.table("breaks"))
 
 
-def rule_change_effects() -> list[dict]:
-    """For every version that changed a setting and every plan folder: the verdicts of the plan's default edition
-    (and of its comparison year, if it holds reference verdicts) that differ from the version before."""
-    from .. import paths
-    from ..data.dataset import load_dataset
+def rule_change_effects(rep: Report) -> list[dict]:
+    """For every version that changed a setting: this book's verdicts (its edition's year, and the comparison
+    year if its plan holds reference verdicts) that differ from the version before. A book speaks of its own plan
+    only: another plan folder's data never shapes this page (a new folder leaves every other book current)."""
     from ..engine.rules import rule_versions
 
     versions = rule_versions()
@@ -111,9 +110,9 @@ def rule_change_effects() -> list[dict]:
     for before, v in zip(versions, versions[1:]):
         if not v.get("changes"):
             continue
-        for folder in paths.plan_folders():
-            ds = load_dataset(folder)
-            years = [ds.plan.default_edition]
+        for folder in (rep.ds.folder,):
+            ds = rep.ds
+            years = [rep.eval_year]
             meta = folder / "reference_verdicts.meta.yml"
             if meta.exists():
                 years.append(int(yaml.safe_load(meta.read_text(encoding="utf-8"))["data_through"]))
@@ -147,7 +146,7 @@ def anchor_quotes_html(keys, skip: set | None = None) -> str:
     return "".join(items)
 
 
-def rule_changes_html() -> str:
+def rule_changes_html(rep: Report) -> str:
     """Every dated version of the rules, newest first: what changed; for the current version the decisions on the
     disputed rules with their reasons and the quoted anchors; what a reader must know (note); and the verdicts each
     change altered in every plan (computed under both settings)."""
@@ -158,7 +157,7 @@ def rule_changes_html() -> str:
         return "<p>本方法的规则尚未变更。</p>"
     decisions = words("methodology").get("rule_decisions", {})
     gap = g(load_rules()["thresholds"]["growth_gap_pp"])
-    effects = rule_change_effects()
+    effects = rule_change_effects(rep)
     parts = []
     for v in reversed(versions):
         body = [f"<h3>第{v['version']}版（{esc(str(v['date']))}）</h3>",
@@ -173,11 +172,11 @@ def rule_changes_html() -> str:
                 body.append(anchor_quotes_html([key], quoted))
         if v.get("note"):
             body.append(f"<p><strong>说明：</strong>{esc(unfold(str(v['note'])))}</p>")
-        rows = [{"plan": e["plan"], "year": f"{e['year']}年",
+        rows = [{"year": f"{e['year']}年",
                  "effect": "；".join(f"{n}：{b}→{a}" for n, b, a in e["changed"]) or "无影响"}
                 for e in effects if e["version"] is v]
         if rows:
-            body.append(html_table(rows, [("plan", "规划"), ("year", "评估年份"),
-                                          ("effect", "受影响的结论（上一版→本版）")], key="plan"))
+            body.append(html_table(rows, [("year", "评估年份"), ("effect", "对本规划结论的影响（上一版→本版）")],
+                                   key="year"))
         parts.append("".join(body))
     return "\n".join(parts)

@@ -11,7 +11,7 @@ from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .fmt import is_missing, md, number, percent, pp_change, target_display, value_with_unit
-from .tables import NO_DATA, latest_text
+from .tables import NO_DATA, items_text, latest_text
 
 ASSESSED = ("achieved", "ahead", "on_track", "lagging")
 
@@ -45,6 +45,8 @@ def class_counts_sentence(rep: Report, frame: pd.DataFrame) -> str:
             rest.append(f"{n}项{label('ndrc_class', cls, kind)}")
     if _not_comparable(frame):
         rest.append(f"{_not_comparable(frame)}项{label('status', 'not_comparable')}")
+    if rest and not any(_n(frame, cls) for cls in ASSESSED):
+        return "、".join(rest)  # nothing judged yet: no list of "0项…"
     checked = _to_verify(frame)
     tail = f"（其中{len(checked)}项结论待核实）" if len(checked) else ""
     return "、".join(parts) + tail + ("；另有" + "、".join(rest) if rest else "")
@@ -75,6 +77,16 @@ def stale_phrase(rep: Report, r) -> str:
     return f"（{md(stale)}）" if stale else ""
 
 
+def before_first_data(rep: Report) -> str | None:
+    """The window ("<start>年" or "<start>—<edition>年") when no main indicator has a single value in it yet, else None: a
+    plan's first year, whose figures are published the year after. The book then says so instead of calling
+    every target a data gap."""
+    main, p = rep.main, rep.plan.period
+    if rep.final or not len(main) or not main["latest_year"].isna().all():
+        return None
+    return f"{p.start}年" if rep.eval_year <= p.start else f"{p.start}—{rep.eval_year}年"
+
+
 def judgement_sentence(rep: Report) -> str:
     """The overall judgement, from the counts alone (thresholds in rules.yml, stated on the methodology page)."""
     main = rep.main
@@ -94,8 +106,16 @@ def judgement_sentence(rep: Report) -> str:
         return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标中，{good}项{label('ndrc_class', 'achieved', kind)}、"
                 f"{lag}项{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else "")
                 + (f"；其余{rest}项缺少目标年数据、可比数据或上级下达的目标，无法作出结论。" if rest else "。"))
-    counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现、快于预期或基本符合预期，{lag}项"
+    counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现、快于预期、符合或基本符合预期，{lag}项"
               f"{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else ""))
+    span = before_first_data(rep)
+    if span:  # say so, and what the book shows instead
+        return (f"**总体判断。** 规划期内（{span}）尚无任何主要指标的数据，本版不对实施进度作出判断。"
+                f"各章列出{items_text(rep, main, '主要指标')}的起点（基期值）、规划目标和规划路径，规划期前的数值只作背景；"
+                "有了规划期内的数据，即可逐项评估。")
+    if not k:
+        return (f"**总体判断。** {n}项主要指标都还没有可以评估且已核实的数据，现有数据不足以对规划实施的总体进展作出判断"
+                + (f"；{apart}。" if apart else "。"))
     if not n or k / n < t["judgement_coverage_min"]:
         return (f"**总体判断。** {n}项主要指标中只有{k}项有数据可以评估（占{percent(k / n) if n else '—'}），"
                 f"现有数据不足以对规划实施的总体进展作出判断；{counts}。")
@@ -114,7 +134,7 @@ def overall_markdown(rep: Report) -> str:
     table = md(rep.table_name("main"))
     lines = [judgement_sentence(rep)]
     grouping = "按完成情况" if rep.final else "按国家发展改革委中期评估的分类"
-    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{n}项主要指标，{grouping}："
+    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{items_text(rep, main, '主要指标')}，{grouping}："
                  f"{class_counts_sentence(rep, main)}。")
     binding = main[main["attribute"] == load_rules()["binding_attribute"]]
     if len(binding):
@@ -135,7 +155,7 @@ def overall_markdown(rep: Report) -> str:
         lines.append(f"**{label('ndrc_class', 'lagging', rep.kind)}的指标。** " + "；".join(items) + "。")
     issues = _issues(rep)
     missing = issues["missing"]
-    if len(missing):
+    if len(missing) and not before_first_data(rep):
         lines.append(f"**数据缺口。** {len(missing)}项主要指标（占{percent(len(missing) / n)}）缺少"
                      f"{plan.period.start}年以来可用于评估的数据，暂无法评估；这些指标的数据需要由责任部门提供"
                      "（见各章“数据缺口”）。")
@@ -281,7 +301,10 @@ def problems_markdown(rep: Report) -> str:
         out.append(f"{head}{latest + '，' if latest else ''}{md(r['reason'])}{'；' + need if need else ''}。")
     for _, r in i["undecided"].iterrows():
         out.append(f"- **{md(rep.name(r['id']))}结论待定**：{md(r['reason'])}。")
-    if len(missing):
+    first = before_first_data(rep)
+    if first:
+        out.append(f"- **尚无规划期内数据**：{first}的数据尚未发布或尚未收集，本版不能据数据指出实施中的问题。")
+    elif len(missing):
         out.append(f"- **统计数据不足**：{len(missing)}项主要指标缺少{rep.plan.period.start}年以来可用于评估的数据"
                    f"（{_names(rep, missing, limit=10)}），规划实施情况无法逐项核实。")
     if len(pending):
@@ -312,7 +335,11 @@ def recommendations_markdown(rep: Report) -> str:
     if len(missed):
         out.append(f"- **总结未完成目标的原因**：{_names(rep, missed)}未完成规划目标，建议逐项分析原因，"
                    "作为编制和实施下一规划的依据。")
-    if len(missing):
+    first = before_first_data(rep)
+    if first:
+        out.append(f"- **按年收集数据**：{first}的数据发布后，请各责任部门报送{len(missing)}项主要指标的数值，"
+                   "注明口径和来源，下一版即可逐项评估。")
+    elif len(missing):
         out.append(f"- **补齐统计数据**：请各责任部门按年报送{len(missing)}项缺少数据的主要指标"
                    f"（{_names(rep, missing, limit=10)}），注明口径和来源，以便{'下一次' if not rep.final else '后续'}评估逐项核实。")
     if len(pending):

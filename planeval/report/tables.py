@@ -3,15 +3,17 @@ the outlook first; notes become footnote marks under the table; each cell carrie
 show the rows as cards."""
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
 
+from ..engine.baseline import is_estimate
 from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link, percent, target_display, value_with_unit
+from .fmt import esc, html_table, is_missing, link, number, percent, target_display, value_with_unit
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NO_DATA = "暂无数据"
@@ -55,11 +57,24 @@ def latest_text(rep: Report, r) -> str:
     return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
 
 
-def baseline_text(reg) -> str:
+def baseline_text(reg, result=None) -> str:
+    """The baseline as printed, with its year once (a printed "21.5（<year>年）" keeps its own); an estimate (预计) says
+    so, and once the base year's actual is published and used, it stands beside the estimate."""
     if is_missing(reg["baseline_year"]):
         return "—"
-    shown = reg["baseline_text"] if not is_missing(reg["baseline_text"]) else value_with_unit(reg["baseline_value"], reg["unit"])
-    return f"{shown}（{int(reg['baseline_year'])}年）"
+    year = int(reg["baseline_year"])
+    printed = not is_missing(reg["baseline_text"])
+    shown = str(reg["baseline_text"]) if printed else value_with_unit(reg["baseline_value"], reg["unit"])
+    estimate = is_estimate(reg)
+    if estimate:  # the plan's own mark of an estimate joins the year: 60（<year>年，预计）
+        shown = re.sub(r"[（(]\s*预计\s*[)）]|\*$", "", shown).strip()
+    if f"{year}年" not in shown or estimate:
+        shown = f"{shown}（{year}年{'，预计' if estimate else ''}）"
+    audit = json.loads(result["audit"] or "{}") if result is not None and not is_missing(result.get("audit")) else {}
+    actual = audit.get("baseline_actual")
+    if actual and actual.get("used"):
+        shown += f"；实际{number(actual['value']) if printed else value_with_unit(actual['value'], reg['unit'])}"
+    return shown
 
 
 def bare_quote(text: str) -> str:
@@ -144,7 +159,7 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
         rows.append({
             "name": esc(name_with_unit(reg)) + marks + tag,
             "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
-            "target": target_display(reg), "baseline": baseline_text(reg), "ref": reg["source_ref"],
+            "target": target_display(reg), "baseline": baseline_text(reg, r), "ref": reg["source_ref"],
             "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
         })
     return rows
@@ -160,12 +175,21 @@ def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, c
                       css="report-table status-table") + notes.html()
 
 
+def items_text(rep: Report, frame: pd.DataFrame, noun: str = "", in_brackets: bool = False) -> str:
+    """How many items the plan's table prints: a printed item entered as sub-rows (one source_ref, several
+    rows) counts once, and the rows are named beside it: 7项主要指标（8行）, or 7项，8行 inside brackets."""
+    printed = len({rep.reg(i)["source_ref"] for i in frame["id"]})
+    if printed == len(frame):
+        return f"{printed}项{noun}"
+    return f"{printed}项{noun}，{len(frame)}行" if in_brackets else f"{printed}项{noun}（{len(frame)}行）"
+
+
 def scorecard(rep: Report) -> str:
     """Every main indicator, grouped as the plan's table groups them."""
     out = []
     main = rep.main.assign(group=[rep.reg(i)["group_zh"] for i in rep.main["id"]])
     for group, frame in main.groupby("group", sort=False):
-        out.append(status_table(rep, frame, caption=f"{group}（{len(frame)}项）"))
+        out.append(status_table(rep, frame, caption=f"{group}（{items_text(rep, frame, in_brackets=True)}）"))
     return "\n".join(out)
 
 
@@ -236,6 +260,9 @@ def responsible(rep: Report) -> tuple[dict, str]:
 def gap_table(rep: Report, frame: pd.DataFrame) -> str:
     """The targets without usable data: a to-do list for the unit that reports each."""
     gaps = frame[frame["status"] == "not_assessable"]
+    # a target the plan states twice (same_target_as) is one data gap: its repeat is not listed again
+    first = {i: rep.reg(i)["same_target_as"] for i in gaps["id"]}
+    gaps = gaps[[is_missing(first[i]) or first[i] not in first for i in gaps["id"]]]
     if gaps.empty:
         return '<p class="empty-table">本部分的目标都有可用于评估的数据。</p>'
     units, header = responsible(rep)

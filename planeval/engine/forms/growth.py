@@ -7,7 +7,7 @@ import math
 from ..pace import kept_verdict, na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..series import choose
-from ..values import g, rounded, to_str, years_text
+from ..values import column_target_words, g, rounded, to_str, years_text
 
 
 def _average(row: Row, start: int, basis: str | None) -> dict:
@@ -80,7 +80,7 @@ def assess_growth(row: Row) -> dict:
                              "within_about_band": within,
                              "formula": "p = n·ln(1+ḡ)/(N·ln(1+g*)), τ = n/N, r = p/τ" if ratio_ok else "d·(ḡ − g*)（百分点）"}
     done = f"{start}年增长{avg * 100:.1f}%" if n_done == 1 else f"{start}—{t}年年均增长{avg * 100:.1f}%"
-    text = f"{done}（{res['method']}），目标年均{target * 100:g}%"
+    text = f"{done}（{res['method']}），目标{column_target_words(row.reg) or f'年均{target * 100:g}%'}"
     if row.final:
         if t >= T:
             return {"status": "achieved" if met else "missed", "outlook": "final", "reason": text,
