@@ -150,6 +150,22 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
                          "correct or empty this row, or, if this file corrects the earlier one, import it with "
                          "--revise (make import REVISE=1) / 与此前导入的回报数值不一致"))
             continue
+        new_release = None
+        if len(same) and not revise:
+            # a published figure already recorded and another value for it: a later release, kept beside the
+            # earlier one (never overwritten); the engine uses the latest publication
+            new_release = r.release or "revised"
+            recorded = {x for x in (same["release"] if "release" in same.columns else []) if isinstance(x, str) and x}
+            if new_release in recorded:
+                clashes.append(DataError(
+                    r.file, sheet=r.sheet, row=r.row, column="发布类型", value=r.release or "",
+                    expected=f"a release not yet recorded for {r.indicator_id} {r.name_zh} {r.year} {r.scope} "
+                             f"(recorded: {' / '.join(fmt_number(v) for v, _ in values if v is not None)}, release "
+                             f"{'、'.join(sorted(recorded))}): name this figure's release in 发布类型 (初步核算, 快报, "
+                             "统计公报, 最终核实, 修订, 普查修订), or, if this file corrects the recorded value, import "
+                             "it with --revise (make import REVISE=1) / 请注明发布类型"))
+                continue
+            r.release = new_release
         item["_row"] = r
         warn = suspicious(r.value, r.unit, _last(observations, known[r.indicator_id], r, plan.plan_scope),
                           level_limit=level_limit, pp_limit=pp_limit)
@@ -161,7 +177,11 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
         if len(same):
             old = [fmt_number(v) if v is not None else "(no value)" for v, _ in values]
             report.revised.append({**item, "old_value": values[0][0], "old_value_str": " / ".join(old),
-                                   "old_source_id": " / ".join(str(s) for _, s in values)})
+                                   "old_source_id": " / ".join(str(s) for _, s in values),
+                                   **({"release": new_release} if new_release else {})})
+            if new_release:      # kept beside the earlier release(s)
+                appended.append(report.revised[-1])
+                continue
             lines = list(same.index)
             replace_at[line_to_pos[lines[0]]] = report.revised[-1]
             to_remove.update(line_to_pos[ln] for ln in lines[1:])
@@ -175,6 +195,8 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
     report.warnings += source_warnings
     for it in report.new + report.revised:
         it["source_id"] = it["_row"].source_id
+    if any(it["_row"].release for it in report.new + report.revised) and "release" not in obs_file.header:
+        _add_column(obs_file, "release", after="revision")
     merged = []
     for i, rec in enumerate(obs_file.records):
         if i in to_remove:
@@ -279,7 +301,15 @@ def _observation_record(obs_file: CsvFile, r: Row, incoming: dict, originals: di
     return obs_file.record({"indicator_id": r.indicator_id, "year": str(r.year), "value": fmt_number(r.value),
                             "value_kind": "level", "value_text": r.value_text, "scope": r.scope,
                             "scope_text": r.scope_text, "months_covered": str(r.months), "source_id": r.source_id,
-                            "quote": r.quote, "note": note})
+                            "quote": r.quote, "note": note, **({"release": r.release} if r.release else {})})
+
+
+def _add_column(csv_file: CsvFile, name: str, after: str) -> None:
+    """A plan folder entered before the column existed (an optional column): add it, empty, where the schema
+    puts it, so a release can be recorded."""
+    at = csv_file.header.index(after) + 1 if after in csv_file.header else len(csv_file.header)
+    csv_file.header = csv_file.header[:at] + [name] + csv_file.header[at:]
+    csv_file.records = [rec[:at] + [""] + rec[at:] for rec in csv_file.records]
 
 
 def _check_merged(csv_file: CsvFile, table: str, records: list, pos_to_row: dict, lists: dict) -> pd.DataFrame:

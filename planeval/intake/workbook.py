@@ -37,6 +37,7 @@ COLUMN_HELP = {
     "发布单位": "可空：发布来源的机关或网站。Publisher (optional).",
     "规划目标": "规划对该指标设定的目标（勿改）。The plan's target.",
     "责任单位": "建议的责任单位（勿改；分工见 responsibility.csv）。Responsible department.",
+    "发布类型": "可空：来源所说的数据版本——初步核算、快报、统计公报、最终核实、修订、普查修订。已有数值的指标报来新数值时，按新的发布版本与原数值并列保存，不覆盖原数值；更正原数值须用 REVISE=1 导入。Release (optional): a later release is kept beside the earlier one.",
 }
 
 
