@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from planeval import paths
-from planeval.report import glue, methodology, prose, tables
+from planeval.report import glue, methodology, problems, prose, tables
 from planeval.report.fmt import md, number, pp_change, script_json
 from synthetic import obs, reg, report_for
 
@@ -155,7 +155,7 @@ def test_findings_list_every_class_with_latest_values():
 def test_problems_state_the_required_pace_by_hand():
     registry, observations = _mixed_plan()
     rep = report_for(registry, observations)
-    text = prose.problems_markdown(rep).replace("\\", "")
+    text = problems.problems_markdown(rep).replace("\\", "")
     # 丙: 10 → 20, 2023 = 12; required (20 − 12)/2 = 4 per year, observed (12 − 10)/3 = 0.67 per year
     assert "余下2年每年须提高4个百分点，而此前实际每年提高0.67个百分点" in text
     assert "统计数据不足" in text and "丁" in text
@@ -316,7 +316,7 @@ def test_commentary_is_shown_as_written_and_its_absence_is_said():
     from planeval.report import commentary
 
     rep = report_for(reg(**LEVEL), obs((2023, 3.0)))
-    assert commentary.commentary_markdown(rep, "problem") == "本版尚无分析人员的意见。"
+    assert commentary.commentary_markdown(rep, "problem") == ""
     _with_tables(rep, commentary=[{"subject": "overall", "subject_id": None, "section_kind": "problem",
                                    "text": "SYNTHETIC：投资增速放缓**", "author": "张三", "date": "2026-11-01"},
                                   {"subject": "indicator", "subject_id": "x", "section_kind": "analysis",

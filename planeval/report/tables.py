@@ -145,9 +145,14 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
             "name": esc(name_with_unit(reg)) + marks + tag,
             "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
             "target": target_display(reg), "baseline": baseline_text(reg), "ref": reg["source_ref"],
-            "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
+            "progress": _share(r.get("progress_share")), "time": percent(r.get("time_share")),
         })
     return rows
+
+
+def _share(progress) -> str:
+    """完成进度 as a percentage; a negative share (the value moved away from the target) as words."""
+    return "离目标更远" if not is_missing(progress) and progress < 0 else percent(progress)
 
 
 def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, compact: bool = False) -> str:
