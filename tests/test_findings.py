@@ -208,3 +208,24 @@ def test_real_rows_the_2025_government_report_claim():
 def test_no_placeholder_without_commentary():
     rep = report_for(*_mixed())
     assert commentary.commentary_markdown(rep, "problem") == "" and commentary.chapter_commentary(rep, "economy") == ""
+
+
+# ---------------------------------------------------------------- the printed edition's link
+def test_the_pdf_is_linked_only_when_the_site_holds_it(tmp_path):
+    from planeval.book.pdflink import link_pdfs
+    from planeval.report import tables
+
+    rep = report_for(*_mixed())
+    (tmp_path / "book").mkdir()
+    page = tmp_path / "book" / "index.html"
+    page.write_text(f"<html>{tables.downloads_html(rep)}</html>", encoding="utf-8")
+    name = tables.pdf_name(rep)
+    assert link_pdfs(tmp_path) == 0 and f'href="../pdf/{name}"' not in page.read_text(encoding="utf-8")
+    assert f'<li class="pdf-item" hidden data-pdf="{name}">' in page.read_text(encoding="utf-8")
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / name).write_bytes(b"%PDF-SYNTHETIC")
+    assert link_pdfs(tmp_path) == 1
+    html = page.read_text(encoding="utf-8")
+    assert f'<li class="pdf-item" data-pdf="{name}">打印版：<a class="pdf-download" href="../pdf/{name}">' in html
+    (tmp_path / "pdf" / name).unlink()                      # a PDF removed again: hidden again
+    assert link_pdfs(tmp_path) == 1 and "href=\"../pdf/" not in page.read_text(encoding="utf-8")

@@ -44,6 +44,15 @@ def edition_note(rep: Report) -> str:
             f"实际编制发布的报告。{tail}")
 
 
+def cover_note(rep: Report) -> list[str]:
+    """The printed cover's lines on who compiled the edition and, for a retrospective one, what that means."""
+    lines = [f"编制单位：{rep.plan.compiler}"] if rep.plan.compiler else []
+    if retrospective(rep):
+        lines.append(f"本版为回溯编制的{rep.edition_name}：只使用截至{rep.eval_year}年的数据，"
+                     f"编制于{_date_words(rep.plan.compiled)}")
+    return lines
+
+
 def _date_words(date: str) -> str:
     y, m, d = date.split("-")
     return f"{y}年{int(m)}月{int(d)}日"
@@ -137,6 +146,9 @@ def claim_rows(rep: Report) -> list[dict]:
             named = "未列明具体指标"
             verdict = (f"{rep.table_name('main')}{len(main)}项主要指标中，{len(met)}项已达到规划目标"
                        + (f"（{'、'.join(rep.name(i) for i in met['id'])}）" if len(met) else ""))
+            if year < rep.eval_year:       # and what this edition's own data say by its year
+                now = rep.main[rep.main["status"] == "achieved"]
+                verdict += f"（按截至{year}年的数据）；按截至{rep.eval_year}年的数据，{len(now)}项已{rep_met(rep)}"
             agreement = "无法逐项对照（表述未列明指标）"
             if not is_missing(c.get("count")):
                 n = int(c["count"])
@@ -148,8 +160,13 @@ def claim_rows(rep: Report) -> list[dict]:
             source += esc(f"（{label('source_kind', grade).split('（')[0]}，待核实）")
         quote = str(c["quote"]).replace("“", "‘").replace("”", "’")     # quoted inside “…”
         out.append({"claim": esc(f"“{quote}”"), "year": year, "asserts": ASSERTS[c["asserts"]], "source": source,
-                    "named": named, "ours": verdict + f"（按截至{year}年的数据）", "agree": agreement})
+                    "named": named, "ours": verdict if "按截至" in verdict else verdict + f"（按截至{year}年的数据）",
+                    "agree": agreement})
     return out
+
+
+def rep_met(rep: Report) -> str:
+    return label("status", "achieved", rep.kind) if rep.final else "达到规划目标"
 
 
 def claims_html(rep: Report) -> str:

@@ -311,7 +311,9 @@ def downloads_html(rep: Report) -> str:
         f'（{esc(caption(rep, "downloads"))}）；<a href="../data/{MACHINE}">代码版（供程序读取）</a>',
         f'输入数据：<a href="../data/{INPUTS}/indicators.csv">目标登记表</a>、<a href="../data/{INPUTS}/observations.csv">数值</a>、'
         f'<a href="../data/{INPUTS}/sources.csv">来源</a>',
-        f'打印版（PDF）：<a href="../pdf/{esc(pdf)}">{esc(pdf)}</a>',
     ]
-    return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    # the printed edition: hidden until the site holds the PDF (planeval.book.pdflink sets it on the site)
+    printed = (f'<li class="pdf-item" hidden data-pdf="{esc(pdf)}">打印版：'
+               f'<span class="pdf-download">{esc(rep.title)}（PDF）</span></li>')
+    return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + printed + "</ul>"
             '<p class="print-only">评估结果、输入数据和打印版可从本报告的网页版下载。</p>')
