@@ -153,6 +153,9 @@ def claim_rows(rep: Report) -> list[dict]:
             if not is_missing(c.get("count")):
                 n = int(c["count"])
                 agreement += f"；数量{'相同' if n == len(met) else '不同'}：表述{n}项，本报告据公开数据确认{len(met)}项"
+                unknown = int(main["status"].isin(("not_assessable", "pending", "not_comparable")).sum())
+                if n > len(met) and unknown:
+                    agreement += f"（另有{unknown}项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）"
         s = rep.source_rows.loc[c["source_id"]]
         grade = s["source_kind"]
         source = link(s["title"], s["url"]) + ("" if is_missing(s["publication_date"]) else esc(f"（{s['publication_date']}）"))
@@ -177,7 +180,8 @@ def claims_html(rep: Report) -> str:
     if not rows:
         first = int(claims["year"].min())
         return (f"<p>已登记的政府表述所说的年份均晚于本版数据年份（最早为{first}年），在以后的版本中对照。</p>")
-    return html_table(rows, [("claim", "政府报告的表述"), ("year", "所指年份"), ("asserts", "表述的结论"),
-                             ("named", "涉及的指标"), ("ours", "本报告的结论"), ("agree", "是否一致"),
+    # what a reader compares stays among the four columns a wide table keeps side by side
+    return html_table(rows, [("claim", "政府报告的表述"), ("ours", "本报告的结论"), ("agree", "是否一致"),
+                             ("named", "涉及的指标"), ("year", "所指年份"), ("asserts", "表述的结论"),
                              ("source", "来源")], raw={"claim", "source"}, key="claim",
                       css="report-table claims-table")
