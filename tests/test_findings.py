@@ -172,6 +172,8 @@ def test_work_section_and_retrospective_note():
     assert "- **数据来源**：2个来源的3条数值，按来源类别：官方原文（发布机关网站）2个（数值3条）" in text
     assert "1项主要指标（占25%）暂无法评估" in text
     assert evaluation.edition_note(rep).startswith("**关于本版。** 本版是中期评估报告的回溯编制版")
+    rep.ds.sources["publication_date"] = ["2024-12-31", "2025-01-02"]     # one source published after 2024
+    assert "所用来源中有1个晚于2024年底发布" in evaluation.edition_note(rep)
     timely = report_for(*_mixed(), plan=dataclasses.replace(plan, compiled="2024-03-01"))
     assert evaluation.edition_note(timely) == ""
 

@@ -37,7 +37,7 @@ def edition_note(rep: Report) -> str:
     if not retrospective(rep):
         return ""
     late = _late_sources(rep)
-    tail = (f"所用来源中有{len(late)}个发布于{rep.eval_year + 1}年以后（如后来公布的数据和修订数），"
+    tail = (f"所用来源中有{len(late)}个晚于{rep.eval_year + 1}年底发布（如后来公布的数据和修订数），"
             f"当年编制时尚不可得。" if len(late) else "")
     return (f"**关于本版。** 本版是{md(rep.edition_name)}的回溯编制版：按{md(rep.edition_name)}的要求，"
             f"只使用截至{rep.eval_year}年的数据，编制于{_date_words(rep.plan.compiled)}，不是{rep.eval_year + 1}年"
@@ -62,9 +62,11 @@ def work_markdown(rep: Report) -> str:
     """评估工作情况: scope, data cut-off, sources by grade, method, compiler and date, limits."""
     plan, main = rep.plan, rep.main
     n_projects = project_counts(rep)["n"]
-    issuer = f"（{md(plan.issuer)}印发）" if plan.issuer else ""
+    # an issuer that carries its own brackets (批准（日期）) is set off with commas, never nested brackets
+    issuer = "" if not plan.issuer else f"，{md(plan.issuer)}，" if "（" in plan.issuer else f"（{md(plan.issuer)}）"
+    others = f"，发展目标和正文中的其他量化目标{len(rep.others)}项" if len(rep.others) else ""
     lines = [f"- **评估对象**：《{md(plan.name)}》{issuer}设定的{len(rep.current)}项量化目标（{md(rep.table_name('main'))}"
-             f"{len(main)}项主要指标，发展目标和正文中的其他量化目标{len(rep.others)}项）"
+             f"所列主要指标{len(main)}项{others}）"
              + (f"，以及规划专栏和正文列出的{n_projects}项重大工程项目和重点任务" if n_projects else "") + "。"]
     sources = _used_sources(rep)
     published = sources["publication_date"].dropna().astype(str)
