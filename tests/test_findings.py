@@ -191,13 +191,13 @@ def test_claims_beside_our_verdicts():
          "indicator_ids": None, "count": None, "inferred": None, "note": None}])
     rows = rows_of(evaluation.claims_html(rep))
     assert len(rows) == 2                                  # the 2024 statement belongs to a later edition
-    assert rows[0][:6] == ["“SYNTHETIC：乙、丙达标。”", "乙：提前实现；丙：滞后（按截至2023年的数据）", "不一致",
-                           "乙、丙", "2023", "达到目标"]
+    assert rows[0][:6] == ["“SYNTHETIC：乙、丙达标。”", "乙：提前实现；丙：滞后，不一致（按截至2023年的数据）",
+                           "一致1项、不一致1项", "乙、丙", "2023", "提前实现（达标）"]
     assert rows[1][:6] == ["“SYNTHETIC：3个‘核心’指标提前达标。”",
                            "SYNTHETIC主要指标表4项主要指标中，1项已达到规划目标（乙）（按截至2023年的数据）",
                            "无法逐项对照（表述未列明指标）；数量不同：表述3项，本报告据公开数据确认1项"
                            "（另有1项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）", "未列明具体指标", "2023",
-                           "达到目标"]
+                           "提前实现（达标）"]
 
 
 def test_real_rows_the_2025_government_report_claim():
@@ -207,6 +207,17 @@ def test_real_rows_the_2025_government_report_claim():
     assert rows[0][0] == "“6个‘十四五’规划核心发展指标提前达标。”" and rows[0][3] == "未列明具体指标"
     assert rows[0][2].startswith("无法逐项对照（表述未列明指标）；数量不同：表述6项")
     assert "晚于本版数据年份" in evaluation.claims_html(open_report("yinzhou-14th", 2023))
+
+
+def test_real_rows_the_ndrc_midterm_statements_beside_our_2022_verdicts():
+    from test_report import rows_of
+
+    rows = rows_of(evaluation.claims_html(open_report("national-14th", 2023)))
+    lagging = next(r for r in rows if r[0].startswith("“落后的4项指标"))
+    # 托位数: ours 基本符合预期（需加力） (class on_track) — not 滞后; 能耗, 碳排放 滞后, 空气质量 逆向变化 (class lagging)
+    assert lagging[2] == "一致3项、不一致1项"
+    assert lagging[1].startswith("每千人口拥有3岁以下婴幼儿托位数：基本符合预期（需加力），不一致；")
+    assert lagging[4] == "2022"
 
 
 def test_no_placeholder_without_commentary():

@@ -104,7 +104,12 @@ def work_markdown(rep: Report) -> str:
 
 
 # ------------------------------------------------------------------------------ the government's own claims
-ASSERTS = {"achieved": "达到目标", "on_track": "进展符合预期"}
+ASSERTS = {"achieved": "提前实现（达标）", "ahead": "快于预期", "on_track": "符合预期", "lagging": "滞后"}
+# Which of our classes (rules.yml statuses → class) agree with what a statement asserts; a class not listed for
+# it disagrees, and a target we cannot judge cannot be compared.
+AGREES = {"achieved": ("achieved",), "ahead": ("achieved", "ahead"), "on_track": ("achieved", "ahead", "on_track"),
+          "lagging": ("lagging",)}
+UNJUDGED = ("pending", "not_assessable", "unclear")
 
 
 def _verdicts_at(rep: Report, year: int) -> pd.DataFrame:
@@ -114,14 +119,21 @@ def _verdicts_at(rep: Report, year: int) -> pd.DataFrame:
     return rep.ds.assess(year).set_index("id", drop=False)
 
 
-def _agreement(asserts: str, status: str) -> str:
-    if status in ("pending", "not_assessable", "not_comparable"):
+def _agreement(asserts: str, ndrc_class: str) -> str:
+    if ndrc_class in UNJUDGED:
         return "unknown"
-    good = ("achieved",) if asserts == "achieved" else ("achieved", "ahead", "on_track")
-    return "agree" if status in good else "differ"
+    return "agree" if ndrc_class in AGREES[asserts] else "differ"
 
 
-AGREE_ZH = {"agree": "一致", "differ": "不一致", "unknown": "无法对照（本报告无可比数据或目标值）"}
+AGREE_ZH = {"agree": "一致", "differ": "不一致", "unknown": "无法对照"}
+
+
+def _agreement_text(marks: list[str]) -> str:
+    """一致 / 不一致 / 无法对照 for one target; for several, how many of each."""
+    if len(marks) == 1:
+        return AGREE_ZH[marks[0]] + ("（本报告无可比数据或目标值）" if marks[0] == "unknown" else "")
+    counts = [f"{AGREE_ZH[m]}{marks.count(m)}项" for m in ("agree", "differ", "unknown") if marks.count(m)]
+    return "、".join(counts)
 
 
 def claim_rows(rep: Report) -> list[dict]:
@@ -135,13 +147,14 @@ def claim_rows(rep: Report) -> list[dict]:
         ids = [] if is_missing(c["indicator_ids"]) else str(c["indicator_ids"]).split(";")
         if ids:
             found = [(i, ours.loc[i]) for i in ids if i in ours.index]
-            verdicts = [f"{rep.name(i)}：{r['status_zh']}" for i, r in found]
-            marks = {_agreement(c["asserts"], r["status"]) for _, r in found}
-            agree = "differ" if "differ" in marks else "agree" if marks == {"agree"} else "unknown"
+            marks = [_agreement(c["asserts"], r["ndrc_class"]) for _, r in found]
+            # with several targets, each one that does not agree says so beside its verdict
+            verdicts = [f"{rep.name(i)}：{r['status_zh']}" + (f"，{AGREE_ZH[m]}" if len(found) > 1 and m != "agree" else "")
+                        for (i, r), m in zip(found, marks)]
             named = "、".join(rep.name(i) for i in ids)
             if not is_missing(c.get("inferred")) and "indicator_ids" in str(c["inferred"]):
                 named += "（对应指标为本报告的判断）"
-            verdict, agreement = "；".join(verdicts), AGREE_ZH[agree]
+            verdict, agreement = "；".join(verdicts), _agreement_text(marks)
         else:
             main = ours[ours["table"] == "main"]
             met = main[main["status"] == "achieved"]
