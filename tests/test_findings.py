@@ -244,3 +244,16 @@ def test_the_pdf_is_linked_only_when_the_site_holds_it(tmp_path):
     assert f'<li class="pdf-item" data-pdf="{name}">打印版：<a class="pdf-download" href="../pdf/{name}">' in html
     (tmp_path / "pdf" / name).unlink()                      # a PDF removed again: hidden again
     assert link_pdfs(tmp_path) == 1 and "href=\"../pdf/" not in page.read_text(encoding="utf-8")
+
+
+def test_growth_rates_say_their_price_basis():
+    from planeval.report import tables
+
+    def latest(basis, *values):
+        rep = report_for(reg(target_form="growth", basis=basis, target_value=5, target_text="5", annual_growth_value=5,
+                             annual_growth_kind="rate_pct", name_zh="产出增长"), obs(*values))
+        return tables.latest_text(rep, rep.results.iloc[0])
+
+    assert latest("real", (2021, 6.0), (2022, 5.5), (2023, 5.2)) == "实际增长5.2%（2023年）"
+    assert latest("nominal", (2023, -1.5)) == "名义下降1.5%（2023年）"
+    assert latest(None, (2023, 5.2)) == "5.2%（2023年）"          # a target that states no basis: the bare rate

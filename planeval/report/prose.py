@@ -5,6 +5,8 @@ report (存在问题, 对策建议 and 规划调整建议: report.problems). The
 never written here: it is shown as written, from the plan folder's commentary.csv (report.commentary)."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..engine.rules import load_rules
@@ -197,7 +199,10 @@ def _progress_phrase(rep: Report, r) -> str:
     latest = latest_phrase(rep, r)
     if not latest:
         return ""
-    bits = [f"{md(rep.name(r['id']))}{latest}"]
+    name = rep.name(r["id"])
+    if "增长" in latest:        # "全员劳动生产率增长" + "2023年实际增长5.7%": the rate's words say 增长 once
+        name = re.sub(r"增长率?$", "", name)
+    bits = [f"{md(name)}{latest}"]
     b_year, b_val = r.get("start_year"), r.get("start_value")
     if not is_missing(b_year) and not is_missing(b_val) and r["target_form"] == "level" and not is_missing(r["latest_value"]):
         unit = str(reg["unit"] or "")

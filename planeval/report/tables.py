@@ -49,10 +49,23 @@ def latest_text(rep: Report, r) -> str:
         return f"{int(r['start_year'])}—{int(r['latest_year'])}年累计降低{value_with_unit(r['latest_value'], '%')}"
     if r["target_form"] in ("growth", "relational", "annual_targets"):
         growth = rep.audit(r).get("growth", {})
+        rate = growth_words(rep.reg(r["id"]).get("basis"), r["latest_value"])
         if str(growth.get("method", "")).startswith("公布的"):
-            return f"{growth['first_year']}—{growth['last_year']}年年均{value_with_unit(r['latest_value'], '%')}"
-        return f"{value_with_unit(r['latest_value'], '%')}（{int(r['latest_year'])}年）"
+            return f"{growth['first_year']}—{growth['last_year']}年年均{rate}"
+        return f"{rate}（{int(r['latest_year'])}年）"
     return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
+
+
+BASIS_WORDS = {"real": "实际", "nominal": "名义"}
+
+
+def growth_words(basis, value) -> str:
+    """A growth rate with its price basis when the target states one (the engine compares like with like, so
+    the value is on the target's basis): 实际增长5.4%, 名义增长1.5%; the bare rate otherwise."""
+    word = BASIS_WORDS.get(basis if isinstance(basis, str) else "", "")
+    if not word:
+        return value_with_unit(value, "%")
+    return f"{word}{'增长' if value >= 0 else '下降'}{value_with_unit(abs(value), '%')}"
 
 
 def baseline_text(reg) -> str:
