@@ -257,3 +257,10 @@ def test_growth_rates_say_their_price_basis():
     assert latest("real", (2021, 6.0), (2022, 5.5), (2023, 5.2)) == "实际增长5.2%（2023年）"
     assert latest("nominal", (2023, -1.5)) == "名义下降1.5%（2023年）"
     assert latest(None, (2023, 5.2)) == "5.2%（2023年）"          # a target that states no basis: the bare rate
+
+
+def test_front_page_does_not_count_zero_projects():
+    from planeval.report import glue
+
+    rep = report_for(*_mixed())
+    assert glue.index_numbers(rep)["evaluated"] == "4项量化目标"       # no projects registered: not "和0项"

@@ -19,7 +19,10 @@ def edition_numbers(rep: Report) -> dict:
 
 
 def index_numbers(rep: Report) -> dict:
-    return {**edition_numbers(rep), "n_targets": len(rep.current), "n_projects": project_counts(rep)["n"]}
+    n_projects = project_counts(rep)["n"]
+    # a plan without registered projects is not said to have "0项重大工程项目"
+    scope = f"{len(rep.current)}项量化目标" + (f"和{n_projects}项重大工程项目" if n_projects else "")
+    return {**edition_numbers(rep), "n_targets": len(rep.current), "n_projects": n_projects, "evaluated": scope}
 
 
 def chapter_numbers(rep: Report, chapter: str) -> dict:
