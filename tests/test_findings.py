@@ -264,3 +264,10 @@ def test_front_page_does_not_count_zero_projects():
 
     rep = report_for(*_mixed())
     assert glue.index_numbers(rep)["evaluated"] == "4项量化目标"       # no projects registered: not "和0项"
+
+
+def test_a_problem_to_verify_says_why():
+    rep = report_for(reg(baseline_value=2.5, target_value=3.6, target_text="3.6", name_zh="甲"),
+                     obs((2023, 3.0), scope="未注明"))
+    line = plain(problems.problems_markdown(rep)).split("\n")[0]
+    assert line.endswith("而此前实际每年提高0.17个百分点（结论待核实：数据的统计口径为“来源未注明口径”，未确认为全区）。")

@@ -50,6 +50,17 @@ def _gap_phrase(r) -> str:
     return f"完成进度{percent(p)}、时间进度{percent(t)}" + (f"，落后{gap}个百分点" if gap > 0 else "")
 
 
+def _caveats(rep: Report, r) -> str:
+    """What limits the finding itself: a verdict to verify (and why), data older than the edition's year."""
+    out = []
+    if not is_missing(r.get("verify")):
+        out.append(f"结论待核实：{md(r['verify'])}")
+    stale = next((n["text"] for n in rep.notes(r) if n["kind"] == "stale"), None)
+    if stale:
+        out.append(md(stale))
+    return "（" + "；".join(out) + "）" if out else ""
+
+
 def _analyst_reasons(rep: Report, indicator_id: str, section: str = "problem") -> str:
     c = rep.ds.table("commentary")
     rows = c[(c["subject"] == "indicator") & (c["subject_id"] == indicator_id) & (c["section_kind"] == section)]
@@ -86,8 +97,8 @@ def problems_markdown(rep: Report) -> str:
         if re.match(r"\d{4}年", str(r["reason"])):     # the engine's sentence already opens with the latest value
             latest = ""
         need = _required_phrase(rep, r)
-        out.append(f"{head}{latest + '，' if latest else ''}{_gap_phrase(r)}{'；' + need if need else ''}。"
-                   f"{_analyst_reasons(rep, r['id'])}")
+        out.append(f"{head}{latest + '，' if latest else ''}{_gap_phrase(r)}{'；' + need if need else ''}"
+                   f"{_caveats(rep, r)}。{_analyst_reasons(rep, r['id'])}")
     at_risk = lag[lag["attribute"] == binding]
     if len(at_risk) and not rep.final:
         out.append(f"- **约束性指标完成存在风险**：{len(at_risk)}项约束性指标未达到符合预期的进度"
