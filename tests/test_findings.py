@@ -83,7 +83,12 @@ def test_adjustments_only_in_the_midterm_edition():
             "而此前实际每年提高0.67个百分点。约束性指标不宜下调，应采取措施确保完成。") in text
     # 甲: projected 3.0 + 0.1667 × 2 = 3.33
     assert "- **甲**：按此前速度，到2025年预计为3.33%，难以达到目标（3.6%）" in text
-    assert problems.adjustments_markdown(report_for(*_mixed(), eval_year=2022)) == "规划调整建议在中期评估报告中提出。"
+    final = plain(problems.adjustments_markdown(report_for(*_mixed(), eval_year=2025)))
+    # the final edition (data to 2023 only): 乙 met in 2023 counts as 完成; 甲, 丙 lack 2025 data, 丁 has none
+    assert final == ("规划期已经结束，不再调整规划目标。以下情况供编制下一规划时参考：\n"
+                     "- **已完成的目标**：乙，可在现有水平上研究设定下一规划的目标。\n"
+                     "- **无法评估的主要指标**：3项主要指标缺少目标年的数据、可比数据或上级下达的目标值，建议下一规划的指标"
+                     "选用有年度统计数据、口径明确的指标，并明确下达值和责任单位。")
 
 
 def test_the_synthetic_plan_folder_by_hand():

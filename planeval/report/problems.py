@@ -197,10 +197,11 @@ def _gaps_by_department(rep: Report) -> list[str]:
 
 
 def adjustments_markdown(rep: Report) -> str:
-    """规划调整建议 (a mid-term edition): targets exceeded early, targets out of reach at the pace so far, targets
-    still without a value; suggestions the planning office may adopt, never new target values."""
-    if rep.kind != "midterm":
-        return f"规划调整建议在{label('edition_kind', 'midterm')}中提出。"
+    """规划调整建议 (a mid-course edition): targets exceeded early, targets out of reach at the pace so far, targets
+    still without a value; suggestions the planning office may adopt, never new target values. A final edition
+    turns them into points for the next plan."""
+    if rep.final:
+        return _next_plan_markdown(rep)
     binding = load_rules()["binding_attribute"]
     out = []
     for _, r in met_early(rep).iterrows():
@@ -227,3 +228,20 @@ def adjustments_markdown(rep: Report) -> str:
     if not out:
         return "根据现有数据，没有需要提出调整的目标。"
     return "\n".join(out) + "\n\n以上为依据评估数据提出的建议，是否调整由规划编制部门按程序研究决定。"
+
+
+def _next_plan_markdown(rep: Report) -> str:
+    """The final edition: the plan can no longer be adjusted; what its outcome tells the next plan."""
+    cur, main = rep.current, rep.main
+    missed = cur[cur["status"] == "missed"]
+    done = cur[cur["status"] == "achieved"]
+    unknown = main[main["ndrc_class"].isin(("not_assessable", "pending"))]
+    out = [f"规划期已经结束，不再调整规划目标。以下情况供编制下一规划时参考："]
+    if len(done):
+        out.append(f"- **已完成的目标**：{_names(rep, done)}，可在现有水平上研究设定下一规划的目标。")
+    if len(missed):
+        out.append(f"- **未完成的目标**：{_names(rep, missed)}，建议分析未完成的原因，合理设定下一规划的目标和措施。")
+    if len(unknown):
+        out.append(f"- **无法评估的主要指标**：{len(unknown)}项主要指标缺少目标年的数据、可比数据或上级下达的目标值，建议下一规划的指标"
+                   "选用有年度统计数据、口径明确的指标，并明确下达值和责任单位。")
+    return "\n".join(out)
