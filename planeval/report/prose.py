@@ -200,7 +200,7 @@ def _progress_phrase(rep: Report, r) -> str:
     if not latest:
         return ""
     name = rep.name(r["id"])
-    if "增长" in latest:        # "全员劳动生产率增长" + "2023年实际增长5.7%": the rate's words say 增长 once
+    if "增长" in latest:        # "…劳动生产率增长" + "<year>年实际增长5.7%": the rate's words say 增长 once
         name = re.sub(r"增长率?$", "", name)
     bits = [f"{md(name)}{latest}"]
     b_year, b_val = r.get("start_year"), r.get("start_value")
