@@ -5,6 +5,8 @@ file and the key to fix.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +75,8 @@ class PlanConfig:
     chapters: tuple
     previous: PreviousPlan | None = None
     text: Path | None = None        # the plan's text as published: every registry quote is checked against it
+    compiler: str = ""          # who compiled the report (plan.yml `compiler`; 评估工作情况 names it)
+    compiled: str = ""          # when (plan.yml `compiled`, YYYY-MM-DD): a later year than the edition's = retrospective
 
     # ---------------------------------------------------------------- editions
     def edition_kind(self, year: int) -> str:
@@ -216,7 +220,17 @@ def _load_plan(folder: Path) -> PlanConfig:
                       source_id=_require(raw, "source_id", file, str), period=period, baseline_year=baseline,
                       default_edition=default_edition, territory=_require(territory, "name", file, str),
                       plan_scope=plan_scope, scopes=scopes, tables=tables,
-                      chapters=tuple(chapters), previous=previous, text=text)
+                      chapters=tuple(chapters), previous=previous, text=text, compiler=str(raw.get("compiler") or ""),
+                      compiled=_date_text(raw.get("compiled"), file))
+
+
+def _date_text(value, file: str) -> str:
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise DataError(file, column="compiled", value=text, expected="a date YYYY-MM-DD")
+    return text
 
 
 def default_plan() -> str:

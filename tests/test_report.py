@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from planeval import paths
-from planeval.report import glue, methodology, prose, tables
+from planeval.report import glue, methodology, problems, prose, tables
 from planeval.report.fmt import md, number, pp_change, script_json
 from synthetic import obs, reg, report_for
 
@@ -156,7 +156,7 @@ def test_findings_list_every_class_with_latest_values():
 def test_problems_state_the_required_pace_by_hand():
     registry, observations = _mixed_plan()
     rep = report_for(registry, observations)
-    text = prose.problems_markdown(rep).replace("\\", "")
+    text = problems.problems_markdown(rep).replace("\\", "")
     # 丙: 10 → 20, 2023 = 12; required (20 − 12)/2 = 4 per year, observed (12 − 10)/3 = 0.67 per year
     assert "余下2年每年须提高4个百分点，而此前实际每年提高0.67个百分点" in text
     assert "统计数据不足" in text and "丁" in text
@@ -317,7 +317,7 @@ def test_commentary_is_shown_as_written_and_its_absence_is_said():
     from planeval.report import commentary
 
     rep = report_for(reg(**LEVEL), obs((2023, 3.0)))
-    assert commentary.commentary_markdown(rep, "problem") == "本版尚无分析人员的意见。"
+    assert commentary.commentary_markdown(rep, "problem") == ""
     _with_tables(rep, commentary=[{"subject": "overall", "subject_id": None, "section_kind": "problem",
                                    "text": "SYNTHETIC：投资增速放缓**", "author": "张三", "date": "2026-11-01"},
                                   {"subject": "indicator", "subject_id": "x", "section_kind": "analysis",
@@ -424,8 +424,8 @@ def test_a_first_year_book_says_plainly_that_no_in_period_data_exists_yet():
     assert judgement.startswith("**总体判断。** 规划期内（2021年）尚无任何主要指标的数据，本版不对实施进度作出判断。")
     assert "0项" not in judgement and "0项" not in prose.overall_markdown(rep)
     assert "数据缺口" not in prose.overall_markdown(rep)         # not a gap: the year is not published yet
-    assert prose.problems_markdown(rep).startswith("- **尚无规划期内数据**：2021年的数据")
-    assert "2021年的数据发布后，请各责任部门报送2项主要指标" in prose.recommendations_markdown(rep)
+    assert problems.problems_markdown(rep).startswith("- **尚无规划期内数据**：2021年的数据")
+    assert "2021年的数据发布后，请各责任部门报送2项主要指标" in problems.recommendations_markdown(rep)
     assert prose.class_counts_sentence(rep, rep.main) == "2项暂无法评估"
 
 

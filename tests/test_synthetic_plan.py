@@ -131,7 +131,7 @@ EXPECTED_2028 = {
     "合成市民服务中心": "符合预期",                      # qualitative: 2028 recorded 完成, quoted
     "合成公共服务满意度": "提前实现",                    # goal: 2027 81 ≥ 80, before the target year
     "合成污染指数": "符合预期",                          # ceiling: 3.1, 3.2, 3.3 < 3.5 every year
-    "合成绿地率": "基本符合预期（需加力）",              # floor: 2027 39.5 < 40, 2028 40.5 ≥ 40 again
+    "合成绿地率": "滞后",                                # floor: 2027 39.5 < 40 cannot be undone (2028 40.5 ≥ 40)
     "合成能耗强度降低": pace_class(CUMRED_R),            # r = 0.932 → 需加力 (约束性: the duty stated, same band)
     "合成排放总量减少": "符合预期",                      # 按上级下达: 2027 recorded 完成
     "合成研发投入总量": pace_class(EST_R),               # r = 1.0 → 符合预期 (from the estimate: 需加力)

@@ -50,6 +50,7 @@ from .fingerprint import page_fingerprint
 from .kernel import private_kernel_manager
 from .nbclean import clean_executed_notebook, intact
 from .pages import Page, pages_for, render_toc
+from .pdflink import link_pdfs
 
 BUILD_FORMAT = 3  # bump to invalidate every executed page
 JB_TEMPLATE = Path(__file__).with_name("jb_config.yml")
@@ -448,6 +449,7 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
     for name in KEPT_FROM_PUBLISHED:
         if (site / name).is_dir() and not (staging / name).exists():
             shutil.copytree(site / name, staging / name)
+    link_pdfs(staging)      # the printed edition is linked only when the site holds it
     (staging / SITE_STAMP).write_text(key)
     publish_site(staging, site)
     return site

@@ -48,6 +48,8 @@ def pages_for(plan: PlanConfig, eval_year: int) -> list[Page]:
                 continue
             if when == "changelog" and not has_changelog(plan.folder):
                 continue
+            if when == "responsibility" and not (plan.folder / "responsibility.csv").exists():
+                continue
             common = dict(template=spec["template"], reads=tuple(spec.get("reads", ["all"])), part=i,
                           caption=part.get("caption"), numbered=bool(part.get("numbered")))
             if spec.get("each") == "chapter":

@@ -29,6 +29,7 @@ from pathlib import Path
 from .. import paths
 from ..files import write_atomic
 from . import build
+from .pdflink import link_pdfs
 
 # A4 with these margins leaves a 180 mm text column: 680 CSS px, the width the page is laid out (and every
 # chart drawn) at before printing, so what is measured on screen is what is printed.
@@ -245,8 +246,10 @@ def cover_lines(rep, built: dt.date) -> list[str]:
     """What the cover says under the title: the plan evaluated (its issuer is the plan's, not this report's),
     the data year and the build date."""
     plan = f"评估对象：《{rep.plan.name}》" + (f"（{rep.plan.issuer}）" if rep.plan.issuer else "")
+    from ..report.evaluation import cover_note
+
     return [plan, f"评估数据截至{rep.eval_year}年",
-                    f"生成日期：{built.year}年{built.month}月{built.day}日"]
+            f"生成日期：{built.year}年{built.month}月{built.day}日", *cover_note(rep)]
 
 
 def main(argv=None) -> int:
@@ -274,6 +277,7 @@ def main(argv=None) -> int:
         print("[pdf] printing with chromium (twice: the second print fills in the contents' page numbers)")
         contents = print_pdf(page_html, pdf, rep.title, cover_lines(rep, dt.date.today()))
         write_atomic(edition.site / "pdf" / pdf.name, pdf.read_bytes())  # the site's download link points here
+        link_pdfs(edition.site)      # the front page's link to it (hidden while there was no PDF)
     print("  contents: " + "、".join(f"{c['title']} p.{c['page']}" for c in contents))
     print(f"done in {time.perf_counter() - started:.1f} s — {pdf.relative_to(paths.ROOT)}")
     return 0

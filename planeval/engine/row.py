@@ -30,6 +30,7 @@ class Row:
     rules: dict
     audit: dict = field(default_factory=dict)
     breaks: dict = field(default_factory=dict)   # indicator id → its registered basis changes (breaks.csv rows)
+    parts: tuple = ()         # (numerator, denominator) observations when the target is a ratio (derived_from)
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -112,5 +113,8 @@ def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanCo
     breaks = {k: v for k, v in (breaks or {}).items() if k in (reg["id"], related_id)}
     if breaks:
         audit["breaks"] = {k: [describe(b) for b in v] for k, v in breaks.items()}
+    derived = to_str(reg.get("derived_from"))
+    parts = tuple(of(p) for p in derived.split("/")) if derived else ()
     return Row(reg=reg, plan=plan, eval_year=row_eval, edition_kind=kind, first_year=first, cutoff=cutoff,
-               target_year=target_year, own=own, related=related, rules=rules, audit=audit, breaks=breaks)
+               target_year=target_year, own=own, related=related, rules=rules, audit=audit, breaks=breaks,
+               parts=parts)

@@ -153,6 +153,31 @@ def _title(text, subtitle=None) -> alt.TitleParams:
     return alt.TitleParams(text=wrap_title(text), anchor="start", fontSize=13, offset=8, **extra)
 
 
+# The y axis never spans less than this share of the values' size (a 1.65 → 1.66 gap must not fill the chart),
+# nor less than this many points for a percentage; it never dips below zero for values that cannot.
+MIN_SPAN_SHARE = 0.2
+MIN_SPAN_PCT = 10.0
+
+
+def y_domain(values: list[float], unit: str) -> list[float] | None:
+    """The y axis's range: the values and the target, widened around their middle to a sensible minimum span."""
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    span = max(MIN_SPAN_SHARE * max(abs(lo), abs(hi)), MIN_SPAN_PCT if unit in ("%", "％") else 0.0)
+    if hi - lo < span:
+        mid = (hi + lo) / 2
+        lo, hi = mid - span / 2, mid + span / 2
+    else:           # a little air above and below the extremes
+        pad = 0.06 * (hi - lo)
+        lo, hi = lo - pad, hi + pad
+    if lo < 0 <= min(values):
+        lo, hi = 0.0, hi - lo
+    if unit in ("%", "％") and hi > 100 >= max(values) and min(values) >= 0:
+        lo, hi = max(0.0, lo - (hi - 100)), 100.0
+    return [round(lo, 6), round(hi, 6)]
+
+
 def indicator_chart(frame, title: str, unit: str, target_value=None, target_year=None, width=CONTAINER,
                     height: int = 220, subtitle: str | None = INDICATOR_SUBTITLE):
     """Actual values against the planned path; the target marked; the projection dashed.
@@ -171,7 +196,9 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
     x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[first, last], nice=False, zero=False, padding=16),
               axis=alt.Axis(format="d", values=list(range(first, last + 1)), labelAngle=0, grid=False,
                             labelOverlap="greedy", labelFlush=False))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False, padding=12), axis=alt.Axis(tickCount=5))
+    values = [float(v) for v in frame["value"].dropna()] + ([float(target_value)] if target_value is not None else [])
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=y_domain(values, unit), nice=True, zero=False),
+              axis=alt.Axis(tickCount=5))
     tooltip = [alt.Tooltip("series:N", title="序列"), alt.Tooltip("year:Q", title="年份", format="d"),
                alt.Tooltip("value:Q", title=f"数值（{unit}）" if unit else "数值", format=",.4~f"),
                alt.Tooltip("source:N", title="来源"), alt.Tooltip("scope:N", title="口径"),

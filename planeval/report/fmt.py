@@ -150,6 +150,11 @@ def target_display(reg) -> str:
         b, t = reg.get("baseline_year"), reg.get("target_year")
         span = "规划期" if is_missing(b) or is_missing(t) else years_span(int(b) + 1, int(t))
         return f"{span}累计降低{number(reg['target_value'])}%"
+    if not text.strip("-—– ") and not is_missing(reg.get("target_value")):
+        # the plan's cell is a dash and the target follows from another column (a change over the period):
+        # the registry's value, never a bare "—" printed as if it were the target
+        shown = unit if unit not in ("%", "％") else "%"
+        return f"{_OPS.get(reg.get('target_operator'), '')}{number(reg['target_value'])}{shown.strip('—-– ')}"
     m = re.fullmatch(r"([<>＜＞≥≤]?\s*\[?〔?-?\d+(?:\.\d+)?\]?〕?)(左右|以上|以下)?", text)
     if m and unit and unit not in text:  # the unit goes after the number, before 左右: 1.45万亿斤左右
         return f"{m.group(1)}{unit if unit not in ('%', '％') else '%'}{m.group(2) or ''}"

@@ -21,8 +21,9 @@ def edition_numbers(rep: Report) -> dict:
 def index_numbers(rep: Report) -> dict:
     n, projects = len(rep.current), project_counts(rep)["n"]
     # a plan without registered projects is not said to have "0项重大工程项目"
-    return {**edition_numbers(rep), "n_targets": n, "n_projects": projects,
-            "targets_and_projects": f"{n}项量化目标" + (f"和{projects}项重大工程项目" if projects else "")}
+    scope = f"{n}项量化目标" + (f"和{projects}项重大工程项目" if projects else "")
+    return {**edition_numbers(rep), "n_targets": n, "n_projects": projects, "targets_and_projects": scope,
+            "evaluated": scope}
 
 
 def counts_sentence(n_main: int, table: str, with_data: int, pending: int, no_data: int, n_others: int,

@@ -1,9 +1,11 @@
 """The report's sentences, computed from the assessment (Markdown; every data text escaped with ``md``).
 
-总体评价 (the overall judgement), 主要成效 (achievements), 存在问题 (problems) and the computed part of 对策建议
-(recommendations), in the formal wording of a government evaluation report. The analysts' own commentary is
+总体评价 (the overall judgement) and 主要成效 (achievements), in the formal wording of a government evaluation
+report (存在问题, 对策建议 and 规划调整建议: report.problems). The analysts' own commentary is
 never written here: it is shown as written, from the plan folder's commentary.csv (report.commentary)."""
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -149,8 +151,10 @@ def overall_markdown(rep: Report) -> str:
     if len(lagging):
         items = []
         for _, r in lagging.iterrows():
+            # a negative share (moving away from the target) reads as nonsense: the engine's sentence says it
             how = (f"完成进度{percent(r['progress_share'])}、时间进度{percent(r['time_share'])}"
-                   if not is_missing(r["progress_share"]) and not is_missing(r["time_share"]) else md(r["reason"]))
+                   if not is_missing(r["progress_share"]) and not is_missing(r["time_share"])
+                   and r["progress_share"] >= 0 else md(r["reason"]))
             items.append(f"{md(rep.name(r['id']))}（{how}{stale_phrase(rep, r)}）")
         lines.append(f"**{label('ndrc_class', 'lagging', rep.kind)}的指标。** " + "；".join(items) + "。")
     issues = _issues(rep)
@@ -215,20 +219,35 @@ def _progress_phrase(rep: Report, r) -> str:
     latest = latest_phrase(rep, r)
     if not latest:
         return ""
-    bits = [f"{md(rep.name(r['id']))}{latest}"]
+    name = rep.name(r["id"])
+    if "增长" in latest:        # "…劳动生产率增长" + "<year>年实际增长5.7%": the rate's words say 增长 once
+        name = re.sub(r"增长率?$", "", name)
+    bits = [f"{md(name)}{latest}"]
     b_year, b_val = r.get("start_year"), r.get("start_value")
     if not is_missing(b_year) and not is_missing(b_val) and r["target_form"] == "level" and not is_missing(r["latest_value"]):
         unit = str(reg["unit"] or "")
+        derived = rep.audit(r).get("baseline_substitute", {}).get("derived")
+        since = f"比{int(b_year)}年" + (f"（本报告由两个公布分项计算为{number(b_val)}）" if derived else "")
         if unit in ("%", "％"):
-            bits.append(f"比{int(b_year)}年{pp_change(r['latest_value'] - b_val)}")
+            bits.append(f"{since}{pp_change(r['latest_value'] - b_val)}")
+        elif unit == "倍":      # a ratio: its change in its own unit, not a percentage of a ratio
+            diff = r["latest_value"] - b_val
+            bits.append(f"{since}{'提高' if diff >= 0 else '降低'}{number(abs(diff))}")
         elif b_val:
             change = r["latest_value"] / b_val - 1
-            bits.append(f"比{int(b_year)}年{'增长' if change >= 0 else '下降'}{number(abs(change) * 100, 1)}%")
+            bits.append(f"{since}{_nominal(unit)}{'增长' if change >= 0 else '下降'}{number(abs(change) * 100, 1)}%"
+                        + ("（按现价计算，未扣除价格因素）" if _nominal(unit) else ""))
     if r["status"] == "achieved":
         bits.append(f"已达到规划目标（{md(target_display(reg))}）")
     elif not is_missing(r.get("progress_share")) and not rep.final:
         bits.append(f"完成进度{percent(r['progress_share'])}，时间进度{percent(r['time_share'])}")
     return "，".join(bits)
+
+
+def _nominal(unit: str) -> str:
+    """A change computed from two money amounts in current prices is nominal (名义): the published real growth
+    rates are another figure, so the sentence says which one it is."""
+    return "名义" if "元" in unit else ""
 
 
 def achievements_markdown(rep: Report) -> str:
@@ -283,68 +302,6 @@ def _issues(rep: Report) -> dict:
             "scoped": main[main["notes"].str.contains('"territory"', regex=False)]}
 
 
-def problems_markdown(rep: Report) -> str:
-    """存在问题 (computed part): lagging and reversing targets with the pace they need, binding targets at
-    risk, targets without data (a statistics problem), data in another scope, stale data."""
-    out = []
-    i = _issues(rep)
-    lag, missing, pending, scoped, stale = i["lag"], i["missing"], i["pending"], i["scoped"], i["stale"]
-    binding = load_rules()["binding_attribute"]
-    for _, r in lag.iterrows():
-        need = _required_phrase(rep, r)
-        what = "（约束性指标）" if r["attribute"] == binding else ""
-        head = f"- **{md(rep.name(r['id']))}{md(r['status_zh'])}**{what}："
-        if r["final"]:      # the reason states the figures at the target year
-            out.append(f"{head}{md(r['reason'])}。")
-            continue
-        latest = latest_phrase(rep, r)
-        out.append(f"{head}{latest + '，' if latest else ''}{md(r['reason'])}{'；' + need if need else ''}。")
-    for _, r in i["undecided"].iterrows():
-        out.append(f"- **{md(rep.name(r['id']))}结论待定**：{md(r['reason'])}。")
-    first = before_first_data(rep)
-    if first:
-        out.append(f"- **尚无规划期内数据**：{first}的数据尚未发布或尚未收集，本版不能据数据指出实施中的问题。")
-    elif len(missing):
-        out.append(f"- **统计数据不足**：{len(missing)}项主要指标缺少{rep.plan.period.start}年以来可用于评估的数据"
-                   f"（{_names(rep, missing, limit=10)}），规划实施情况无法逐项核实。")
-    if len(pending):
-        out.append(f"- **上级下达目标不明**：{_names(rep, pending)}的目标按上级下达，"
-                   f"尚未找到下达的数值或考核结论。")
-    if len(scoped):
-        out.append(f"- **统计口径不一致**：{_names(rep, scoped)}的最新数据与规划基期的统计口径不同，结论需谨慎使用。")
-    if len(stale):
-        out.append(f"- **数据发布滞后**：{_names(rep, stale)}的最新数据早于{_stale_before(rep)}年。")
-    return "\n".join(out) if out else "根据现有数据，未发现滞后或数据不足的主要指标。"
-
-
 def _stale_before(rep: Report) -> int:
     """The first year whose data are not called out as old (rules.yml stale_lag_years)."""
     return rep.eval_year - load_rules()["thresholds"]["stale_lag_years"]
-
-
-def recommendations_markdown(rep: Report) -> str:
-    """对策建议 (computed part): what the figures themselves ask for. Policy advice is the analysts' to write."""
-    out = []
-    i = _issues(rep)
-    lag, missing, pending, scoped = i["lag"], i["missing"], i["pending"], i["scoped"]
-    for _, r in lag.iterrows():
-        need = _required_phrase(rep, r)
-        if need:
-            out.append(f"- **{md(rep.name(r['id']))}**：{need}，需加大工作力度。")
-    missed = lag[lag["final"]]
-    if len(missed):
-        out.append(f"- **总结未完成目标的原因**：{_names(rep, missed)}未完成规划目标，建议逐项分析原因，"
-                   "作为编制和实施下一规划的依据。")
-    first = before_first_data(rep)
-    if first:
-        out.append(f"- **按年收集数据**：{first}的数据发布后，请各责任部门报送{len(missing)}项主要指标的数值，"
-                   "注明口径和来源，下一版即可逐项评估。")
-    elif len(missing):
-        out.append(f"- **补齐统计数据**：请各责任部门按年报送{len(missing)}项缺少数据的主要指标"
-                   f"（{_names(rep, missing, limit=10)}），注明口径和来源，以便{'下一次' if not rep.final else '后续'}评估逐项核实。")
-    if len(pending):
-        out.append(f"- **明确上级下达目标**：收集{_names(rep, pending)}的上级下达数值和年度考核结论，纳入评估。")
-    if len(scoped):
-        out.append(f"- **统一统计口径**：规划指标按{md(rep.plan.plan_scope)}口径设定，建议统计部门按同一口径发布"
-                   f"{_names(rep, scoped)}等指标。")
-    return "\n".join(out) if out else "根据现有数据，没有需要由数据提出的建议。"

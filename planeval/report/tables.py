@@ -51,10 +51,23 @@ def latest_text(rep: Report, r) -> str:
         return f"{int(r['start_year'])}—{int(r['latest_year'])}年累计降低{value_with_unit(r['latest_value'], '%')}"
     if r["target_form"] in ("growth", "relational", "annual_targets"):
         growth = rep.audit(r).get("growth", {})
+        rate = growth_words(rep.reg(r["id"]).get("basis"), r["latest_value"])
         if str(growth.get("method", "")).startswith("公布的"):
-            return f"{growth['first_year']}—{growth['last_year']}年年均{value_with_unit(r['latest_value'], '%')}"
-        return f"{value_with_unit(r['latest_value'], '%')}（{int(r['latest_year'])}年）"
+            return f"{growth['first_year']}—{growth['last_year']}年年均{rate}"
+        return f"{rate}（{int(r['latest_year'])}年）"
     return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
+
+
+BASIS_WORDS = {"real": "实际", "nominal": "名义"}
+
+
+def growth_words(basis, value) -> str:
+    """A growth rate with its price basis when the target states one (the engine compares like with like, so
+    the value is on the target's basis): 实际增长5.4%, 名义增长1.5%; the bare rate otherwise."""
+    word = BASIS_WORDS.get(basis if isinstance(basis, str) else "", "")
+    if not word:
+        return value_with_unit(value, "%")
+    return f"{word}{'增长' if value >= 0 else '下降'}{value_with_unit(abs(value), '%')}"
 
 
 def baseline_text(reg, result=None) -> str:
@@ -160,9 +173,14 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
             "name": esc(name_with_unit(reg)) + marks + tag,
             "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
             "target": target_display(reg), "baseline": baseline_text(reg, r), "ref": reg["source_ref"],
-            "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
+            "progress": _share(r.get("progress_share")), "time": percent(r.get("time_share")),
         })
     return rows
+
+
+def _share(progress) -> str:
+    """完成进度 as a percentage; a negative share (the value moved away from the target) as words."""
+    return "离目标更远" if not is_missing(progress) and progress < 0 else percent(progress)
 
 
 def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, compact: bool = False) -> str:
@@ -333,7 +351,9 @@ def downloads_html(rep: Report) -> str:
         f'（{esc(caption(rep, "downloads"))}）；<a href="../data/{MACHINE}">代码版（供程序读取）</a>',
         f'输入数据：<a href="../data/{INPUTS}/indicators.csv">目标登记表</a>、<a href="../data/{INPUTS}/observations.csv">数值</a>、'
         f'<a href="../data/{INPUTS}/sources.csv">来源</a>',
-        f'打印版（PDF）：<a href="../pdf/{esc(pdf)}">{esc(pdf)}</a>',
     ]
-    return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    # the printed edition: hidden until the site holds the PDF (planeval.book.pdflink sets it on the site)
+    printed = (f'<li class="pdf-item" hidden data-pdf="{esc(pdf)}">打印版：'
+               f'<span class="pdf-download">{esc(rep.title)}（PDF）</span></li>')
+    return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + printed + "</ul>"
             '<p class="print-only">评估结果、输入数据和打印版可从本报告的网页版下载。</p>')
