@@ -297,13 +297,17 @@ def pdf_name(rep: Report) -> str:
 def downloads_html(rep: Report) -> str:
     """Links from the front page to the files published at the site root (planeval.book.publish); on paper the
     links go nowhere, so print shows a sentence instead (report.css)."""
-    from ..book.publish import INPUTS, MACHINE, RESULTS
+    from ..book.publish import INPUTS, MACHINE, RESULTS, USES
     from .captions import caption
 
     pdf = pdf_name(rep)
     items = [
-        f'评估结果：<a href="../data/{RESULTS}.xlsx">Excel</a>、<a href="../data/{RESULTS}.csv">CSV</a>'
-        f'（{esc(caption(rep, "downloads"))}）；<a href="../data/{MACHINE}">代码版（供程序读取）</a>',
+        f'评估结果（供阅读，中文表头）：<a href="../data/{RESULTS}.xlsx">Excel</a>、<a href="../data/{RESULTS}.csv">CSV</a>'
+        f'（{esc(caption(rep, "downloads"))}）',
+        f'数值使用记录（评估看过的每个数值一行：用于评估、未采用及原因、仅作背景）：<a href="../data/{USES}.csv">CSV</a>'
+        '（Excel 文件中也有此表）',
+        f'代码版（供程序读取：英文列名和代码，比例为小数，审计记录为 JSON；列名的中文对照见 Excel 文件的“代码版列名”表）：'
+        f'<a href="../data/{MACHINE}">{MACHINE}</a>',
         f'输入数据：<a href="../data/{INPUTS}/indicators.csv">目标登记表</a>、<a href="../data/{INPUTS}/observations.csv">数值</a>、'
         f'<a href="../data/{INPUTS}/sources.csv">来源</a>',
         f'打印版（PDF）：<a href="../pdf/{esc(pdf)}">{esc(pdf)}</a>',
