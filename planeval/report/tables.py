@@ -11,7 +11,7 @@ from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link, percent, target_display, value_with_unit
+from .fmt import esc, fold, html_table, is_missing, link, percent, target_display, value_with_unit
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NO_DATA = "暂无数据"
@@ -151,13 +151,18 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
 
 
 def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, compact: bool = False) -> str:
+    """A compact table (the other quantitative targets, a long list) is folded behind a summary with its count."""
     if frame.empty:
         return '<p class="empty-table">（本部分没有此类目标）</p>'
     notes = Notes()
     rows = status_rows(rep, frame, notes)
-    return html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
-                      numeric={"progress", "time"}, caption=caption, key="name",
-                      css="report-table status-table") + notes.html()
+    table = html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
+                       numeric={"progress", "time"}, caption=caption, key="name",
+                       css="report-table status-table") + notes.html()
+    if not compact:
+        return table
+    counts = frame["status_zh"].value_counts()
+    return fold(table, f"{len(frame)}项目标（" + "、".join(f"{s}{n}项" for s, n in counts.items()) + "）", len(frame))
 
 
 def scorecard(rep: Report) -> str:
@@ -187,9 +192,10 @@ def observation_table(rep: Report, ids) -> str:
         s = rep.source_rows.loc[o["source_id"]]
         rows.append({"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "value": value,
                      "scope": o["scope"], "quote": o["quote"], "source": link(s["title"], s["url"])})
-    return html_table(rows, [("name", "指标"), ("year", "年份"), ("value", "数值"), ("scope", "口径"),
-                             ("quote", "原文"), ("source", "来源")], raw={"source"}, numeric={"value"}, key="name",
-                      css="report-table source-table")
+    table = html_table(rows, [("name", "指标"), ("year", "年份"), ("value", "数值"), ("scope", "口径"),
+                              ("quote", "原文"), ("source", "来源")], raw={"source"}, numeric={"value"}, key="name",
+                       css="report-table source-table")
+    return fold(table, f"{len(rows)}个数值（{obs['indicator_id'].nunique()}项指标）的原文、口径和来源", len(rows))
 
 
 def sources_table(rep: Report, ids=None) -> str:
@@ -203,8 +209,9 @@ def sources_table(rep: Report, ids=None) -> str:
                      "date": "" if is_missing(s["publication_date"]) else str(s["publication_date"]),
                      "kind": label("source_kind", s["source_kind"]),
                      "accessed": "" if is_missing(s["access_date"]) else str(s["access_date"])})
-    return html_table(rows, [("title", "来源"), ("publisher", "发布机构"), ("date", "发布日期"),
-                             ("kind", "类别"), ("accessed", "访问日期")], raw={"title"}, key="title")
+    table = html_table(rows, [("title", "来源"), ("publisher", "发布机构"), ("date", "发布日期"),
+                              ("kind", "类别"), ("accessed", "访问日期")], raw={"title"}, key="title")
+    return fold(table, f"{len(rows)}份来源文件", len(rows))
 
 
 def coverage_table(rep: Report, frame: pd.DataFrame) -> str:
@@ -243,7 +250,7 @@ def gap_table(rep: Report, frame: pd.DataFrame) -> str:
             for i, reason in zip(gaps["id"], gaps["reason"])]
     columns = [("name", "指标"), ("unit", header), ("reason", "无法评估的原因")] if units else \
         [("name", "指标"), ("reason", "无法评估的原因")]
-    return html_table(rows, columns, key="name")
+    return fold(html_table(rows, columns, key="name"), f"{len(rows)}项目标暂无可用于评估的数据", len(rows))
 
 
 def retrospective_table(rep: Report) -> str:
