@@ -61,7 +61,7 @@ def defuse_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         # pandas 3 reads text as the `str` dtype, not object: both hold cells to defuse
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            # (cell by cell into an object column: Series.map would turn [2023, None] into 2023.0, NaN)
+            # (cell by cell into an object column: Series.map would turn [a year, None] into floats)
             out[col] = pd.Series([defuse(v) for v in out[col]], index=out.index, dtype=object)
     out.columns = [defuse(c) for c in out.columns]
     return out
@@ -93,7 +93,7 @@ def reader_table(report) -> pd.DataFrame:
 
 
 def cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every cell a plain Python value, empty ones None: a year stays 2023 (not 2023.0 next to an empty cell)."""
+    """Every cell a plain Python value, empty ones None: a year stays an integer (not a float next to an empty cell)."""
     def plain(v):
         return None if is_missing(v) else v.item() if hasattr(v, "item") else v
     return pd.DataFrame([[plain(v) for v in row] for row in frame.itertuples(index=False)], columns=frame.columns,
