@@ -5,6 +5,7 @@ file and the key to fix.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +73,7 @@ class PlanConfig:
     tables: dict
     chapters: tuple
     previous: PreviousPlan | None = None
+    site_url: str = ""   # where the online edition is published (plan.yml site_url, optional): printed in the PDF
 
     # ---------------------------------------------------------------- editions
     def edition_kind(self, year: int) -> str:
@@ -190,13 +192,17 @@ def _load_plan(folder: Path) -> PlanConfig:
         previous = PreviousPlan(short_name=_require(p, "short_name", file + " previous_plan", str),
                                 period=_period(p.get("period"), file, "previous_plan.period"))
     default_edition = int(raw.get("default_edition", period.midpoint))
+    site_url = str(raw.get("site_url") or "").strip()
+    if site_url and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", site_url):
+        raise DataError(file, column="site_url", value=site_url,
+                        expected="the address of the online edition, starting with https:// (or leave it out)")
     return PlanConfig(id=str(raw.get("id", folder.name)), folder=folder, name=_require(raw, "name", file, str),
                       short_name=_require(raw, "short_name", file, str),
                       report_title=_require(raw, "report_title", file, str), issuer=str(raw.get("issuer", "")),
                       source_id=_require(raw, "source_id", file, str), period=period, baseline_year=baseline,
                       default_edition=default_edition, territory=_require(territory, "name", file, str),
                       plan_scope=plan_scope, scopes=scopes, tables=dict(raw.get("tables") or {}),
-                      chapters=tuple(chapters), previous=previous)
+                      chapters=tuple(chapters), previous=previous, site_url=site_url)
 
 
 def default_plan() -> str:

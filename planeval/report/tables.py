@@ -308,6 +308,8 @@ def downloads_html(rep: Report) -> str:
     from .captions import caption
 
     pdf = pdf_name(rep)
+    url = rep.plan.site_url
+    where = f"（{esc(url)}）" if url else ""
     items = [
         f'评估结果（供阅读，中文表头）：<a href="../data/{RESULTS}.xlsx">Excel</a>、<a href="../data/{RESULTS}.csv">CSV</a>'
         f'（{esc(caption(rep, "downloads"))}）',
@@ -320,4 +322,4 @@ def downloads_html(rep: Report) -> str:
         f'打印版（PDF）：<a href="../pdf/{esc(pdf)}">{esc(pdf)}</a>',
     ]
     return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
-            '<p class="print-only">评估结果、输入数据和打印版可从本报告的网页版下载。</p>')
+            f'<p class="print-only">评估结果、数值使用记录、输入数据和打印版可从本报告的网页版{where}下载。</p>')
