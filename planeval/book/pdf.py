@@ -92,8 +92,8 @@ FRONT_JS = r"""([title, lines]) => {
   document.title = title;
   // folded lists (sources, gaps, projects) are printed open
   art.querySelectorAll('details').forEach(d => { d.open = true; });
-  // singlehtml repeats the pages' section ids (id5 on every chapter): chromium then merged two headings into
-  // one bookmark ("1.4. 1.4. 对策建议对策建议"). Every id is made unique, and the links to it follow.
+  // singlehtml repeats the pages' section ids (id5 in every chapter): each is made unique, so that every
+  // section is its own target (bookmarks, the contents' links)
   const seen = new Map();
   for (const el of document.querySelectorAll('[id]')) {
     const n = seen.get(el.id) || 0;
