@@ -120,3 +120,15 @@ def test_real_rows_of_the_default_plan():
     uses = value_uses(rep)
     used = [r for r in rows_of(_csv_bytes(as_text(uses, reader_formats(uses)))) if r["编号"] == "t2_01" and r["用途"] == label("audit_use", "observations_used")]
     assert {(r["年份"], r["数值"], r["来源编号"]) for r in used} >= {("2023", "2803.3", "yz_plan_exec_2023")}
+
+
+def test_a_compared_series_is_named_with_its_own_unit():
+    """National m02 全员劳动生产率增长 is compared with m01 GDP growth: those rows say so (real rows)."""
+    from planeval import paths
+
+    rep = open_report(str(paths.plan_dir("national-14th")), 2023)
+    uses = value_uses(rep)
+    rows = uses[(uses["编号"] == "m02") & (uses["用途"] == label("audit_use", "related_observations_used"))]
+    if rows.empty:
+        pytest.skip("national m02 is no longer compared with another series")
+    assert set(rows["说明"]) == {f"对照指标：{rep.name('m01')}"} and set(rows["单位"]) == {str(rep.ds.units.get("m01"))}

@@ -121,7 +121,8 @@ def as_text(frame: pd.DataFrame, formats: dict) -> pd.DataFrame:
 def value_uses(report) -> pd.DataFrame:
     """The audit record as rows: every value used, used as a start or a floor, or left out (with why)."""
     rows = []
-    scopes = report.plan.scope_codes
+    reg = report.ds.registry
+    related = {i: str(x) for i, x in zip(reg["id"], reg["related_id"]) if not is_missing(x)}
     for _, r in report.results.iterrows():
         audit = json.loads(r["audit"] or "{}")
         unit = str(report.ds.units.get(r["id"]) or "")
@@ -136,10 +137,15 @@ def value_uses(report) -> pd.DataFrame:
                     value, note = label("verdict", item["verdict"]), "；".join(x for x in (f"原文：{item.get('quote', '')}", note) if x)
                 else:
                     value = item.get("value")
-                kind = item.get("kind")
+                kind, own_unit = item.get("kind"), unit
+                if use == "related_observations_used" and related.get(r["id"]):
+                    # a value of the series the target is compared with (the year's target, the GDP growth)
+                    rid = related[r["id"]]
+                    own_unit = str(report.ds.units.get(rid) or unit)
+                    note = "；".join(x for x in (f"对照指标：{report.name(rid)}", note) if x)
                 rows.append(dict(zip(USE_COLUMNS, [
                     r["id"], r["name_zh"], label("audit_use", use), item.get("year"), value,
-                    unit if "verdict" not in item else "",
+                    own_unit if "verdict" not in item else "",
                     label("value_kind", kind) if kind in codes("value_kind") else "",
                     item.get("scope", ""), label("release", item["release"]) if item.get("release") else "",
                     report.source_title(item["source_id"]) if item.get("source_id") else "",
