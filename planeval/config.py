@@ -77,6 +77,7 @@ class PlanConfig:
     text: Path | None = None        # the plan's text as published: every registry quote is checked against it
     compiler: str = ""          # who compiled the report (plan.yml `compiler`; 评估工作情况 names it)
     compiled: str = ""          # when (plan.yml `compiled`, YYYY-MM-DD): a later year than the edition's = retrospective
+    site_url: str = ""   # where the online edition is published (plan.yml site_url, optional): printed in the PDF
 
     # ---------------------------------------------------------------- editions
     def edition_kind(self, year: int) -> str:
@@ -214,6 +215,10 @@ def _load_plan(folder: Path) -> PlanConfig:
         if not text.is_file():
             raise DataError(file, column="text", value=raw["text"],
                             expected="the name of a file in the plan folder holding the plan's text (or no `text`)")
+    site_url = str(raw.get("site_url") or "").strip()
+    if site_url and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", site_url):
+        raise DataError(file, column="site_url", value=site_url,
+                        expected="the address of the online edition, starting with https:// (or leave it out)")
     return PlanConfig(id=str(raw.get("id", folder.name)), folder=folder, name=_require(raw, "name", file, str),
                       short_name=_require(raw, "short_name", file, str),
                       report_title=_require(raw, "report_title", file, str), issuer=str(raw.get("issuer", "")),
@@ -221,7 +226,7 @@ def _load_plan(folder: Path) -> PlanConfig:
                       default_edition=default_edition, territory=_require(territory, "name", file, str),
                       plan_scope=plan_scope, scopes=scopes, tables=tables,
                       chapters=tuple(chapters), previous=previous, text=text, compiler=str(raw.get("compiler") or ""),
-                      compiled=_date_text(raw.get("compiled"), file))
+                      compiled=_date_text(raw.get("compiled"), file), site_url=site_url)
 
 
 def _date_text(value, file: str) -> str:

@@ -84,9 +84,8 @@ def test_counts_are_the_printed_tables():
 
 def test_one_imported_2026_value_makes_it_a_monitoring_report(tmp_path):
     """A SYNTHETIC 2026 urbanisation rate of 68.5 in a copy of the folder: p = (68.5 − 67.9)/(71 − 67.9) = 0.194,
-    τ = 1/5, r = 0.968 ≥ 0.95, but the pace so far (0.6 a year) is below the pace still needed ((71 − 68.5)/4 =
-    0.625 a year): the outlook needs acceleration, and so does the verdict (基本符合预期（需加力）); the first-year
-    sentence is gone."""
+    τ = 1/5, r = 0.968 ≥ 0.95; the pace still needed ((71 − 68.5)/4 = 0.625 a year) is 1.04 times the pace so far
+    (0.6), inside the same 5 % band (≤ 1/0.95): 符合预期, outlook 预计可完成; the first-year sentence is gone."""
     import shutil
 
     from planeval import paths
@@ -98,5 +97,5 @@ def test_one_imported_2026_value_makes_it_a_monitoring_report(tmp_path):
     rep = open_report(str(folder), 2026)
     r = rep.main.set_index("id").loc["m03"]
     assert r["progress_share"] == pytest.approx(0.6 / 3.1) and r["time_share"] == pytest.approx(0.2)
-    assert r["status_zh"] == "基本符合预期（需加力）" and r["required_rate"] == pytest.approx(0.625)
+    assert r["status_zh"] == "符合预期" and r["outlook"] == "likely" and r["required_rate"] == pytest.approx(0.625)
     assert "尚无任何主要指标的数据" not in prose.judgement_sentence(rep)

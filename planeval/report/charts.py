@@ -143,6 +143,11 @@ def series_colour(name: str) -> str:
     return OTHER_TERRITORY_COLOURS[1 if before else 0]
 
 
+# Axis labels and titles: at least 12 px, readable on a phone (Vega's default is 10 px).
+AXIS_FONT = 12
+AXIS_TEXT = {"labelFontSize": AXIS_FONT, "titleFontSize": AXIS_FONT}
+
+
 def _legend(title=None) -> alt.Legend:
     return alt.Legend(orient="bottom", direction="horizontal", title=title, columns=LEGEND_COLUMNS, labelLimit=0,
                       symbolType="circle", labelFontSize=11)
@@ -195,10 +200,10 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                        legend=_legend())
     x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[first, last], nice=False, zero=False, padding=16),
               axis=alt.Axis(format="d", values=list(range(first, last + 1)), labelAngle=0, grid=False,
-                            labelOverlap="greedy", labelFlush=False))
+                            labelOverlap="greedy", labelFlush=False, **AXIS_TEXT))
     values = [float(v) for v in frame["value"].dropna()] + ([float(target_value)] if target_value is not None else [])
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=y_domain(values, unit), nice=True, zero=False),
-              axis=alt.Axis(tickCount=5))
+              axis=alt.Axis(tickCount=5, **AXIS_TEXT))
     tooltip = [alt.Tooltip("series:N", title="序列"), alt.Tooltip("year:Q", title="年份", format="d"),
                alt.Tooltip("value:Q", title=f"数值（{unit}）" if unit else "数值", format=",.4~f"),
                alt.Tooltip("source:N", title="来源"), alt.Tooltip("scope:N", title="口径"),
@@ -255,7 +260,7 @@ def pace_chart(frame, width=CONTAINER):
                  alt.Tooltip("pace:Q", title="进度比", format=".2f")],
     )
     bars = base.mark_bar(height=18, yOffset=8).properties(name="pace_bars").encode(
-        x=alt.X("shown:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5)),
+        x=alt.X("shown:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5, **AXIS_TEXT)),
         color=alt.Color("status_zh:N", title=None, legend=_legend(),
                         scale=alt.Scale(domain=list(frame["status_zh"].drop_duplicates()),
                                         range=list(frame.drop_duplicates("status_zh")["colour"]))))

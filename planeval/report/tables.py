@@ -13,7 +13,7 @@ from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link, number, percent, target_display, value_with_unit
+from .fmt import esc, html_table, is_missing, link, fold, number, percent, target_display, value_with_unit
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NO_DATA = "暂无数据"
@@ -184,13 +184,18 @@ def _share(progress) -> str:
 
 
 def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, compact: bool = False) -> str:
+    """A compact table (the other quantitative targets, a long list) is folded behind a summary with its count."""
     if frame.empty:
         return '<p class="empty-table">（本部分没有此类目标）</p>'
     notes = Notes()
     rows = status_rows(rep, frame, notes)
-    return html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
-                      numeric={"progress", "time"}, caption=caption, key="name",
-                      css="report-table status-table") + notes.html()
+    table = html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
+                       numeric={"progress", "time"}, caption=caption, key="name",
+                       css="report-table status-table") + notes.html()
+    if not compact:
+        return table
+    counts = frame["status_zh"].value_counts()
+    return fold(table, f"{len(frame)}项目标（" + "、".join(f"{s}{n}项" for s, n in counts.items()) + "）", len(frame))
 
 
 def items_text(rep: Report, frame: pd.DataFrame, noun: str = "", in_brackets: bool = False) -> str:
@@ -229,9 +234,10 @@ def observation_table(rep: Report, ids) -> str:
         s = rep.source_rows.loc[o["source_id"]]
         rows.append({"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "value": value,
                      "scope": o["scope"], "quote": o["quote"], "source": link(s["title"], s["url"])})
-    return html_table(rows, [("name", "指标"), ("year", "年份"), ("value", "数值"), ("scope", "口径"),
-                             ("quote", "原文"), ("source", "来源")], raw={"source"}, numeric={"value"}, key="name",
-                      css="report-table source-table")
+    table = html_table(rows, [("name", "指标"), ("year", "年份"), ("value", "数值"), ("scope", "口径"),
+                              ("quote", "原文"), ("source", "来源")], raw={"source"}, numeric={"value"}, key="name",
+                       css="report-table source-table")
+    return fold(table, f"{len(rows)}个数值（{obs['indicator_id'].nunique()}项指标）的原文、口径和来源", len(rows))
 
 
 def sources_table(rep: Report, ids=None) -> str:
@@ -245,8 +251,9 @@ def sources_table(rep: Report, ids=None) -> str:
                      "date": "" if is_missing(s["publication_date"]) else str(s["publication_date"]),
                      "kind": label("source_kind", s["source_kind"]),
                      "accessed": "" if is_missing(s["access_date"]) else str(s["access_date"])})
-    return html_table(rows, [("title", "来源"), ("publisher", "发布机构"), ("date", "发布日期"),
-                             ("kind", "类别"), ("accessed", "访问日期")], raw={"title"}, key="title")
+    table = html_table(rows, [("title", "来源"), ("publisher", "发布机构"), ("date", "发布日期"),
+                              ("kind", "类别"), ("accessed", "访问日期")], raw={"title"}, key="title")
+    return fold(table, f"{len(rows)}份来源文件", len(rows))
 
 
 def coverage_table(rep: Report, frame: pd.DataFrame) -> str:
@@ -288,7 +295,7 @@ def gap_table(rep: Report, frame: pd.DataFrame) -> str:
             for i, reason in zip(gaps["id"], gaps["reason"])]
     columns = [("name", "指标"), ("unit", header), ("reason", "无法评估的原因")] if units else \
         [("name", "指标"), ("reason", "无法评估的原因")]
-    return html_table(rows, columns, key="name")
+    return fold(html_table(rows, columns, key="name"), f"{len(rows)}项目标暂无可用于评估的数据", len(rows))
 
 
 def retrospective_table(rep: Report) -> str:
@@ -342,13 +349,19 @@ def pdf_name(rep: Report) -> str:
 def downloads_html(rep: Report) -> str:
     """Links from the front page to the files published at the site root (planeval.book.publish); on paper the
     links go nowhere, so print shows a sentence instead (report.css)."""
-    from ..book.publish import INPUTS, MACHINE, RESULTS
+    from ..book.publish import INPUTS, MACHINE, RESULTS, USES
     from .captions import caption
 
     pdf = pdf_name(rep)
+    url = rep.plan.site_url
+    where = f"（{esc(url)}）" if url else ""
     items = [
-        f'评估结果：<a href="../data/{RESULTS}.xlsx">Excel</a>、<a href="../data/{RESULTS}.csv">CSV</a>'
-        f'（{esc(caption(rep, "downloads"))}）；<a href="../data/{MACHINE}">代码版（供程序读取）</a>',
+        f'评估结果（供阅读，中文表头）：<a href="../data/{RESULTS}.xlsx">Excel</a>、<a href="../data/{RESULTS}.csv">CSV</a>'
+        f'（{esc(caption(rep, "downloads"))}）',
+        f'数值使用记录（评估看过的每个数值一行：用于评估、未采用及原因、仅作背景）：<a href="../data/{USES}.csv">CSV</a>'
+        '（Excel 文件中也有此表）',
+        f'代码版（供程序读取：英文列名和代码，比例为小数，审计记录为 JSON；列名的中文对照见 Excel 文件的“代码版列名”表）：'
+        f'<a href="../data/{MACHINE}">{MACHINE}</a>',
         f'输入数据：<a href="../data/{INPUTS}/indicators.csv">目标登记表</a>、<a href="../data/{INPUTS}/observations.csv">数值</a>、'
         f'<a href="../data/{INPUTS}/sources.csv">来源</a>',
     ]
@@ -356,4 +369,4 @@ def downloads_html(rep: Report) -> str:
     printed = (f'<li class="pdf-item" hidden data-pdf="{esc(pdf)}">打印版：'
                f'<span class="pdf-download">{esc(rep.title)}（PDF）</span></li>')
     return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + printed + "</ul>"
-            '<p class="print-only">评估结果、输入数据和打印版可从本报告的网页版下载。</p>')
+            f'<p class="print-only">评估结果、数值使用记录、输入数据和打印版可从本报告的网页版{where}下载。</p>')
