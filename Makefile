@@ -56,7 +56,7 @@ template: $(BIN)/.installed-base ## write the fill-in file for a new year: make 
 
 import: $(BIN)/.installed-base ## validate and merge returned files into data/<plan>/, all or nothing: make import FILE="a.xlsx b.xlsx" (or FILE=folder)
 	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/filled.xlsx (several files, or a folder of them)"; exit 2; }
-	@$(BIN)/python -m planeval.intake import $(FILE) $(PLAN_ARG)
+	@$(BIN)/python -m planeval.intake import $(FILE) $(PLAN_ARG) $(if $(REVISE),--revise)
 
 requests: $(BIN)/.installed-base ## one fill-in workbook per department: make requests YEAR=2025 [DEADLINE=2026-03-31] → _build/requests/<plan>/<year>/
 	@test -n "$(YEAR)" || { echo "usage: make requests YEAR=2025"; exit 2; }

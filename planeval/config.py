@@ -5,6 +5,8 @@ file and the key to fix.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +74,10 @@ class PlanConfig:
     tables: dict
     chapters: tuple
     previous: PreviousPlan | None = None
+    text: Path | None = None        # the plan's text as published: every registry quote is checked against it
+    compiler: str = ""          # who compiled the report (plan.yml `compiler`; 评估工作情况 names it)
+    compiled: str = ""          # when (plan.yml `compiled`, YYYY-MM-DD): a later year than the edition's = retrospective
+    site_url: str = ""   # where the online edition is published (plan.yml site_url, optional): printed in the PDF
 
     # ---------------------------------------------------------------- editions
     def edition_kind(self, year: int) -> str:
@@ -146,6 +152,15 @@ def _period(raw, file: str, key: str) -> Period:
     return Period(raw["start"], raw["end"])
 
 
+def _tables(raw: dict, file: str) -> dict:
+    """The plan's tables (the `table` column of indicators.csv): each with the name the plan gives it."""
+    for key, entry in raw.items():
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("short"):
+            raise DataError(file, column=f"tables.{key}", value=entry,
+                            expected="{name: <the table's name as the plan prints it>, short: <a short name>}")
+    return dict(raw)
+
+
 def load_plan(plan: str | Path) -> PlanConfig:
     """The plan config of ``plan`` (a folder name under data/, or a path to a plan folder)."""
     folder = Path(plan) if Path(plan).is_dir() or "/" in str(plan) else paths.plan_dir(str(plan))
@@ -189,14 +204,38 @@ def _load_plan(folder: Path) -> PlanConfig:
         p = raw["previous_plan"]
         previous = PreviousPlan(short_name=_require(p, "short_name", file + " previous_plan", str),
                                 period=_period(p.get("period"), file, "previous_plan.period"))
-    default_edition = int(raw.get("default_edition", period.midpoint))
+    default_edition = raw.get("default_edition", period.midpoint)
+    if not isinstance(default_edition, int) or default_edition < period.start:
+        raise DataError(file, column="default_edition", value=default_edition,
+                        expected=f"a year from {period.start} on (an edition evaluates the plan's own years)")
+    tables = _tables(_require(raw, "tables", file, dict), file)
+    text = None
+    if raw.get("text"):
+        text = folder / str(raw["text"])
+        if not text.is_file():
+            raise DataError(file, column="text", value=raw["text"],
+                            expected="the name of a file in the plan folder holding the plan's text (or no `text`)")
+    site_url = str(raw.get("site_url") or "").strip()
+    if site_url and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", site_url):
+        raise DataError(file, column="site_url", value=site_url,
+                        expected="the address of the online edition, starting with https:// (or leave it out)")
     return PlanConfig(id=str(raw.get("id", folder.name)), folder=folder, name=_require(raw, "name", file, str),
                       short_name=_require(raw, "short_name", file, str),
                       report_title=_require(raw, "report_title", file, str), issuer=str(raw.get("issuer", "")),
                       source_id=_require(raw, "source_id", file, str), period=period, baseline_year=baseline,
                       default_edition=default_edition, territory=_require(territory, "name", file, str),
-                      plan_scope=plan_scope, scopes=scopes, tables=dict(raw.get("tables") or {}),
-                      chapters=tuple(chapters), previous=previous)
+                      plan_scope=plan_scope, scopes=scopes, tables=tables,
+                      chapters=tuple(chapters), previous=previous, text=text, compiler=str(raw.get("compiler") or ""),
+                      compiled=_date_text(raw.get("compiled"), file), site_url=site_url)
+
+
+def _date_text(value, file: str) -> str:
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise DataError(file, column="compiled", value=text, expected="a date YYYY-MM-DD")
+    return text
 
 
 def default_plan() -> str:

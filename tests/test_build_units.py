@@ -96,29 +96,27 @@ def test_previous_plan_rows_are_not_a_chapters_input(syn_data):
     assert changed_by(syn_data, "observations.csv", "syn_p,2020,3", "syn_p,2020,4") == {"previous", "all"}
 
 
-def test_validation_reads_only_plans_with_a_published_evaluation_and_plans_reads_every_plan(tmp_path, monkeypatch):
-    """A new figure for a plan nobody has evaluated changes the methodology page (rule effects on every plan) but
-    not the validation page; a figure of the plan with reference verdicts changes both."""
+def test_a_page_reads_its_own_plan_and_the_published_evaluations_only(tmp_path, monkeypatch):
+    """A book speaks of its own plan (issue 22 #5): a new figure for another plan nobody has evaluated changes no
+    page of this plan's book; a figure of the plan with reference verdicts changes the pages reading `validation`."""
     import planeval.paths as paths
 
     monkeypatch.setattr(paths, "DATA", tmp_path)
-    plain, judged = tmp_path / "plain", tmp_path / "judged"
-    for folder in (plain, judged):
+    plain, judged, own = tmp_path / "plain", tmp_path / "judged", tmp_path / "own"
+    for folder in (plain, judged, own):
         folder.mkdir()
         write_syn_plan(folder)
     (judged / "reference_verdicts.csv").write_text("indicator_id,ndrc_class\nsyn_a,on_track\n")
-    assert paths.plan_folders() == [judged, plain] and paths.reference_folders() == [judged]
+    assert paths.reference_folders() == [judged]
+    methodology = ["rules", "validation", "all"]
 
-    def both():
-        return data_inputs(["validation"], plain), data_inputs(["plans"], plain)
-
-    v0, p0 = both()
+    v0, m0 = data_inputs(["validation"], own), data_inputs(methodology, own)
     replace(plain / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
-    v1, p1 = both()
-    assert v1 == v0 and p1 != p0
+    assert (data_inputs(["validation"], own), data_inputs(methodology, own)) == (v0, m0)
     replace(judged / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
-    v2, p2 = both()
-    assert v2 != v1 and p2 != p1
+    assert data_inputs(["validation"], own) != v0 and data_inputs(methodology, own) != m0
+    with pytest.raises(ValueError, match="unknown `reads` entry"):
+        data_inputs(["plans"], own)
 
 
 def test_unknown_reads_entry_is_an_error(syn_data):
@@ -164,7 +162,7 @@ from planeval.config import default_plan, load_plan
 from planeval.report import datapage, methodology
 from planeval.report.context import open_report
 rep = open_report(str(load_plan(default_plan()).folder), 2023)
-datapage.collection_html(rep); datapage.changelog_html(rep); methodology.rule_change_effects()
+datapage.collection_html(rep); datapage.changelog_html(rep); methodology.rule_change_effects(rep)
 rep.results
 print("\\n".join(sorted(m for m in sys.modules if m.startswith("planeval."))))
 """
@@ -295,6 +293,39 @@ def test_a_site_left_aside_by_a_killed_build_is_put_back(tmp_path):
     build._recover_site(tmp_path)
     assert (tmp_path / "html" / "index.html").read_text() == "last good"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["html"]
+
+
+# Sphinx as far as the site's pages go: an incremental build writes the page of every notebook in book/ and,
+# like Sphinx, never deletes the page of a document that left the toc.
+FAKE_SPHINX = """
+import sys
+from pathlib import Path
+root, work = Path.cwd(), Path(sys.argv[1])
+html = work / "_build" / "html"
+(html / "book").mkdir(parents=True, exist_ok=True)
+for nb in (root / "book").glob("*.ipynb"):
+    (html / "book" / (nb.stem + ".html")).write_text(nb.read_text())
+(html / "index.html").write_text("index")
+"""
+
+
+def test_a_page_dropped_from_the_toc_does_not_survive_in_the_site(tmp_path, monkeypatch):
+    """Issue 23: after data are withdrawn the 本版更新说明 page is dropped; Sphinx's work folder keeps its old
+    HTML, which must not be published."""
+    edition = build.edition_for(SYNTHETIC_PLAN, 2027, tmp_path / "root")
+    monkeypatch.setattr(build, "jupyter_book_command",
+                        lambda ed, work: [sys.executable, "-c", FAKE_SPHINX, str(work)])
+    (edition.book).mkdir(parents=True)
+    (edition.book / "index.ipynb").write_text("front page")
+    (edition.book / "changelog.ipynb").write_text("withdrawn figure 3113")
+    (edition.root / "_toc.yml").write_text("root: book/index\nchapters:\n- file: book/changelog\n")
+    site = build.build_html(edition, log=lambda *a: None)
+    assert (site / "book" / "changelog.html").read_text() == "withdrawn figure 3113"
+    (edition.book / "changelog.ipynb").unlink()  # what remove_dropped_pages does; the toc no longer lists it
+    (edition.root / "_toc.yml").write_text("root: book/index\n")
+    site = build.build_html(edition, log=lambda *a: None)
+    assert (site / "book" / "index.html").exists()
+    assert not (site / "book" / "changelog.html").exists(), "a dropped page is still published"
 
 
 def test_a_second_lock_on_the_same_root_is_refused(tmp_path):

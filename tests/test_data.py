@@ -163,3 +163,157 @@ def test_a_bad_plan_config_names_the_file_and_key(tmp_path, edit, key):
     with pytest.raises(DataError) as err:
         load_dataset(folder)
     assert "plan.yml" in str(err.value) and err.value.column == key
+
+
+# ---------------------------------------------------------------- refused at load: the plan's own rules (issue 22 #4)
+SYN = paths.ROOT / "tests" / "fixtures" / "plans" / "synthetic-15th"
+
+
+def _plan_copy(tmp_path, source=SYN):
+    folder = tmp_path / "plan"
+    shutil.copytree(source, folder)
+    return folder
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _refused(folder):
+    with pytest.raises(DataError) as err:
+        load_dataset(folder)
+    return err.value
+
+
+def test_a_previous_row_without_a_previous_plan_is_refused(tmp_path):
+    folder = _plan_copy(tmp_path)
+    _edit(folder / "indicators.csv", "syn_level,main,", "syn_level,previous,")
+    err = _refused(folder)
+    assert err.file.endswith("indicators.csv") and (err.row, err.column, err.value) == (2, "table", "previous")
+    assert "previous_plan" in str(err)
+
+
+def test_a_table_plan_yml_does_not_name_is_refused(tmp_path):
+    folder = _plan_copy(tmp_path)
+    _edit(folder / "indicators.csv", "syn_level,main,", "syn_level,appendix,")
+    err = _refused(folder)
+    assert err.file.endswith("indicators.csv") and (err.row, err.column) == (2, "table")
+    assert "main, goal, text" in str(err)
+
+
+def test_an_observation_after_the_plans_end_is_refused(tmp_path):
+    """2031 belongs to the next plan: refused, not silently ignored."""
+    folder = _plan_copy(tmp_path)
+    _edit(folder / "observations.csv", "syn_level,2030,151", "syn_level,2031,151")
+    err = _refused(folder)
+    assert err.file.endswith("observations.csv") and (err.row, err.column, err.value) == (6, "year", 2031)
+    assert "up to 2030" in str(err) and "next" in str(err)
+
+
+def test_a_baseline_after_the_plans_start_is_refused(tmp_path):
+    folder = _plan_copy(tmp_path)
+    _edit(folder / "indicators.csv", "linear,2025,100,100,", "linear,2027,100,100,")
+    err = _refused(folder)
+    assert err.file.endswith("indicators.csv") and (err.row, err.column, err.value) == (2, "baseline_year", 2027)
+    assert "before 2026" in str(err)
+
+
+def test_a_default_edition_before_the_plans_start_is_refused(tmp_path):
+    folder = _plan_copy(tmp_path)
+    _edit(folder / "plan.yml", "default_edition: 2028", "default_edition: 2025")
+    err = _refused(folder)
+    assert err.file.endswith("plan.yml") and (err.column, err.value) == ("default_edition", 2025)
+
+
+def test_an_edition_year_before_the_plans_start_is_refused_with_exit_2(tmp_path):
+    """make book EVAL_YEAR=2025 for a 2026–2030 plan: one message, exit 2, no page executed, no folder written."""
+    from conftest import run_build
+
+    out = tmp_path / "out"
+    proc = run_build("--plan", SYN, "--eval-year", "2025", "--out", out)
+    assert proc.returncode == 2
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith("✗ EVAL_YEAR") and "2025" in first and "from 2026 on" in first
+    assert "Traceback" not in proc.stderr and not (out / "book").exists() and "executing" not in proc.stdout
+
+
+def test_a_plan_yml_without_tables_is_refused(tmp_path):
+    folder = _plan_copy(tmp_path)
+    text = (folder / "plan.yml").read_text(encoding="utf-8")
+    start, end = text.index("tables:"), text.index("chapters:")
+    (folder / "plan.yml").write_text(text[:start] + text[end:], encoding="utf-8")
+    err = _refused(folder)
+    assert err.file.endswith("plan.yml") and err.column == "tables"
+
+
+def test_a_table_entry_without_its_printed_name_is_refused(tmp_path):
+    folder = _plan_copy(tmp_path)
+    _edit(folder / "plan.yml", "  goal: {name: 发展目标（SYNTHETIC）, short: 发展目标}", "  goal: 发展目标")
+    err = _refused(folder)
+    assert err.file.endswith("plan.yml") and err.column == "tables.goal"
+
+
+def _responsibility(folder, rows):
+    shutil.copy(PLAN_DIR / "responsibility.meta.yml", folder)
+    lines = ["indicator_id,department,assignment,contact,basis"] + [f"{i},统计局,proposed,,SYNTHETIC" for i in rows]
+    (folder / "responsibility.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+SYN_IDS = ["syn_level", "syn_growth", "syn_annual", "syn_relational", "syn_cumulative", "syn_qualitative",
+           "syn_goal_level", "syn_ceiling", "syn_floor", "syn_cumulative_reduction", "syn_city_assigned",
+           "syn_estimated", "syn_column_growth"]
+
+
+def test_a_complete_responsibility_table_loads(tmp_path):
+    folder = _plan_copy(tmp_path)
+    _responsibility(folder, SYN_IDS)
+    assert len(load_dataset(folder).table("responsibility")) == 13
+
+
+def test_a_responsibility_row_for_an_unknown_target_is_refused_at_load(tmp_path):
+    folder = _plan_copy(tmp_path)
+    _responsibility(folder, SYN_IDS[:5] + ["syn_nothing"] + SYN_IDS[5:])
+    err = _refused(folder)
+    assert err.file.endswith("responsibility.csv") and (err.row, err.column, err.value) == (7, "indicator_id",
+                                                                                            "syn_nothing")
+
+
+def test_a_responsibility_table_missing_a_target_is_refused_at_load(tmp_path):
+    """Before, this failed inside the data page's collection status; now the load names what is missing."""
+    folder = _plan_copy(tmp_path)
+    _responsibility(folder, [i for i in SYN_IDS if i != "syn_floor"])
+    err = _refused(folder)
+    assert err.file.endswith("responsibility.csv") and err.column == "indicator_id" and err.value == "syn_floor"
+    assert "1 without a department" in str(err)
+
+
+def test_a_quote_not_in_the_plans_text_is_refused(tmp_path):
+    """The default plan's quotes are checked against plan_text.txt on every load, not only by a test."""
+    folder = _plan_copy(tmp_path, PLAN_DIR)
+    import csv
+
+    reg = folder / "indicators.csv"
+    with open(reg, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    quote = rows[0].index("quote")
+    assert "地区生产总值" in rows[1][quote]
+    rows[1][quote] = rows[1][quote].replace("地区生产总值", "地区生产总额", 1)
+    with open(reg, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    err = _refused(folder)
+    assert err.file.endswith("indicators.csv") and (err.row, err.column) == (2, "quote")
+    assert "地区生产总额" in err.value and "plan_text.txt" in str(err)
+
+
+def test_a_new_plan_with_a_text_has_its_quotes_checked(tmp_path):
+    folder = _plan_copy(tmp_path)
+    _edit(folder / "plan.yml", "source_id: syn_plan", "source_id: syn_plan\ntext: plan_text.txt")
+    (folder / "plan_text.txt").write_text("SYNTHETIC 表A第1行：合成产出总量 100 → 150\n", encoding="utf-8")
+    err = _refused(folder)
+    assert (err.row, err.column) == (3, "quote") and "年均增长6%" in err.value
+    other = _plan_copy(tmp_path / "other")
+    _edit(other / "plan.yml", "source_id: syn_plan", "source_id: syn_plan\ntext: no_such_file.txt")
+    err = _refused(other)
+    assert err.file.endswith("plan.yml") and err.column == "text"

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from planeval.engine import RESULT_COLUMNS, assess_all, assess_one, load_rules
+from planeval.engine.rules import rule_versions, rules_at
 from planeval.labels import label
 from synthetic import PLAN, audit, note_kinds, notes, obs, one, reg
 
@@ -36,7 +37,7 @@ def test_linear_level_pace_by_hand():
     assert r["progress_share"] == pytest.approx(0.5 / 1.1, rel=1e-6)
     assert r["pace_ratio"] == pytest.approx(0.5 / 1.1 / 0.6, rel=1e-6)
     assert r["status"] == "needs_acceleration" and r["ndrc_class"] == "on_track"
-    assert r["status_zh"] == "基本符合预期（需加力）" and r["ndrc_class_zh"] == "基本符合预期"
+    assert r["status_zh"] == "基本符合预期（需加力）" and r["ndrc_class_zh"] == "符合或基本符合预期"
     # required +0.3/yr vs observed +0.1667/yr → A = 1.8 (≤ 2); projection 3.0 + 2×0.1667 = 3.333, shortfall
     # (3.6 − 3.333)/1.1 = 0.242 > 0.20 → the worse of the two signals: unlikely
     assert r["required_rate"] == pytest.approx(0.3)
@@ -70,11 +71,33 @@ def test_lower_is_better():
     assert one(reg(**base), obs((2022, 24.5)))["pace_ratio"] == pytest.approx(1.25)   # p 0.5 / τ 0.4
 
 
-def test_binding_short_of_on_track_is_reported_lagging():
-    r = one(reg(attribute="约束性", baseline_value=2.5, target_value=3.6), obs((2023, 3.0)))
-    assert r["status"] == "lagging" and r["ndrc_class"] == "lagging" and "约束性" in r["reason"]
-    assert audit(r)["binding_demoted_from"] == "needs_acceleration"
+def test_binding_short_of_on_track_keeps_its_status_and_states_the_duty():
+    # r = 0.758 (as in test_linear_level_pace_by_hand): the same band as any indicator; the verdict says the duty
+    registry, observations = reg(attribute="约束性", baseline_value=2.5, target_value=3.6), obs((2023, 3.0))
+    r = one(registry, observations)
+    assert r["status"] == "needs_acceleration" and r["ndrc_class"] == "on_track"
+    assert r["reason"].endswith("约束性指标须确保如期完成：未达到符合预期的进度，需加快")
+    assert audit(r)["binding_warning"] == "needs_acceleration" and "binding_demoted_from" not in audit(r)
     assert one(reg(attribute="约束性", baseline_value=2.5, target_value=3.6), obs((2023, 3.2)))["status"] == "on_track"
+    # an anticipatory row at the same pace carries no binding words
+    assert "约束性" not in one(reg(baseline_value=2.5, target_value=3.6), observations)["reason"]
+    # the earlier rule (versions 1-2, replayed from rule_history.yml): demoted to 滞后
+    old = assess_all(registry, observations, 2023, PLAN, rules=rules_at(2)).iloc[0]
+    assert old["status"] == "lagging" and old["ndrc_class"] == "lagging"
+    assert audit(old)["binding_demoted_from"] == "needs_acceleration"
+
+
+def test_rule_versions_replay_their_settings():
+    first, second, now = rules_at(1), rules_at(2), load_rules()
+    assert (first["held_midterm_status"], first["annual_targets_rule"], first["binding_demote"]) == \
+        ("achieved", "each_year", ["needs_acceleration"])
+    assert (second["held_midterm_status"], second["annual_targets_rule"]) == ("on_track", "each_year")
+    assert rules_at(rule_versions()[-1]["version"]) == now
+    broken = [dict(v) for v in rule_versions()]
+    broken[1] = {**broken[1], "changes": [{"setting": "held_midterm_status", "previous": "achieved",
+                                           "value": "ahead", "anchor": "held"}]}
+    with pytest.raises(ValueError, match="version 2 sets held_midterm_status"):
+        rules_at(1, history={"rule_versions": broken})
 
 
 def test_target_already_met_at_baseline_is_held_every_year():
@@ -343,8 +366,14 @@ def test_ceiling_must_hold_every_year():
     assert r["status"] == "on_track" and r["outlook"] == "likely" and "2022" in r["reason"]   # 缺2022年数据
     assert audit(r)["computed"]["headroom_latest"] == pytest.approx(0.3)
     r = one(reg(**CEILING), obs((2021, 3.1), (2022, 3.6), (2023, 3.2)))   # earlier breach, latest complies
-    assert r["status"] == "needs_acceleration" and audit(r)["computed"]["breach_years"] == [2022]
-    assert one(reg(**CEILING, attribute="约束性"), obs((2022, 3.6), (2023, 3.2)))["status"] == "lagging"
+    # a year already broken cannot be undone (完成难度大): 滞后 mid-course, never 需加力 beside that outlook
+    assert r["status"] == "lagging" and r["outlook"] == "unlikely" and audit(r)["computed"]["breach_years"] == [2022]
+    # binding, behind pace: p = 0.48/1 = 0.48, τ = 0.6, r = 0.8 → same band as any target, the duty stated
+    paced = dict(baseline_value=2.0, target_value=3.0, attribute="约束性")
+    binding = one(reg(**paced), obs((2023, 2.48)))
+    assert binding["status"] == "needs_acceleration" and "约束性指标须确保如期完成" in binding["reason"]
+    assert assess_all(reg(**paced), obs((2023, 2.48)), 2023, PLAN,
+                      rules=rules_at(2)).iloc[0]["status"] == "lagging"             # the earlier demote
     assert one(reg(**CEILING), obs((2023, 3.5)))["status"] == "lagging"   # "<" is strict
     assert one(reg(**{**CEILING, "target_operator": "<="}), obs((2023, 3.5)))["status"] == "on_track"
     every = [(y, 3.0) for y in range(2021, 2026)]
@@ -358,7 +387,12 @@ def test_floor():
     base = dict(target_form="floor", baseline_value=43.64, target_value=43.64, target_operator=">")
     assert one(reg(**base), obs((2022, 43.7)))["status"] == "on_track"
     assert one(reg(**base), obs((2022, 43.64)))["status"] == "lagging"
-    assert one(reg(**base, attribute="约束性"), obs((2021, 43.5), (2022, 43.7)))["ndrc_class"] == "lagging"
+    # a floor breached in 2021 and kept in 2022: the year cannot be undone, so 滞后 (outlook 完成难度大), binding
+    # or not; the earlier versions (1-2) read the same
+    r = one(reg(**base, attribute="约束性"), obs((2021, 43.5), (2022, 43.7)), eval_year=2022)
+    assert r["status"] == "lagging" and r["outlook"] == "unlikely"
+    assert assess_all(reg(**base, attribute="约束性"), obs((2021, 43.5), (2022, 43.7)), 2022, PLAN,
+                      rules=rules_at(1)).iloc[0]["ndrc_class"] == "lagging"
 
 
 # ---------------------------------------------------------------- growth targets
@@ -403,19 +437,64 @@ def test_growth_with_a_negative_target_uses_the_pp_gap():
     assert one(reg(**base), obs((2021, -2.7), (2022, -2.8)))["status"] == "needs_acceleration"
 
 
-def test_annual_targets_year_by_year():
-    # 各年度视情提出: 2021 8.1 vs 6, 2022 3.0 vs 5.5 (−2.5 pp: missed), 2023 5.2 vs 5 → latest met, one miss
+def _annual(actual, years=(2021, 2022, 2023), goals=(6.0, 5.5, 5.0), printed=("6%以上", "5.5%左右", "5%左右"),
+            eval_year=2023, rules=None):
     row = reg(target_form="annual_targets", related_id="ctx_t", target_value=None, baseline_value=2.3)
-    goals = obs((2021, 6.0), (2022, 5.5), (2023, 5.0), indicator_id="ctx_t")
-    goals["value_text"] = ["6%以上", "5.5%左右", "5%左右"]
-    r = one(row, pd.concat([obs((2021, 8.1), (2022, 3.0), (2023, 5.2)), goals]))
-    assert r["status"] == "needs_acceleration" and audit(r)["computed"]["missed_years"] == [2022]
-    r = one(row, pd.concat([obs((2021, 8.1), (2022, 3.0)), goals]), eval_year=2022)
-    assert r["status"] == "lagging"
-    r = one(row, pd.concat([obs((2021, 8.1), (2022, 5.1)), goals]), eval_year=2022)   # 5.1 within 0.5 pp of 5.5左右
-    assert r["status"] == "on_track"
-    r = one(row, pd.concat([obs((2021, 5.8), (2022, 5.5)), goals]), eval_year=2022)   # 5.8 is not "6%以上"
-    assert audit(r)["computed"]["missed_years"] == [2021] and r["status"] == "needs_acceleration"
+    g = obs(*zip(years, goals), indicator_id="ctx_t")
+    g["value_text"] = list(printed)
+    return assess_all(row, pd.concat([obs(*actual), g]), eval_year, PLAN, rules=rules).iloc[0]
+
+
+def test_annual_targets_balance_of_the_years():
+    # 各年度视情提出, 年度间综合平衡: 2021 8.1 vs 6以上, 2022 3.0 vs 5.5左右, 2023 5.2 vs 5左右
+    # actual (1.081·1.03·1.052)^(1/3) − 1 = 5.398 %, targets (1.06·1.055·1.05)^(1/3) − 1 = 5.499 %: −0.101 pp,
+    # tolerance (0 + 0.5 + 0.5)/3 = 0.333 pp → kept: 符合预期 although 2022 missed its own target
+    r = _annual([(2021, 8.1), (2022, 3.0), (2023, 5.2)])
+    a = audit(r)
+    assert a["computed"]["missed_years"] == [2022]
+    assert a["balance"]["gap_pp"] == pytest.approx(((1.081 * 1.03 * 1.052) ** (1 / 3) - (1.06 * 1.055 * 1.05) ** (1 / 3)) * 100)
+    assert a["balance"]["tolerance_pp"] == pytest.approx(1 / 3)
+    assert r["status"] == "on_track" and r["outlook"] == "likely" and "2022年3%（预期目标5.5%左右）" in r["reason"]
+    # 2021 6.5, 2022 3.0 (2022): (1.065·1.03)^½ − 1 = 4.735 %, targets 5.750 %: −1.014 pp, tolerance 0.25 →
+    # short 0.764 pp > 0.5 → 滞后; catching up 0.764·2/3 = 0.510 pp a year above the targets > 0.5 → 完成难度大
+    r = _annual([(2021, 6.5), (2022, 3.0)], eval_year=2022)
+    short = -(((1.065 * 1.03) ** 0.5 - (1.06 * 1.055) ** 0.5) * 100) - 0.25
+    assert audit(r)["balance"]["shortfall_pp"] == pytest.approx(short) and short == pytest.approx(0.7643, abs=1e-4)
+    assert r["status"] == "lagging" and r["outlook"] == "unlikely"
+    assert audit(r)["balance"]["catch_up_pp_a_year"] == pytest.approx(short * 2 / 3)
+    # 2021 6.0, 2022 4.6: (1.06·1.046)^½ − 1 = 5.297 %: −0.452 pp, short 0.202 ≤ 0.5 → 需加力; catch-up 0.135 → 需加快
+    r = _annual([(2021, 6.0), (2022, 4.6)], eval_year=2022)
+    assert r["status"] == "needs_acceleration" and r["outlook"] == "needs_acceleration"
+    # 5.8 is not "6%以上" and 2022 5.5 is: −0.2 pp with tolerance 0.25 → kept
+    r = _annual([(2021, 5.8), (2022, 5.5)], eval_year=2022)
+    assert audit(r)["computed"]["missed_years"] == [2021] and r["status"] == "on_track"
+
+
+def test_annual_targets_final_balance_and_gaps():
+    five = dict(years=(2021, 2022, 2023, 2024, 2025), goals=(6.0, 5.5, 5.0, 5.0, 5.0),
+                printed=("6%以上", "5.5%左右", "5%左右", "5%左右", "5%左右"), eval_year=2025)
+    # 8.1, 3.0, 5.2, 5.0, 5.0: −0.054 pp with tolerance 0.4 → 完成 (the 2022 miss is made up)
+    r = _annual([(2021, 8.1), (2022, 3.0), (2023, 5.2), (2024, 5.0), (2025, 5.0)], **five)
+    assert r["status"] == "achieved" and r["outlook"] == "final"
+    # 6.0, 3.0, 5.0, 5.0, 5.0: −0.503 pp, tolerance 0.4 → 未完成
+    r = _annual([(2021, 6.0), (2022, 3.0), (2023, 5.0), (2024, 5.0), (2025, 5.0)], **five)
+    assert r["status"] == "missed"
+    # no 2025 value yet: no final verdict
+    assert _annual([(2021, 8.1), (2022, 3.0), (2023, 5.2), (2024, 5.0)], **five)["status"] == "not_assessable"
+    # a year missing in the middle: no balance is computed
+    r = _annual([(2021, 8.1), (2023, 5.2)])
+    assert r["status"] == "not_assessable" and "缺少2022年" in r["reason"]
+
+
+def test_annual_targets_earlier_rule_each_year_replayed():
+    # versions 1-2 (rule_history.yml): one missed year decides; the same data as the first balance case
+    r = _annual([(2021, 8.1), (2022, 3.0), (2023, 5.2)], rules=rules_at(2))
+    assert r["status"] == "needs_acceleration" and r["outlook"] == "unlikely"
+    assert _annual([(2021, 8.1), (2022, 3.0)], eval_year=2022, rules=rules_at(2))["status"] == "lagging"
+    # all years met: the held status of the version (提前实现 in version 1, 符合预期 since version 2)
+    met = [(2021, 8.1), (2022, 5.1)]
+    assert _annual(met, eval_year=2022, rules=rules_at(1))["status"] == "achieved"
+    assert _annual(met, eval_year=2022, rules=rules_at(2))["status"] == "on_track"
 
 
 # ---------------------------------------------------------------- cumulative totals and reductions
@@ -574,3 +653,37 @@ def test_retrospective_matches_table_1(retro):
     for name in ("固定资产投资", "规上工业总产值", "常住人口城镇化率", "总部企业数"):  # no result
         assert _status(retro, name) == "not_assessable"
     assert set(retro["status_zh"]) <= {"完成", "未完成", "暂无法评估", "未找到下达目标"}
+
+
+# ---------------------------------------------------------------- an estimated baseline (issue 22 #2)
+def _estimated(**kw):
+    return reg(baseline_value=2.5, baseline_text="2.5（预计）", baseline_estimate=True, target_value=3.6, **kw)
+
+
+def test_an_estimated_baseline_is_replaced_by_the_published_actual():
+    """Printed 2.5 (预计) for 2020, published actual 2.4; 2023 value 3.0 → p = 0.6/1.2 = 0.5, τ = 0.6, r = 0.8333."""
+    r = one(_estimated(), obs((2020, 2.4), (2023, 3.0)))
+    assert r["progress_share"] == pytest.approx(0.6 / 1.2) and r["pace_ratio"] == pytest.approx(0.5 / 0.6)
+    assert r["baseline_value"] == 2.5                               # the registry's printed value stays
+    assert [n["text"] for n in notes(r) if n["kind"] == "baseline"] == [
+        "规划所列2020年基期值2.5%为预计数；进度按公布的2020年实际数2.4%计算"]
+    assert audit(r)["baseline_actual"]["value"] == 2.4 and audit(r)["baseline_actual"]["used"] is True
+
+
+def test_an_estimated_baseline_without_its_actual_is_used_as_printed():
+    """No 2020 value yet: p = 0.5/1.1 as with any printed baseline, and no note."""
+    r = one(_estimated(), obs((2023, 3.0)))
+    assert r["progress_share"] == pytest.approx(0.5 / 1.1) and "baseline" not in note_kinds(r)
+
+
+def test_a_baseline_not_marked_as_an_estimate_keeps_the_plans_value():
+    r = one(reg(baseline_value=2.5, target_value=3.6), obs((2020, 2.4), (2023, 3.0)))
+    assert r["progress_share"] == pytest.approx(0.5 / 1.1) and "baseline" not in note_kinds(r)
+
+
+def test_the_actual_is_the_latest_release_in_the_plan_scope():
+    """A 2020 快报 2.45 and a later 统计公报 2.4 (plan scope), and 2.0 for another territory: 2.4 is the start."""
+    observations = pd.concat([obs((2020, 2.45)).assign(release="quick"), obs((2020, 2.4)).assign(release="bulletin"),
+                              obs((2020, 2.0), scope="区本级"), obs((2023, 3.0))], ignore_index=True)
+    r = one(_estimated(), observations)
+    assert r["progress_share"] == pytest.approx(0.6 / 1.2)

@@ -39,10 +39,12 @@ def obs(plan_dir):
     return load_table(plan_dir / "observations.csv", "observations")
 
 
-def value_of(df, iid, year, scope=None):
+def value_of(df, iid, year, scope=None, release=None):
     sub = df[(df["indicator_id"] == iid) & (df["year"] == year)]
     if scope:
         sub = sub[sub["scope"] == scope]
+    if release:
+        sub = sub[sub["release"] == release]
     assert len(sub) == 1, sub
     return sub.iloc[0]
 
@@ -170,7 +172,8 @@ def test_filled_template_roundtrip_xlsx_and_csv(plan_dir, tmp_path):
                         ("发布日期", "2026/2/1"), ("数值原文/原句", "SYNTHETIC 3300亿元")):
         ws.cell(3, col[name], value)
     wb.save(xlsx)
-    report = import_file(xlsx, plan_dir, now=NOW)
+    after = dt.datetime(2026, 3, 15, 9, 30)  # the 2025 figures were published on 2026-02-01
+    report = import_file(xlsx, plan_dir, now=after)
     assert [(r["indicator_id"], r["year"], r["value"]) for r in report.new] == [("t2_01", 2025, 3300.0)]
     assert len(report.skipped_rows) == 9  # the 10 targets less the one filled in
 
@@ -180,7 +183,7 @@ def test_filled_template_roundtrip_xlsx_and_csv(plan_dir, tmp_path):
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(records)
     csv_path.write_bytes(buf.getvalue().encode("utf-8-sig"))
-    report = import_file(csv_path, plan_dir, now=NOW + dt.timedelta(seconds=1))
+    report = import_file(csv_path, plan_dir, now=after + dt.timedelta(seconds=1))
     assert [(r["indicator_id"], r["value"]) for r in report.new] == [("t2_08", 3.3)]
     assert value_of(obs(plan_dir), "t2_08", 2025)["source_id"] == value_of(obs(plan_dir), "t2_01", 2025)["source_id"]
 
@@ -213,7 +216,10 @@ def test_import_good_xlsx(plan_dir):
     assert value_of(df, "t2_14", 2024)["value_text"] == "８３．９％"  # verbatim
     assert value_of(df, "t2_01", 2024)["scope_text"] == "全大区"
     assert value_of(df, "t2_08", 2024)["value"] == 3.1  # an Excel percent cell (0.031, format 0.0%)
-    assert value_of(df, "t2_08", 2022)["value"] == 3.0 and value_of(df, "t2_08", 2022)["source_id"] == new_sid
+    # another value for a published figure is a later release, kept beside the earlier one (issue 21)
+    new = value_of(df, "t2_08", 2022, release="revised")
+    assert new["value"] == 3.0 and new["source_id"] == new_sid
+    assert sorted(df[(df["indicator_id"] == "t2_08") & (df["year"] == 2022)]["value"]) == [2.9, 3.0]
     assert value_of(df, "t2_14", 2024)["value"] == 83.9  # full-width ８３．９％
     assert value_of(df, "t2_25", 2024, "全区")["value"] == 2.3
     assert value_of(df, "t2_21", 2024)["months_covered"] == 11
@@ -221,11 +227,11 @@ def test_import_good_xlsx(plan_dir):
     assert not ((df["indicator_id"] == "t2_03") & (df["year"] == 2019)).any()  # baselines stay in the registry
     assert "incoming/20250315-093000_good_2024.xlsx" in value_of(df, "t2_01", 2024)["note"]
 
-    # existing rows kept as they were, in place; the revised row replaced where it stood
+    # existing rows kept as they were, in place; the new release of t2_08 2022 appended beside the earlier one
     after_obs = (plan_dir / "observations.csv").read_text(encoding="utf-8").splitlines()
-    assert after_obs[:3] == before_obs[:3] and after_obs[4:len(before_obs)] == before_obs[4:]
-    assert after_obs[3].startswith("t2_08,2022,3,level")
-    assert len(after_obs) == len(before_obs) + 7
+    assert after_obs[:len(before_obs)] == before_obs
+    assert any(line.startswith("t2_08,2022,3,level") and ",revised," in line for line in after_obs[len(before_obs):])
+    assert len(after_obs) == len(before_obs) + 8
 
     src = load_table(plan_dir / "sources.csv", "sources")
     assert (plan_dir / "sources.csv").read_text(encoding="utf-8").splitlines()[:len(before_src)] == before_src
@@ -425,10 +431,10 @@ def test_cli_template_and_import(plan_dir, tmp_path):
     assert res.returncode == 0 and "原件已保存" in res.stdout
 
 
-def test_cli_bad_input_exits_1_with_message(plan_dir):
+def test_cli_bad_input_exits_2_with_message(plan_dir):
     before = snapshot(plan_dir)
     res = run_cli("import", ROOT / "tests" / "bad_input" / "non_numeric.xlsx", "--plan", plan_dir)
-    assert res.returncode == 1
+    assert res.returncode == 2
     assert "non_numeric.xlsx" in res.stderr and "row 4" in res.stderr and "待核实" in res.stderr
     assert "nothing was written" in res.stderr and res.stdout == ""
     assert snapshot(plan_dir) == before
@@ -440,7 +446,7 @@ def test_cli_changes(plan_dir, tmp_path):
     import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
     res = run_cli("changes", old, plan_dir / "observations.csv", "--plan", plan_dir)
     assert res.returncode == 0, res.stderr
-    assert res.stdout.count("added") == 7 and res.stdout.count("revised") == 1
+    assert res.stdout.count("added") == 8 and res.stdout.count("revised") == 0   # a new release is a new row
 
 
 def test_cli_default_plan_is_the_books():
@@ -478,7 +484,7 @@ def test_changes_since_after_an_import(plan_dir):
     before = obs(plan_dir)
     import_file(FIXTURES / "good_2024.xlsx", plan_dir, now=NOW)
     out = changes_since(before, obs(plan_dir))
-    assert out["change"].value_counts().to_dict() == {"added": 7, "revised": 1}
+    assert out["change"].value_counts().to_dict() == {"added": 8}     # the new release of t2_08 2022 is added
     text = pd.read_csv(plan_dir / "observations.csv", dtype=str, keep_default_na=False)
     assert changes_since(text, obs(plan_dir)).empty
 
@@ -511,4 +517,4 @@ def test_real_plan_template_and_import(tmp_path):
     from planeval.data.dataset import load_dataset
 
     ds = load_dataset(copy)  # the merged folder still loads through the book's own loader
-    assert value_of(ds.observations, "t2_01", 2025)["value"] == 3300.0
+    assert value_of(ds.observations, "t2_01", 2025, release="revised")["value"] == 3300.0   # beside the earlier one

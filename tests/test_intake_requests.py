@@ -278,4 +278,25 @@ def test_requests_and_status_commands(plan_dir, tmp_path):
     assert "5 个单位" in res.stdout and cover(tmp_path / "r" / "2024_财政局.xlsx")["截止日期"] == "2025-04-30"
     res = subprocess.run([sys.executable, "-m", "planeval.intake", "requests", "--year", "2030", "--plan", str(plan_dir)],
                          cwd=ROOT, capture_output=True, text=True)
-    assert res.returncode == 1 and "2021-2025" in res.stderr
+    assert res.returncode == 2 and "2021-2025" in res.stderr
+
+
+def test_a_department_with_assigned_targets_is_asked_for_the_assigned_value_and_its_document(tmp_path):
+    """issue 22 #8: a target 按上级下达 (完成省下达目标) has no figure of its own in the plan: the request asks for the
+    value the higher level assigned and the document that assigned it. Departments without one are not asked."""
+    write_requests(2025, REAL, tmp_path, today=TODAY)
+    index = pd.read_csv(tmp_path / "requests.csv", dtype=str, keep_default_na=False)
+    plan = load_plan(REAL)
+    registry = load_table(REAL / "indicators.csv", "indicators", plan.plan_lists()).set_index("id")
+    forms = index["indicator_id"].map(registry["target_form"])
+    with_assigned = set(index.loc[forms == "city_assigned", "department"])
+    assert with_assigned
+    for dept in set(index["department"]):
+        c = cover(tmp_path / f"2025_{dept}.xlsx")
+        if dept not in with_assigned:
+            assert "上级下达目标" not in c
+            continue
+        names = index[(index["department"] == dept) & (forms == "city_assigned")]["name_zh"]
+        text = c["上级下达目标"]
+        assert text.startswith(f"下列 {len(names)} 项指标的规划目标为“按上级下达”") and all(n in text for n in names)
+        assert "目标值" in text and "文号" in text and "印发日期" in text

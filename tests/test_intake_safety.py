@@ -207,7 +207,7 @@ def test_an_extra_field_in_a_data_row_names_file_and_row(plan_dir):
     with pytest.raises(DataError) as info:
         load_table(path, "observations")
     assert info.value.file.endswith("observations.csv") and info.value.row == 4
-    assert "17 fields" in str(info.value) and "16 fields" in info.value.expected
+    assert "18 fields" in str(info.value) and "17 fields" in info.value.expected
     with pytest.raises(DataError) as info:
         load_dataset(plan_dir)  # the book's loader says the same
     assert info.value.row == 4
@@ -276,8 +276,8 @@ def test_published_input_downloads_are_defused(plan_dir):
     with open(path, "a", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
         for i, p in enumerate(PAYLOADS):
-            w.writerow(["t2_09", 2021 + i % 5, "-0.5", "level", "", p, "", "全区", "", 12, "", "", "", "syn_report_2023",
-                        p, p])
+            w.writerow(["t2_09", 2021 + i % 5, "-0.5", "level", "", p, "", "全区", "", 12, "", "", "", "",
+                        "syn_report_2023", p, p])
     files = input_downloads(plan_dir)
     assert {"observations.csv", "plan.yml", "responsibility.csv"} <= set(files)
     rows = list(csv.reader(io.StringIO(files["observations.csv"].decode("utf-8-sig"))))

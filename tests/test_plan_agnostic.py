@@ -26,6 +26,9 @@ def place_names() -> set:
 
 
 NAMES = place_names()
+# The method's own dated history and its quoted published anchors (dates of rule changes and publications, the
+# plan folder whose reference verdicts a rule version met) are records, not plan wording: the one exempt file.
+HISTORY = paths.PACKAGE / "engine" / "rule_history.yml"
 
 
 def lines_of(path):
@@ -42,7 +45,8 @@ def lines_of(path):
         yield n, line
 
 
-FILES = sorted([p for p in paths.PACKAGE.rglob("*") if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts]
+FILES = sorted([p for p in paths.PACKAGE.rglob("*") if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts
+                and p != HISTORY]
                + list(paths.TEMPLATES.glob("*.ipynb")))
 
 

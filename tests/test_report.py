@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from planeval import paths
-from planeval.report import glue, methodology, prose, tables
+from planeval.report import glue, methodology, problems, prose, tables
 from planeval.report.fmt import md, number, pp_change, script_json
 from synthetic import obs, reg, report_for
 
@@ -124,7 +124,8 @@ def _mixed_plan():
 def test_class_counts_sentence_by_hand():
     registry, observations = _mixed_plan()
     rep = report_for(registry, observations)
-    assert prose.class_counts_sentence(rep, rep.main) == "1项提前实现、1项基本符合预期、1项滞后；另有1项暂无法评估"
+    # the class holding 符合预期 and 基本符合预期（需加力） is named for both (labels.yml ndrc_class.on_track)
+    assert prose.class_counts_sentence(rep, rep.main) == "1项提前实现、1项符合或基本符合预期、1项滞后；另有1项暂无法评估"
     final = report_for(registry, observations, eval_year=2025)
     assert prose.class_counts_sentence(final, final.main) == "1项完成、0项未完成；另有3项暂无法评估"
 
@@ -134,7 +135,7 @@ def test_judgement_sentence_by_hand():
     rep = report_for(registry, observations)
     # 3 of 4 assessed (75 % ≥ 50 %); 1 of 3 lagging (33 %: over 20 %, not over 34 %) → 基本达到, 部分滞后
     assert prose.judgement_sentence(rep) == ("**总体判断。** 规划实施基本达到预期进度要求，但部分指标滞后：有数据可以评估的"
-                                             "3项主要指标中，2项提前实现、快于预期或基本符合预期，1项滞后（占33%）。")
+                                             "3项主要指标中，2项提前实现、快于预期、符合或基本符合预期，1项滞后（占33%）。")
     # 乙 lagging too: 2 of 3 (67 %) → 进度总体偏慢
     slow = report_for(registry, pd.concat([observations[observations["indicator_id"] != "b"],
                                            obs((2023, 11), indicator_id="b")]))
@@ -158,7 +159,7 @@ def test_findings_list_every_class_with_latest_values():
 def test_problems_state_the_required_pace_by_hand():
     registry, observations = _mixed_plan()
     rep = report_for(registry, observations)
-    text = prose.problems_markdown(rep).replace("\\", "")
+    text = problems.problems_markdown(rep).replace("\\", "")
     # 丙: 10 → 20, 2023 = 12; required (20 − 12)/2 = 4 per year, observed (12 − 10)/3 = 0.67 per year
     assert "余下2年每年须提高4个百分点，而此前实际每年提高0.67个百分点" in text
     assert "统计数据不足" in text and "丁" in text
@@ -177,13 +178,13 @@ def test_methodology_states_every_threshold_and_the_editions():
     text = "\n".join(methodology.section(rep, s) for s in ("data", "forms", "outlook", "audit"))
     assert not re.search(r"\{[a-z_]+\}|\$|\\frac", text)
     assert "不低于−0.5个百分点" in text and "2021年起" in text
-    assert "其他口径（如区本级）只在没有其他数据时使用" in text                 # the SYNTHETIC plan's one other scope
+    assert "其他口径（如区本级）的数值从不参与评分" in text                 # the SYNTHETIC plan's one other scope
     import dataclasses
 
     from synthetic import PLAN
     only_compatible = dataclasses.replace(PLAN, scopes=tuple(s for s in PLAN.scopes if s.compatible))
     one_scope = methodology.section(report_for(registry, observations, plan=only_compatible), "data")
-    assert "其他口径只在没有其他数据时使用" in one_scope and "区本级" not in one_scope
+    assert "其他口径的数值从不参与评分" in one_scope and "区本级" not in one_scope
     thresholds = methodology.thresholds_table()
     for value in ("1.1", "0.95", "0.6", "0.05", "0.2"):
         assert f'data-label="取值">{value}<' in thresholds
@@ -319,7 +320,7 @@ def test_commentary_is_shown_as_written_and_its_absence_is_said():
     from planeval.report import commentary
 
     rep = report_for(reg(**LEVEL), obs((2023, 3.0)))
-    assert commentary.commentary_markdown(rep, "problem") == "本版尚无分析人员的意见。"
+    assert commentary.commentary_markdown(rep, "problem") == ""
     _with_tables(rep, commentary=[{"subject": "overall", "subject_id": None, "section_kind": "problem",
                                    "text": "SYNTHETIC：投资增速放缓**", "author": "张三", "date": "2026-11-01"},
                                   {"subject": "indicator", "subject_id": "x", "section_kind": "analysis",
@@ -365,3 +366,121 @@ def test_a_cumulative_reduction_target_names_its_own_span(baseline_year, target_
     row = dict(target_form="cumulative_reduction", target_value=13.5, target_text="[13.5]", unit="%",
                baseline_year=baseline_year, target_year=target_year)
     assert target_display(row) == text
+
+
+@pytest.mark.parametrize("row, text", [
+    (dict(target_form="growth", name_zh="全社会研发经费投入增长", target_text="—", annual_growth_text="＞7", unit="%",
+          target_value=7), "年均增长7%以上"),
+    (dict(target_form="cumulative_reduction", name_zh="单位GDP二氧化碳排放降低", target_text="—",
+          annual_growth_text="〔17〕", unit="%", target_value=17), "累计降低17%"),
+    (dict(target_form="average", name_zh="城镇调查失业率", target_text="—", annual_growth_text="＜5.5", unit="%",
+          target_value=5.5), "年均低于5.5%"),
+    (dict(target_form="level", name_zh="3岁以下婴幼儿入托率提高", target_text="—", annual_growth_text="〔6〕",
+          unit="百分点", direction="higher"), "累计提高6个百分点"),
+    (dict(target_form="growth", name_zh="研发投入增长", target_text="—", annual_growth_text="＞7、力争高于上期",
+          unit="%", target_value=7), "年均增长7%以上、力争高于上期"),
+])
+def test_a_target_in_the_yearly_column_reads_as_the_plan_says_it(row, text):
+    """issue 22 #3: the 2030 cell is — and the target sits in the 年均/累计 column (〔〕 = a five-year total)."""
+    from planeval.engine.values import target_words
+    from planeval.report.fmt import target_display
+
+    assert target_display(row) == text and target_words(row) == text
+
+
+def test_a_target_in_the_target_year_column_is_not_reworded():
+    from planeval.report.fmt import target_display
+
+    row = dict(target_form="level", target_text="65", annual_growth_text="—", unit="%", target_value=65)
+    assert target_display(row) == "65%"
+    related = dict(target_form="relational", target_text="—", annual_growth_text="与GDP增长同步", unit="%")
+    assert target_display(related) == "与GDP增长同步"
+
+
+@pytest.mark.parametrize("reg, text", [
+    (dict(baseline_year=2024, baseline_text="21.5（2024年）", baseline_value=21.5, unit="%"), "21.5（2024年）"),
+    (dict(baseline_year=2025, baseline_text="60（预计）", baseline_value=60, unit="亿元", baseline_estimate=True),
+     "60（2025年，预计）"),
+    (dict(baseline_year=2020, baseline_text=None, baseline_value=2.5, unit="%"), "2.5%（2020年）"),
+])
+def test_a_baseline_shows_its_year_once_and_says_when_it_is_an_estimate(reg, text):
+    from planeval.report.tables import baseline_text
+
+    assert baseline_text(reg) == text
+
+
+# ---------------------------------------------------------------- a plan's first year (issue 22 #6, #7)
+def _first_year_report():
+    """SYNTHETIC: two main targets, baselines 2020, only 2020 values (before the 2021–2025 window); edition 2021."""
+    from synthetic import obs, reg, report_for
+
+    registry = pd.concat([reg(id="a", name_zh="甲", baseline_value=2.5, target_value=3.6),
+                          reg(id="b", name_zh="乙", baseline_value=10, target_value=20)], ignore_index=True)
+    observations = pd.concat([obs((2020, 2.5), indicator_id="a"), obs((2020, 10.0), indicator_id="b")],
+                             ignore_index=True)
+    return report_for(registry, observations, eval_year=2021)
+
+
+def test_a_first_year_book_says_plainly_that_no_in_period_data_exists_yet():
+    rep = _first_year_report()
+    judgement = prose.judgement_sentence(rep)
+    assert judgement.startswith("**总体判断。** 规划期内（2021年）尚无任何主要指标的数据，本版不对实施进度作出判断。")
+    assert "0项" not in judgement and "0项" not in prose.overall_markdown(rep)
+    assert "数据缺口" not in prose.overall_markdown(rep)         # not a gap: the year is not published yet
+    assert problems.problems_markdown(rep).startswith("- **尚无规划期内数据**：2021年的数据")
+    assert "2021年的数据发布后，请各责任部门报送2项主要指标" in problems.recommendations_markdown(rep)
+    assert prose.class_counts_sentence(rep, rep.main) == "2项暂无法评估"
+
+
+def test_a_first_year_chapter_draws_the_start_and_the_planned_path_labelled():
+    from planeval.report import charts
+
+    rep = _first_year_report()
+    drawn = charts.chapter_charts(rep, rep.main.iloc[0]["chapter"])
+    assert len(drawn) == 2
+    spec = drawn[0].to_dict()
+    assert spec["title"]["subtitle"] == "规划期内（2021年）尚无数据：仅起点与规划路径"
+    names = {v["series"] for d in spec["datasets"].values() for v in d if "series" in v}
+    assert names == {"规划路径", "实际值（评估期前）"}
+
+
+@pytest.mark.parametrize("args, text", [
+    ((3, "专栏1", 0, 0, 3, 0, 0), "本章共有3项主要指标（规划专栏1），均暂无法评估。"),
+    ((4, "表2", 3, 0, 1, 5, 2), "本章共有4项主要指标（规划表2），其中3项有数据可以评估、1项暂无法评估；另有发展目标和正文量化目标5项，其中2项有数据。"),
+    ((4, "表2", 4, 0, 0, 5, 0), "本章共有4项主要指标（规划表2），均有数据可以评估；另有发展目标和正文量化目标5项，均暂无数据。"),
+    ((0, "表2", 0, 0, 0, 3, 1), "本章没有主要指标；另有发展目标和正文量化目标3项，其中1项有数据。"),
+])
+def test_chapter_counts_name_only_groups_that_hold_a_target(args, text):
+    from planeval.report.glue import counts_sentence
+
+    assert counts_sentence(*args) == text
+
+
+def test_the_unit_goes_before_about():
+    from planeval.report.fmt import target_display
+
+    assert target_display(dict(target_form="level", target_text="1.45左右", unit="万亿斤")) == "1.45万亿斤左右"
+
+
+def test_a_target_stated_twice_is_one_data_gap():
+    """issue 22 #7: a repeat (same_target_as) of a target without data is not listed twice among the gaps."""
+    registry = pd.concat([reg(id="a", name_zh="甲", baseline_value=2.5, target_value=3.6),
+                          reg(id="a2", name_zh="甲（正文重述）", table="text", baseline_value=2.5, target_value=3.6,
+                              same_target_as="a"),
+                          reg(id="b", name_zh="乙", baseline_value=10, target_value=20)], ignore_index=True)
+    rep = report_for(registry, obs((2020, 10.0), indicator_id="b"))
+    html = tables.gap_table(rep, rep.current)
+    assert "甲" in html and "甲（正文重述）" not in html and "乙" in html
+
+
+def test_a_chapter_with_some_in_period_data_draws_no_path_only_chart():
+    """Path-only charts stand in for a chapter with nothing else to draw; beside a real chart they would be noise."""
+    from planeval.report import charts
+
+    registry = pd.concat([reg(id="a", name_zh="甲", baseline_value=2.5, target_value=3.6),
+                          reg(id="b", name_zh="乙", baseline_value=10, target_value=20)], ignore_index=True)
+    observations = pd.concat([obs((2020, 2.5), (2022, 3.0), indicator_id="a"), obs((2020, 10.0), indicator_id="b")],
+                             ignore_index=True)
+    rep = report_for(registry, observations, eval_year=2023)
+    drawn = charts.chapter_charts(rep, "economy")
+    assert [c.to_dict()["title"]["subtitle"] for c in drawn] == ["实际值与规划路径"]

@@ -27,7 +27,23 @@ SCROLLER = ".scroll-secondary"
 # Everything measured on one loaded page, in the page's own coordinates.
 SURVEY_JS = r"""([scroller]) => {
   const art = document.querySelector('article.bd-article');
+  // 0. folded lists as the reader finds them (then opened, so that everything below is measured)
+  const folds = [...art.querySelectorAll('details')].map(d => ({
+      fold: d.classList.contains('fold'), open: d.open, summary: (d.querySelector(':scope > summary') || {}).textContent || '',
+      rows: d.querySelectorAll('table.report-table > tbody > tr').length,
+      tables: [...d.querySelectorAll('table.report-table')].map(t => t.className)}));
+  const unfolded = [...art.querySelectorAll('table.source-table, table.project-table')].filter(t => !t.closest('details'))
+      .map(t => t.className);
+  const height = document.documentElement.scrollHeight;
+  art.querySelectorAll('details').forEach(d => { d.open = true; });
   const box = art.getBoundingClientRect();
+  const textWidth = (art.querySelector(':scope > section > p') || art).getBoundingClientRect().width;
+  // key figures of a status table (every cell but the name and the verdict chip): size and colour
+  const figures = [...art.querySelectorAll('table.status-table > tbody > tr > td:not(.card-key):not(:nth-child(2))')]
+      .filter(td => td.textContent.trim()).map(td => { const s = getComputedStyle(td);
+          return {label: td.dataset.label, size: parseFloat(s.fontSize), colour: s.color}; });
+  const axisSizes = [...art.querySelectorAll('div.vega-chart g.role-axis-label text, div.vega-chart g.role-axis-title text')]
+      .map(t => parseFloat(getComputedStyle(t).fontSize));
   const describe = el => (el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
       (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '') +
       ' «' + (el.textContent || '').trim().slice(0, 40) + '»');
@@ -100,7 +116,7 @@ SURVEY_JS = r"""([scroller]) => {
     };
   });
 
-  return {overflow, broken, charts: chartInfo, rows,
+  return {overflow, broken, charts: chartInfo, rows, folds, unfolded, height, textWidth, figures, axisSizes,
           scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth,
           text: art.innerText, markdownTables: art.querySelectorAll('table:not(.report-table)').length};
 }"""
@@ -185,6 +201,49 @@ def test_status_tables_are_laid_out_for_the_width(survey, case):
             # (the coverage matrix of short cells stays a compact table: the overflow test holds it to the column)
             assert r["display"] in ("flex", "block"), f"{case}: «{r['name']}» is still a table row on a phone"
             assert r["keyFirst"] and r["labelled"], f"{case}: «{r['name']}» card is not headed and labelled"
+
+
+def test_long_lists_fold_behind_a_summary_that_says_how_many(survey):
+    """Every number's source, the sources, the data gaps and the projects of a chapter fold (issue 25 #10): a
+    phone reader scrolls past a list of 113 projects in one line. The summary names the count of its rows (a
+    list of three or fewer is shown open)."""
+    chapters = [c.id for c in EDITION.plan.chapters]
+    folded = []
+    for page in chapters:
+        s = survey[(page, "phone")]
+        assert s["unfolded"] == [], f"{page}: a source or project table is not folded: {s['unfolded']}"
+        folds = [f for f in s["folds"] if f["fold"]]
+        folded += [t for f in folds for t in f["tables"]]
+        for f in folds:
+            counts = [int(n) for n in re.findall(r"\d+", f["summary"])]
+            assert counts and counts[0] == f["rows"], f"{page}: «{f['summary']}» but {f['rows']} rows"
+            assert f["open"] == (f["rows"] <= 3), f"{page}: «{f['summary']}» open={f['open']}"
+    assert any("source-table" in t for t in folded) and any("project-table" in t for t in folded), folded
+
+
+def test_chapters_are_a_few_screens_on_a_phone(survey):
+    """The economy chapter was about 46 screens (39,000 px) before the lists folded."""
+    for page in [c.id for c in EDITION.plan.chapters]:
+        s = survey[(page, "phone")]
+        assert s["height"] < 25 * 844, f"{page}: {s['height']} px at 390 px wide ({s['height'] / 844:.0f} screens)"
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids)
+def test_key_figures_and_axis_labels_are_readable(survey, case):
+    """Target, baseline, completion and time share in a status card: at least 14 px and dark (they were 12 px
+    grey); chart axis labels at least 12 px (they were Vega's 10 px)."""
+    s = survey[case]
+    small = [f for f in s["figures"] if f["size"] < 14 - 0.01]
+    assert small == [], f"{case}: key figures under 14 px: {small[:5]}"
+    pale = [f for f in s["figures"] if max(int(x) for x in re.findall(r"\d+", f["colour"])[:3]) > 0x40]
+    assert pale == [], f"{case}: key figures in a pale colour: {pale[:5]}"
+    assert all(size >= 12 for size in s["axisSizes"]), f"{case}: axis labels {sorted(set(s['axisSizes']))}"
+
+
+def test_desktop_text_column_uses_the_screen(survey):
+    """At 1280 px the text column was 688 px (two side columns of 256 and 272 px); it is about 800 px now."""
+    for page in PAGES:
+        assert survey[(page, "desktop")]["textWidth"] >= 780, f"{page}: text column {survey[(page, 'desktop')]['textWidth']} px"
 
 
 RAW = {

@@ -116,24 +116,31 @@ CUM_R = ((90 + 105 + 105) / 500) / (3 / 5)
 CUMRED_R = (math.log(0.97 * 0.97 * 0.98) / math.log(1 - 0.135)) / (3 / 5)
 # relational 合成居民收入增长率 against 合成经济增长率, 2026-2028: gap of the chained averages, in points
 REL_GAP = (chained_average([5.5, 5.0, 5.2]) - chained_average([5.0, 5.5, 5.0])) * 100
+# an estimated baseline 合成研发投入总量: printed 60（预计）for 2025, the 2025 actual 50 published; target 100 in
+# 2030; progress is measured from the actual (from the estimate it would be (80 − 60)/40 / 0.6 = 0.83)
+EST_R = ((80 - 50) / (100 - 50)) / ((2028 - 2025) / (2030 - 2025))     # 1.0
+# a target in the 年均/累计 column 合成技术投入增长 (＞7): 7.5, 7.2, 6.9 % against 7 % a year
+COLUMN_R = math.log(1 + chained_average([7.5, 7.2, 6.9])) / math.log(1.07)
 
 EXPECTED_2028 = {
     "合成产出总量": pace_class(LEVEL_R),               # r = 0.667 → 基本符合预期（需加力）
     "合成收入增长率": pace_class(GROWTH_R),            # r ≈ 1.000 → 符合预期
-    "合成投资增长率": "基本符合预期（需加力）",          # 2027: 5 % < 6 % − 0.5; 2028 met again
+    "合成投资增长率": "基本符合预期（需加力）",          # years together: (1.06·1.05·1.062)^⅓ − 1 = 5.73 % vs 6: short 0.27 ≤ 0.5
     "合成居民收入增长率": "符合预期",                    # gap +0.07 pp ≥ −0.5 pp
     "合成新增就业岗位": pace_class(CUM_R),              # r = 1.0 → 符合预期
     "合成市民服务中心": "符合预期",                      # qualitative: 2028 recorded 完成, quoted
     "合成公共服务满意度": "提前实现",                    # goal: 2027 81 ≥ 80, before the target year
     "合成污染指数": "符合预期",                          # ceiling: 3.1, 3.2, 3.3 < 3.5 every year
-    "合成绿地率": "基本符合预期（需加力）",              # floor: 2027 39.5 < 40, 2028 40.5 ≥ 40 again
-    "合成能耗强度降低": "滞后",                          # r = 0.932 → 需加力, 约束性 → reported 滞后
+    "合成绿地率": "滞后",                                # floor: 2027 39.5 < 40 cannot be undone (2028 40.5 ≥ 40)
+    "合成能耗强度降低": pace_class(CUMRED_R),            # r = 0.932 → 需加力 (约束性: the duty stated, same band)
     "合成排放总量减少": "符合预期",                      # 按上级下达: 2027 recorded 完成
+    "合成研发投入总量": pace_class(EST_R),               # r = 1.0 → 符合预期 (from the estimate: 需加力)
+    "合成技术投入增长": pace_class(COLUMN_R),            # r ≈ 1.03 → 符合预期
 }
 EXPECTED_2027 = {
     "合成产出总量": pace_class(((110 - 100) / 50) / (2 / 5)),                                   # r = 0.5 → 滞后
     "合成收入增长率": pace_class(math.log(1 + chained_average([6.5, 5.5])) / math.log(1.06)),   # 符合预期
-    "合成投资增长率": "滞后",                            # the latest year (2027) missed its yearly target
+    "合成投资增长率": "滞后",                            # (1.06·1.05)^½ − 1 = 5.50 % vs 6 (printed "6": no tolerance): short 0.501 > 0.5
     "合成居民收入增长率": "符合预期",                    # 5.25 % against 5.25 %
     "合成新增就业岗位": pace_class(((90 + 105) / 500) / (2 / 5)),                             # r = 0.975
     "合成市民服务中心": "暂无法评估",                    # no quoted verdict up to 2027
@@ -142,11 +149,13 @@ EXPECTED_2027 = {
     "合成绿地率": "滞后",                                # the latest year (2027) is below the floor
     "合成能耗强度降低": pace_class((math.log(0.97 * 0.97) / math.log(0.865)) / (2 / 5)),        # r = 1.05
     "合成排放总量减少": "符合预期",
+    "合成研发投入总量": pace_class(((66 - 50) / 50) / (2 / 5)),  # r = 0.8 (from the estimate 0.375: 滞后)
+    "合成技术投入增长": pace_class(math.log(1 + chained_average([7.5, 7.2])) / math.log(1.07)),
 }
 EXPECTED_2030 = {  # final: 完成 or 未完成, judged on the target year's data
     "合成产出总量": "完成",                              # 2030: 151 ≥ 150
     "合成收入增长率": "完成" if chained_average([6.5, 5.5, 6.0, 6.2, 6.1]) >= 0.06 else "未完成",
-    "合成投资增长率": "未完成",                          # 2027 missed its yearly target
+    "合成投资增长率": "未完成",                          # five years together 5.84 % < 6 %: not made up
     "合成居民收入增长率": "完成" if (chained_average([5.5, 5.0, 5.2, 3.5, 3.5])
                                       - chained_average([5.0, 5.5, 5.0, 5.5, 5.5])) * 100 >= -0.5 else "未完成",
     "合成新增就业岗位": "完成" if 90 + 105 + 105 + 100 + 90 >= 500 else "未完成",
@@ -156,6 +165,8 @@ EXPECTED_2030 = {  # final: 完成 or 未完成, judged on the target year's dat
     "合成绿地率": "未完成",                              # 2027 below the floor
     "合成能耗强度降低": "完成" if 1 - 0.97 * 0.97 * 0.98 * 0.965 * 0.965 >= 0.135 else "未完成",
     "合成排放总量减少": "完成",                          # 2030 recorded 完成
+    "合成研发投入总量": "完成",                          # 2030: 101 ≥ 100
+    "合成技术投入增长": "完成" if chained_average([7.5, 7.2, 6.9, 7.0, 7.1]) > 0.07 else "未完成",
 }
 
 
@@ -165,6 +176,9 @@ def test_hand_computations_are_what_the_fixture_says():
     assert round(CUM_R, 9) == 1.0 and round(CUMRED_R, 3) == 0.932 and round(REL_GAP, 2) == 0.07
     assert EXPECTED_2030["合成收入增长率"] == "完成" and EXPECTED_2030["合成居民收入增长率"] == "未完成"
     assert EXPECTED_2030["合成新增就业岗位"] == "未完成" and EXPECTED_2030["合成能耗强度降低"] == "完成"
+    assert round(EST_R, 9) == 1.0 and round(COLUMN_R, 2) == 1.03
+    assert EXPECTED_2028["合成研发投入总量"] == "符合预期" and EXPECTED_2027["合成研发投入总量"] == "基本符合预期（需加力）"
+    assert EXPECTED_2030["合成技术投入增长"] == "完成"
 
 
 def test_fixture_is_marked_synthetic():
@@ -192,6 +206,20 @@ def test_site_has_one_page_per_chapter(synthetic_book):
 
 def test_every_status_on_the_site_is_the_hand_computed_one(synthetic_book):
     assert {k: v["评估结论"] for k, v in site_statuses(synthetic_book).items()} == EXPECTED_2028
+
+
+def test_an_estimated_baseline_stays_as_printed_beside_the_actual(synthetic_book):
+    """issue 22 #2: the plan's 60（预计）stays; the 2025 actual 50 stands beside it and progress runs from it."""
+    row = site_statuses(synthetic_book)["合成研发投入总量"]
+    assert row["基期值"] == "60（2025年，预计）；实际50"
+    assert (row["完成进度"], row["时间进度"]) == ("60%", "60%")          # (80 − 50)/(100 − 50), 3 of 5 years
+    page = (synthetic_book / "_build" / "html" / "book" / "prosperity.html").read_text(encoding="utf-8")
+    assert "规划所列2025年基期值60亿元为预计数；进度按公布的2025年实际数50亿元计算" in page
+
+
+def test_a_target_in_the_yearly_column_is_shown_as_printed(synthetic_book):
+    """issue 22 #3: ＞7 in the 年均/累计 column (the 2030 cell is —) reads 年均增长7%以上, not —."""
+    assert site_statuses(synthetic_book)["合成技术投入增长"]["规划目标"] == "年均增长7%以上"
 
 
 def test_level_target_shows_hand_computed_progress(synthetic_book):

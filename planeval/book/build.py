@@ -26,6 +26,7 @@ import argparse
 import concurrent.futures as cf
 import contextlib
 import ctypes
+import errno
 import fcntl
 import hashlib
 import json
@@ -50,6 +51,7 @@ from .kernel import private_kernel_manager
 from .nbclean import clean_executed_notebook, intact
 from .pages import Page, pages_for, render_toc
 from . import targets
+from .pdflink import link_pdfs
 
 BUILD_FORMAT = 3  # bump to invalidate every executed page
 JB_TEMPLATE = Path(__file__).with_name("jb_config.yml")
@@ -109,6 +111,10 @@ def edition_for(plan: str | Path | None = None, year: int | None = None, out: st
     committed = load_plan(default_plan())
     cfg = load_plan(plan or default_plan())
     year = int(year or cfg.default_edition)
+    if year < cfg.period.start:  # an edition before the plan's first year has nothing of the plan to evaluate
+        raise DataError("EVAL_YEAR (--eval-year)", value=year,
+                        expected=f"a year from {cfg.period.start} on, the first year of {cfg.short_name} "
+                                 f"({cfg.period.start}–{cfg.period.end})")
     if out is None and cfg.folder == committed.folder and year == cfg.default_edition:
         return Edition(cfg, year, paths.ROOT, True)
     root = Path(out).resolve() if out is not None else paths.BUILD / "books" / cfg.id / str(year)
@@ -342,6 +348,16 @@ def write_search_terms(root: Path, folder: Path) -> None:
     write_if_changed(root / SEARCH_TERMS, "".join(f"{n} 100000 n\n" for n in sorted(names)).encode("utf-8"))
 
 
+SITE_SOURCES = ".planeval-pages"  # in the work folder: the page list its Sphinx state was built from
+
+
+def site_sources(root: Path) -> str:
+    """The site's page list: the toc and the notebooks in book/ (a page dropped changes it)."""
+    toc = (root / "_toc.yml").read_text(encoding="utf-8") if (root / "_toc.yml").is_file() else ""
+    names = sorted(nb.name for nb in (root / "book").glob("*.ipynb"))
+    return toc + "\n---\n" + "\n".join(names) + "\n"
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
     try:
@@ -420,7 +436,11 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
         log("  = site unchanged, Jupyter Book not re-run")
         return site
     work = build_dir / "site-work"  # Sphinx's incremental state: kept between successful builds only
-    if force:
+    sources = site_sources(root)
+    marker = work / SITE_SOURCES
+    if force or not marker.is_file() or marker.read_text(encoding="utf-8") != sources:
+        # Sphinx never deletes the page of a document that left the toc: a withdrawn page (本版更新说明 with
+        # withdrawn figures) would stay in the site. A changed page list therefore starts from a clean folder.
         shutil.rmtree(work, ignore_errors=True)
     if ahead:
         proc = ahead.run()
@@ -432,6 +452,7 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
         sys.stderr.write(_sphinx_problems(proc.stdout + proc.stderr))
         raise BuildError(f"jupyter-book build failed (strict mode: every warning is an error; full output in "
                          f"{display_path(edition.logs / 'site.log')}); the published site {display_path(site)} was left as it was")
+    marker.write_text(sources, encoding="utf-8")
     staging = build_dir / f".html-new-{os.getpid()}"
     shutil.copytree(work / "_build" / "html", staging)
     # the target cards are pages of their own (not Sphinx's): beside the book's pages, as the book links them
@@ -443,6 +464,7 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
     for name in KEPT_FROM_PUBLISHED:
         if (site / name).is_dir() and not (staging / name).exists():
             shutil.copytree(site / name, staging / name)
+    link_pdfs(staging)      # the printed edition is linked only when the site holds it
     (staging / SITE_STAMP).write_text(key)
     publish_site(staging, site)
     return site
@@ -539,6 +561,20 @@ def run(argv=None) -> int:
         sys.stdout.flush()
         print(f"✗ {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk or a read-only folder: one message; the published site is the last good one
+        log = (edition.logs if edition else paths.BUILD / "logs") / "build-error.log"
+        try:
+            _write_log(log, "".join(traceback.format_exception(exc)))
+            where = f" (traceback: {display_path(log)})"
+        except OSError:
+            where = ""
+        sys.stdout.flush()
+        what = "the disk is full" if exc.errno == errno.ENOSPC else f"could not read or write ({exc.strerror or exc})"
+        print(f"✗ {what}{': ' + str(exc.filename) if exc.filename else ''}; free space (or fix the folder) and run "
+              f"the build again", file=sys.stderr)
+        print(f"  nothing was published: the site is the last good one, and each page of book/ is its last "
+              f"complete run{where}", file=sys.stderr)
+        return EXIT_DATA
 
 
 if __name__ == "__main__":

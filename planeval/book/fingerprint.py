@@ -18,9 +18,9 @@ PACKAGE = paths.PACKAGE
 # import of returned files). tests/test_build_units.py checks that no page loads any of them (this module
 # excepted: the assessment cache keys on it, its output does not).
 NOT_PAGE_INPUTS = ("book/build.py", "book/fingerprint.py", "book/kernel.py", "book/bench.py", "book/pdf.py",
-                   "book/sphinx_offline.py", "book/sphinx_warm.py", "book/review.py", "book/targets.py", "intake/__main__.py",
-                   "intake/cli.py", "intake/importer.py", "intake/read.py", "intake/validate.py", "intake/merge.py",
-                   "intake/report.py", "intake/changelog.py")
+                   "book/sphinx_offline.py", "book/sphinx_warm.py", "book/review.py", "book/pdflink.py", "book/targets.py",
+                   "intake/__main__.py", "intake/cli.py", "intake/importer.py", "intake/read.py", "intake/validate.py",
+                   "intake/merge.py", "intake/report.py", "intake/changelog.py", "intake/xlsx.py", "data/schemadoc.py")
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -112,8 +112,6 @@ def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
             parts.append(previous_inputs(folder))
         elif item == "validation":
             parts += [folder_bytes(f) for f in paths.reference_folders()]
-        elif item == "plans":
-            parts += [folder_bytes(f) for f in paths.plan_folders()]
         elif item != "rules":  # rules and labels are package files, hashed below
             raise ValueError(f"planeval/book/pages.yml: unknown `reads` entry {item!r}")
     return b"\0".join(parts)

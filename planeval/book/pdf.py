@@ -2,8 +2,11 @@
 folder so the HTML site is untouched), then printed on A4 by Debian's chromium through playwright, after every
 chart has drawn.
 
-For print the page gets a cover (the edition's title, issuer, data year and build date), a contents page with
-page numbers, PDF bookmarks from the headings (chromium's document outline) and page numbers in the margin.
+For print the page gets a cover (the edition's title, issuer, data year, build date and, when plan.yml gives
+it, the online edition's address), a contents page with page numbers, a running header (the report's title and
+its data year), PDF bookmarks from the headings (chromium's document outline, one per heading), page numbers in
+the margin; every chapter starts on a new page, folded lists are printed open and a table that runs over a page
+break repeats its header row.
 The contents needs the page of each heading, which only the printed PDF knows: the book is printed once with
 the numbers left blank (same width, so nothing moves), the page of every top-level heading is read from the
 PDF's outline (poppler's pdftohtml), and the book is printed again with the numbers filled in; the second
@@ -29,23 +32,32 @@ from pathlib import Path
 from .. import paths
 from ..files import write_atomic
 from . import build
+from .pdflink import link_pdfs
 
 # A4 with these margins leaves a 180 mm text column: 680 CSS px, the width the page is laid out (and every
 # chart drawn) at before printing, so what is measured on screen is what is printed.
 PAGE_MARGINS_MM = (16, 15, 18, 15)  # top, right, bottom, left
 TEXT_WIDTH_PX = round((210 - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3]) / 25.4 * 96)
 TEXT_HEIGHT_PX = round((297 - PAGE_MARGINS_MM[0] - PAGE_MARGINS_MM[2]) / 25.4 * 96)
-# A chapter starts on a new page only when it is long enough to fill most of one: a short chapter (a page of
-# method notes, "no reference verdicts yet") follows on the same page instead of leaving a near-empty one.
-NEW_PAGE_SHARE = 0.75
-# ... and only when that leaves the page before it at least this full (else the chapter follows on that page).
+# Every chapter starts on a new page, as in a printed report; the last page of a chapter may be short, any other
+# page is at least this full (tests/test_pdf.py).
 MIN_FILL = 0.4
 MAX_PASSES = 6
 
 PRINT_CSS = """
 @page { size: A4; margin: %(top)smm %(right)smm %(bottom)smm %(left)smm;
+  @top-left { content: "%(header_left)s"; font: 8pt 'Noto Sans CJK SC', sans-serif; color: #555;
+    vertical-align: bottom; padding-bottom: 3mm; }
+  @top-right { content: "%(header_right)s"; font: 8pt 'Noto Sans CJK SC', sans-serif; color: #555;
+    vertical-align: bottom; padding-bottom: 3mm; }
   @bottom-center { content: counter(page) " / " counter(pages); font: 8pt 'Noto Sans CJK SC', sans-serif; color: #555; } }
-@page :first { @bottom-center { content: none; } }
+@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-center { content: none; } }
+/* a table that runs over a page break repeats its header row: on paper every report table is a table again (the
+   desktop layout makes a status table's rows grids inside a block, which chromium cannot repeat a header of) */
+table.report-table { display: table !important; }
+table.report-table > thead { display: table-header-group !important; }
+table.report-table > tbody { display: table-row-group !important; }
+table.report-table > caption { display: table-caption !important; }
 html { font-size: 13.5px !important; }
 body { font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', sans-serif; background: #fff !important; }
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-content, .prev-next-area,
@@ -55,9 +67,12 @@ body { font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', sans-serif; backgro
 .bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width, .bd-container,
 .bd-container__inner { max-width: 100%% !important; width: 100%% !important; padding: 0 !important; margin: 0 !important;
   overflow: visible !important; }
-article.bd-article h2 { font-size: 1.55rem; margin-top: 1.6rem; }
-article.bd-article h3 { font-size: 1.18rem; margin-top: 1.1rem; }
-article.bd-article h2.pe-new-page { break-before: page; margin-top: 0; }
+/* space above a heading as padding, not margin: a heading pushed to the top of a page left its margin on the page
+   before, and chromium then wrote its bookmark twice ("3.4. 3.4. 实际值与规划路径实际值与规划路径") */
+article.bd-article h2 { font-size: 1.55rem; margin-top: 0 !important; padding-top: 1.6rem; }
+article.bd-article h3 { font-size: 1.18rem; margin-top: 0 !important; padding-top: 1.1rem; }
+article.bd-article h4 { margin-top: 0 !important; padding-top: .9rem; }
+article.bd-article h2.pe-new-page { break-before: page; padding-top: 0; }
 #pe-cover { height: %(cover)spx; display: flex; flex-direction: column; justify-content: center;
   text-align: center; break-after: page; }
 #pe-cover .pe-title { font-size: 25pt; font-weight: 700; line-height: 1.35; margin: 0 8mm 10mm; text-wrap: balance;
@@ -73,9 +88,19 @@ article.bd-article h2.pe-new-page { break-before: page; margin-top: 0; }
 #pe-toc .pe-page { min-width: 2.4em; text-align: right; font-variant-numeric: tabular-nums; }
 """
 
-FRONT_JS = r"""([title, lines, newPageShare, pageHeight]) => {
+FRONT_JS = r"""([title, lines]) => {
   const art = document.querySelector('article.bd-article');
   document.title = title;
+  // folded lists (sources, gaps, projects) are printed open
+  art.querySelectorAll('details').forEach(d => { d.open = true; });
+  // singlehtml repeats the pages' section ids (id5 in every chapter): each is made unique, so that every
+  // section is its own target (bookmarks, the contents' links)
+  const seen = new Map();
+  for (const el of document.querySelectorAll('[id]')) {
+    const n = seen.get(el.id) || 0;
+    seen.set(el.id, n + 1);
+    if (n) el.id = el.id + '-pe' + n;
+  }
   // the front page's own title is the cover's
   const first = art.querySelector('h1');
   if (first) first.remove();
@@ -86,9 +111,8 @@ FRONT_JS = r"""([title, lines, newPageShare, pageHeight]) => {
   const entries = heads.map((h, i) => {
     h.id = 'pe-h' + i;  // singlehtml repeats section ids across pages: give every heading its own anchor
     const chapter = !!h.querySelector('.section-number');
-    const section = h.closest('section') || h.parentElement;
-    if (chapter && section.getBoundingClientRect().height > newPageShare * pageHeight) h.classList.add('pe-new-page');
-    return {id: h.id, title: text(h), chapter, newPage: h.classList.contains('pe-new-page')};
+    if (chapter) h.classList.add('pe-new-page');
+    return {id: h.id, title: text(h), chapter};
   });
   const el = (tag, cls, content) => { const e = document.createElement(tag); if (cls) e.className = cls;
                                       if (content !== undefined) e.textContent = content; return e; };
@@ -109,7 +133,6 @@ FRONT_JS = r"""([title, lines, newPageShare, pageHeight]) => {
 }"""
 
 NUMBERS_JS = """(pages) => { document.querySelectorAll('#pe-toc .pe-page').forEach((s, i) => { s.textContent = pages[i]; }); }"""
-NO_BREAK_JS = """(ids) => ids.forEach(id => document.getElementById(id).classList.remove('pe-new-page'))"""
 
 
 def build_singlehtml(edition, out: Path) -> Path:
@@ -188,13 +211,20 @@ def heading_pages(pdf: Path, titles: list[str]) -> list[int]:
     return pages
 
 
-def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str]) -> list[dict]:
-    """Print ``page_html`` to ``pdf`` with cover, numbered contents and bookmarks; returns the contents entries
-    (title, page). The file appears only when complete (written beside it, then renamed)."""
+def css_string(text: str) -> str:
+    """Text for a CSS string literal ("…"): backslashes, quotes and line breaks escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str], header: str = "") -> list[dict]:
+    """Print ``page_html`` to ``pdf`` with cover, numbered contents, running header (``title`` left, ``header``
+    right) and bookmarks; returns the contents entries (title, page). The file appears only when complete
+    (written beside it, then renamed)."""
     from playwright.sync_api import sync_playwright
 
     css = PRINT_CSS % {"top": PAGE_MARGINS_MM[0], "right": PAGE_MARGINS_MM[1], "bottom": PAGE_MARGINS_MM[2],
-                       "left": PAGE_MARGINS_MM[3], "cover": TEXT_HEIGHT_PX - 40}
+                       "left": PAGE_MARGINS_MM[3], "cover": TEXT_HEIGHT_PX - 40,
+                       "header_left": css_string(title), "header_right": css_string(header)}
     pdf.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{pdf.stem}.", suffix=".pdf", dir=pdf.parent)
     os.close(fd)
@@ -214,7 +244,7 @@ def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str]) ->
                 timeout=60_000)
             page.emulate_media(media="print")
             page.add_style_tag(content=css)
-            entries = page.evaluate(FRONT_JS, [title, cover_lines, NEW_PAGE_SHARE, TEXT_HEIGHT_PX])
+            entries = page.evaluate(FRONT_JS, [title, cover_lines])
             titles = [e["title"] for e in entries]
             numbers = [""] * len(entries)
             for _ in range(MAX_PASSES):
@@ -222,14 +252,7 @@ def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str]) ->
                 page.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True, outline=True, tagged=True,
                          display_header_footer=False)
                 found = heading_pages(tmp, titles)
-                fill = page_fill(tmp)
-                # a chapter forced onto a new page that leaves the page before it nearly empty follows on it
-                # instead (pages 1 and 2 are the cover and the contents)
-                sparse = [e["id"] for e, n in zip(entries, found) if e["newPage"] and n > 3 and fill[n - 2] < MIN_FILL]
-                if sparse:
-                    page.evaluate(NO_BREAK_JS, sparse)
-                    entries = [dict(e, newPage=e["newPage"] and e["id"] not in sparse) for e in entries]
-                elif found == numbers:
+                if found == numbers:
                     break
                 numbers = found
             else:
@@ -243,10 +266,18 @@ def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str]) ->
 
 def cover_lines(rep, built: dt.date) -> list[str]:
     """What the cover says under the title: the plan evaluated (its issuer is the plan's, not this report's),
-    the data year and the build date."""
+    the data year, the build date and, when plan.yml gives it, the online edition's address."""
     plan = f"评估对象：《{rep.plan.name}》" + (f"（{rep.plan.issuer}）" if rep.plan.issuer else "")
+    from ..report.evaluation import cover_note
+
     return [plan, f"评估数据截至{rep.eval_year}年",
-                    f"生成日期：{built.year}年{built.month}月{built.day}日"]
+            f"生成日期：{built.year}年{built.month}月{built.day}日",
+            *([f"网页版：{rep.plan.site_url}"] if rep.plan.site_url else []), *cover_note(rep)]
+
+
+def running_header(rep) -> str:
+    """The right half of the running header (the left is the report's title: plan and edition)."""
+    return f"评估数据截至{rep.eval_year}年"
 
 
 def main(argv=None) -> int:
@@ -272,8 +303,9 @@ def main(argv=None) -> int:
         print("[pdf] single-page HTML (jupyter-book singlehtml, separate output folder)")
         page_html = build_singlehtml(edition, edition.build_dir / "pdf-src")
         print("[pdf] printing with chromium (twice: the second print fills in the contents' page numbers)")
-        contents = print_pdf(page_html, pdf, rep.title, cover_lines(rep, dt.date.today()))
+        contents = print_pdf(page_html, pdf, rep.title, cover_lines(rep, dt.date.today()), running_header(rep))
         write_atomic(edition.site / "pdf" / pdf.name, pdf.read_bytes())  # the site's download link points here
+        link_pdfs(edition.site)      # the front page's link to it (hidden while there was no PDF)
     print("  contents: " + "、".join(f"{c['title']} p.{c['page']}" for c in contents))
     print(f"done in {time.perf_counter() - started:.1f} s — {pdf.relative_to(paths.ROOT)}")
     return 0

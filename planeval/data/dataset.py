@@ -13,12 +13,14 @@ import pandas as pd
 from .. import paths
 from ..files import write_atomic
 from ..config import PlanConfig, load_plan
+from .plancheck import check_against_plan
 from .observations import load_observations, load_series, load_sources
 from .registry import load_registry
 from .schema import DataError, display_path, load_table
 
 # Tables a plan folder may have; a missing optional table is an empty one.
-OPTIONAL_TABLES = ("projects", "project_progress", "commentary", "reference_verdicts", "responsibility", "breaks")
+OPTIONAL_TABLES = ("projects", "project_progress", "commentary", "reference_verdicts", "responsibility", "breaks",
+                   "claims")
 
 
 @dataclass
@@ -85,9 +87,11 @@ def load_dataset(plan: str | Path | PlanConfig) -> Dataset:
         raise DataError(display_path(cfg.folder / "plan.yml"), column="source_id", value=cfg.source_id,
                         expected="a source_id of sources.csv (the plan's own document)")
     _check_related(registry, set(registry["id"]) | set(series["id"]), display_path(cfg.folder / "indicators.csv"))
+    _check_derived(registry, set(registry["id"]) | set(series["id"]), display_path(cfg.folder / "indicators.csv"))
     observations = load_observations(cfg.folder, set(registry["id"]) | set(series["id"]), source_ids, lists)
     extra = {name: _optional(cfg.folder, name, lists) for name in OPTIONAL_TABLES}
     _check_extra(extra, set(registry["id"]), source_ids, cfg, set(series["id"]))
+    check_against_plan(cfg, registry, observations, extra)
     return Dataset(plan=cfg, registry=registry, observations=observations, sources=sources, series=series,
                    extra=extra)
 
@@ -108,6 +112,16 @@ def _check_related(registry: pd.DataFrame, known: set, file: str) -> None:
                             expected="an id of indicators.csv or series.csv")
 
 
+def _check_derived(registry: pd.DataFrame, known: set, file: str) -> None:
+    if "derived_from" not in registry.columns:
+        return
+    for row, r in registry.iterrows():
+        for part in ([] if pd.isna(r["derived_from"]) else str(r["derived_from"]).split("/")):
+            if part not in known or part == r["id"]:
+                raise DataError(file, row=row, column="derived_from", value=r["derived_from"],
+                                expected="numerator/denominator: two other ids of indicators.csv or series.csv")
+
+
 def _check_extra(extra: dict, ids: set, source_ids: set, cfg: PlanConfig, series_ids: set = frozenset()) -> None:
     folder = cfg.folder
     projects = set(extra["projects"]["project_id"])
@@ -118,12 +132,18 @@ def _check_extra(extra: dict, ids: set, source_ids: set, cfg: PlanConfig, series
             ("reference_verdicts", "indicator_id", ids, "an id of indicators.csv"),
             ("reference_verdicts", "source_id", source_ids, "a source_id of sources.csv"),
             ("breaks", "indicator_id", ids | series_ids, "an id of indicators.csv or series.csv"),
-            ("breaks", "source_id", source_ids, "a source_id of sources.csv")):
+            ("breaks", "source_id", source_ids, "a source_id of sources.csv"),
+            ("claims", "source_id", source_ids, "a source_id of sources.csv")):
         frame = extra[name]
         for row, value in frame[column].items():
             if value not in known:
                 raise DataError(display_path(folder / f"{name}.csv"), row=row, column=column, value=value,
                                 expected=what)
+    for row, named in extra["claims"]["indicator_ids"].items():
+        for value in ([] if pd.isna(named) else str(named).split(";")):
+            if value not in ids:
+                raise DataError(display_path(folder / "claims.csv"), row=row, column="indicator_ids", value=value,
+                                expected="ids of indicators.csv, `;`-separated (empty when the statement names none)")
     commentary = extra["commentary"]
     for row, c in commentary.iterrows():
         known = {"chapter": set(cfg.chapter_ids), "indicator": ids}.get(c["subject"])

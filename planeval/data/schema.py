@@ -100,7 +100,18 @@ def read_meta(csv_path: Path) -> dict:
         return yaml.safe_load(f) or {}
 
 
+# Characters that change how the text around them is displayed (bidi overrides and isolates: 公报123 shown
+# as 公报321) or that no reader sees (controls other than tab and line breaks): never published.
+HIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                               r"\u2066-\u2069\u206a-\u206f\ufff9-\ufffb]")
+
+
 def _convert(text: str, spec: ColumnSpec, where: dict):
+    hidden = HIDDEN_CHARACTERS.search(text)
+    if hidden:
+        ch = hidden.group()
+        raise DataError(**where, value=text, expected=f"text without invisible control characters (found "
+                        f"U+{ord(ch):04X}, which changes how the text is displayed): delete it and retype the text")
     if spec.type == "str":
         return text
     if spec.type == "int":
@@ -114,6 +125,8 @@ def _convert(text: str, spec: ColumnSpec, where: dict):
             raise DataError(**where, value=text, expected="a number (no units, % signs or separators)") from None
         if value != value:  # NaN typed as text
             raise DataError(**where, value=text, expected="a number, or an empty cell for a missing value")
+        if value in (float("inf"), float("-inf")):  # 1e400 or inf typed as text
+            raise DataError(**where, value=text, expected="a finite number")
         return value
     if spec.type == "date":
         try:
@@ -187,10 +200,22 @@ def read_records(text: str, file, delimiter: str = ",", sheet=None) -> list[tupl
                 records.append((line, record))
             line = reader.line_num + 1
     except csv.Error as exc:
-        what = ("a closing double quote: the quote opened on this row is never closed"
-                if "unexpected end of data" in str(exc) else f"well-formed CSV quoting ({exc})")
+        if "field larger than field limit" in str(exc) and not _quote_left_open(text, line):
+            # a very long cell with its quotes balanced: not a quoting mistake
+            what = (f"cells of at most {csv.field_size_limit():,} characters (a cell on this row is longer: "
+                    "keep only the sentence the value was read from)")
+        elif "unexpected end of data" in str(exc) or "field larger than field limit" in str(exc):
+            what = "a closing double quote: the quote opened on this row is never closed"
+        else:
+            what = f"well-formed CSV quoting ({exc})"
         raise DataError(file, row=line, sheet=sheet, value=_excerpt(text, line), expected=what) from None
     return records
+
+
+def _quote_left_open(text: str, line: int) -> bool:
+    """Whether the rest of the text from ``line`` on holds an odd number of double quotes."""
+    rest = text.split("\n", line - 1)[-1] if line > 1 else text
+    return rest.count('"') % 2 == 1
 
 
 def _excerpt(text: str, line: int) -> str:
@@ -205,7 +230,8 @@ def read_rows(csv_path, file: str | None = None) -> tuple[list[str], list[tuple[
     try:
         text = Path(csv_path).read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(file, expected=f"a UTF-8 CSV file ({exc})") from None
+        raise DataError(file, expected="a UTF-8 CSV file: in Excel save it with 另存为 → “CSV UTF-8（逗号分隔）”, "
+                                       f"not “CSV（逗号分隔）”, which writes GBK ({exc})") from None
     records = read_records(text, file)
     if not records:
         raise DataError(file, row=1, expected="a header row naming the columns")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..config import PlanConfig
+from .baseline import note_actual_baseline
 from .forms import FORMS
 from .pace import na
 from .result import FLOAT_COLUMNS, INT_COLUMNS, RESULT_COLUMNS, finish
@@ -61,7 +62,7 @@ def assess_one(reg, observations: pd.DataFrame, eval_year: int, plan: PlanConfig
     elif row.target_year is None:
         res = na("登记表未给出目标年份")
     else:
-        res = handler(row)
+        res = note_actual_baseline(row, handler(row))
     return finish(row, res)
 
 

@@ -24,10 +24,15 @@ def outlook(acceleration: float | None, shortfall: float | None, observed_orient
     if observed_oriented <= 0:
         return "unlikely"
     ranks = []
+    eps = 1e-9  # a required pace equal to the pace so far (up to float rounding) needs no acceleration
     if acceleration is not None:
-        ranks.append(0 if acceleration <= t["likely_max"] else 1 if acceleration <= t["possible_max"] else 2)
+        # the same 5 % band as the pace ratio (on_track): a required pace within 1/0.95 of the pace so far is on
+        # pace, so a verdict of 符合预期 and its outlook never contradict each other over a rounding-sized gap
+        on_pace = acceleration * t["on_track"] <= t["likely_max"] + eps
+        ranks.append(0 if on_pace else 1 if acceleration <= t["possible_max"] + eps else 2)
     if shortfall is not None:
-        ranks.append(0 if shortfall <= t["shortfall_likely"] else 1 if shortfall <= t["shortfall_possible"] else 2)
+        ranks.append(0 if shortfall <= t["shortfall_likely"] + eps else 1 if shortfall <= t["shortfall_possible"] + eps
+                     else 2)
     return ("likely", "needs_acceleration", "unlikely")[max(ranks)] if ranks else "not_assessable"
 
 

@@ -42,6 +42,9 @@ def finish(row: Row, res: dict) -> dict:
         reason += "；约束性指标：未达到符合预期的进度，按滞后报告"
         audit["binding_demoted_from"] = status
         status = "lagging"
+    elif row.binding and status in rules.get("binding_warn", []):    # same bands for all; the duty is stated
+        reason += "；约束性指标须确保如期完成：未达到符合预期的进度，需加快"
+        audit["binding_warning"] = status
     ndrc = rules["statuses"][status]["class"]
     kind = "final" if row.final else row.edition_kind
     look = "final" if row.final else (res.get("outlook") or "not_assessable")

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..config import PlanConfig
+from .baseline import actual_baseline
 from .breaks import describe
-from .values import to_int, to_num, to_str
+from .values import g, to_int, to_num, to_str
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Row:
     rules: dict
     audit: dict = field(default_factory=dict)
     breaks: dict = field(default_factory=dict)   # indicator id → its registered basis changes (breaks.csv rows)
+    parts: tuple = ()         # (numerator, denominator) observations when the target is a ratio (derived_from)
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -46,6 +48,12 @@ class Row:
 
     @property
     def baseline(self) -> tuple[int | None, float | None]:
+        """The start progress is measured from: the plan's baseline, or the published actual of a baseline the
+        plan printed as an estimate (engine/baseline.py; the result then carries a note)."""
+        actual = self.audit.get("baseline_actual")
+        if actual:
+            actual["used"] = True
+            return actual["year"], actual["value"]
         return to_int(self.reg.get("baseline_year")), to_num(self.reg.get("baseline_value"))
 
     @property
@@ -92,6 +100,10 @@ def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanCo
              "target": {"year": target_year, "value": to_num(reg.get("target_value")),
                         "text": to_str(reg.get("target_text"))},
              "thresholds": rules["thresholds"]}
+    actual = actual_baseline(reg, own, plan.plan_scope)
+    if actual:
+        audit["baseline_actual"] = {**actual, "used": False,
+                                    "why": f"规划所列基期值{g(actual['estimate'])}为预计数，以公布的实际数为起点"}
     context = own[own["year"] < first]
     if len(context):
         audit["context_only"] = [{"year": int(o["year"]), "value": to_num(o["value"]), "scope": o["scope"],
@@ -101,5 +113,8 @@ def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanCo
     breaks = {k: v for k, v in (breaks or {}).items() if k in (reg["id"], related_id)}
     if breaks:
         audit["breaks"] = {k: [describe(b) for b in v] for k, v in breaks.items()}
+    derived = to_str(reg.get("derived_from"))
+    parts = tuple(of(p) for p in derived.split("/")) if derived else ()
     return Row(reg=reg, plan=plan, eval_year=row_eval, edition_kind=kind, first_year=first, cutoff=cutoff,
-               target_year=target_year, own=own, related=related, rules=rules, audit=audit, breaks=breaks)
+               target_year=target_year, own=own, related=related, rules=rules, audit=audit, breaks=breaks,
+               parts=parts)

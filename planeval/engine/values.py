@@ -49,9 +49,41 @@ def inferred_fields(o) -> set:
 _OPS = {">": "＞", ">=": "≥", "<": "＜", "<=": "≤", "~": "左右", "=": ""}
 
 
+_PRINTED = re.compile(r"\s*([<>＜＞≥≤]?)\s*([〔\[]?)\s*(-?\d+(?:\.\d+)?)\s*[〕\]]?\s*(左右)?(.*)", re.S)
+_AFTER = {">": "以上", "＞": "以上", ">=": "以上", "≥": "以上", "<": "以下", "＜": "以下", "<=": "以下", "≤": "以下"}
+_BEFORE = {">": "高于", "＞": "高于", ">=": "不低于", "≥": "不低于", "<": "低于", "＜": "低于", "<=": "不高于",
+           "≤": "不高于"}
+
+
+def column_target_words(reg) -> str | None:
+    """A target printed in the table's 年均/累计 column (its target-year cell is empty or "—"), in words as the
+    plan says it: ＞7 in a growth row is 年均增长7%以上, 〔17〕 (a five-year total) in a 降低 row is 累计降低17%,
+    ＜5.5 in a rate row is 年均低于5.5%. None when the target sits in the target-year column or has no number."""
+    if re.search(r"\d", to_str(reg.get("target_text")) or ""):
+        return None
+    m = _PRINTED.fullmatch(to_str(reg.get("annual_growth_text")) or "")
+    if not m:
+        return None
+    op, bracket, number, about, rest = m.groups()
+    unit = to_str(reg.get("unit")) or ""
+    unit = {"百分点": "个百分点", "—": "", "-": "", "--": ""}.get(unit, unit)
+    about = about or ""
+    if bracket:  # 〔〕: a total over the period
+        name, form = to_str(reg.get("name_zh")) or "", to_str(reg.get("target_form"))
+        lower = form == "cumulative_reduction" or name.endswith("降低") or to_str(reg.get("direction")) == "lower"
+        verb = "降低" if lower else "提高" if not name.endswith(("增加", "新增")) else "增加"
+        return f"累计{verb}{op and _BEFORE.get(op, '')}{number}{unit}{about}{rest}"
+    if to_str(reg.get("target_form")) == "growth" or (to_str(reg.get("name_zh")) or "").endswith("增长"):
+        return f"年均增长{number}{unit}{about or _AFTER.get(op, '')}{rest}"
+    return f"年均{_BEFORE.get(op, '')}{number}{unit}{about}{rest}"
+
+
 def target_words(reg) -> str:
     """The target as the plan prints it; when its cell holds no number (a table may print the bound in another
     column), the number with its operator."""
+    column = column_target_words(reg)
+    if column:
+        return column
     for key in ("target_text", "annual_growth_text"):
         text = to_str(reg.get(key))
         if text and re.search(r"\d", text):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import sys
 from pathlib import Path
 
@@ -45,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"warn when a level moves more than this share vs the last known value (default {LEVEL_CHANGE_LIMIT})")
     p.add_argument("--pp-change", type=float, default=PP_CHANGE_LIMIT,
                    help=f"warn when a %% indicator moves more than this many points (default {PP_CHANGE_LIMIT})")
+    p.add_argument("--revise", action="store_true",
+                   help="these files correct values an earlier import took from other returned files")
     p = command("status", "per department: requested, returned, still missing for a year")
     p.add_argument("--year", type=int, required=True)
     command("recover", "complete (or discard) an import that was interrupted")
@@ -54,19 +57,52 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_REFUSED = 2  # bad input, or the machine refused a write: one message, nothing half-written
+
+
 def main(argv=None) -> int:
+    # A file name in another encoding (GBK bytes) reaches us as surrogates: print it escaped, never crash on it.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
+    what = ("导入失败，未写入任何文件 Import refused, nothing was written" if args.command == "import"
+            else "出错 Error")
     try:
         print(_run(args))
     except DataError as exc:
-        what = ("导入失败，未写入任何文件 Import refused, nothing was written" if args.command == "import"
-                else "出错 Error")
         print(f"{what}:\n{exc}", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
+    except OSError as exc:  # a full disk, a read-only folder: the commit rolled back, say so in one message
+        print(f"{what}:\n{os_error_message(exc)}", file=sys.stderr)
+        return EXIT_REFUSED
     return 0
 
 
+def os_error_message(exc: OSError) -> str:
+    """One line for a failed write or read: what happened, where, what to do."""
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    if exc.errno == errno.ENOSPC:
+        return (f"磁盘已满 the disk is full{where}: free some space and run the command again; the plan folder "
+                "was left as it was (an import's partial writes are rolled back)")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有写入权限 no permission to write{where}: {exc.strerror}; check the folder's permissions"
+    return (f"读写失败 could not read or write{where}: {exc.strerror or exc}; the plan folder was left as it was "
+            "(run the command again once the cause is fixed)")
+
+
 def _run(args) -> str:
+    if args.command in ("template", "requests", "status"):
+        from .commit import plan_lock
+        from .tables import plan_config
+
+        # read the plan folder as one import left it: a running import is waited for, not called interrupted
+        with plan_lock(plan_config(args.plan).folder, shared=True):
+            return _read_only(args)
+    return _read_only(args)
+
+
+def _read_only(args) -> str:
     if args.command == "template":
         from .template import write_template
 
@@ -86,7 +122,8 @@ def _run(args) -> str:
         from .importer import import_files
 
         report = import_files(args.files, args.plan, dry_run=args.dry_run,
-                              level_change_limit=args.level_change, pp_change_limit=args.pp_change)
+                              level_change_limit=args.level_change, pp_change_limit=args.pp_change,
+                              revise=args.revise)
         return report.to_text()
     if args.command == "status":
         from .status import status_text

@@ -18,10 +18,12 @@ Nothing named .tmp or .bak is ever written in the plan folder.
 ``<action>@<stage>``; action ``crash`` (``os._exit``), ``fail`` (raise OSError) or ``pause`` (print
 ``PAUSED <stage>`` on stderr and wait for a line on stdin); stages ``checked`` (data read and merged,
 nothing written), ``staged`` (journal files written, no manifest), ``journal`` (manifest written),
-``replaced:N`` (after the N-th replace), ``committed`` (all replaced, journal not yet removed).
+``replaced:N`` (after the N-th replace), ``committed`` (all replaced, journal not yet removed), ``finishing``
+(the journal retired, not yet deleted); action ``full`` raises the OSError of a full disk.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -34,6 +36,7 @@ from pathlib import Path
 from ..data.schema import DataError, display_path
 
 JOURNAL = ".intake-journal"
+FINISHED = ".intake-journal-finished"  # a completed import's journal while it is being deleted
 FAULT_ENV = "PLANEVAL_INTAKE_FAULT"
 
 
@@ -47,6 +50,8 @@ def fault(stage: str) -> None:
             os._exit(75)
         if action == "fail":
             raise OSError(f"injected failure at {stage}")
+        if action == "full":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), f"injected at {stage}")
         if action == "pause":
             print(f"PAUSED {stage}", file=sys.stderr, flush=True)
             sys.stdin.readline()
@@ -172,16 +177,24 @@ def _roll_back(folder: Path, journal: Path, done: list, created: list) -> None:
 
 
 def _finish(folder: Path, journal: Path, entries: list) -> None:
+    """Every file is in place: retire the journal in one rename, then delete it. Deleting it in place would
+    let a kill remove the manifest first and leave a journal that recovery takes for an import that never
+    started writing (and reports 'nothing was written' when everything was)."""
     for parent in {(folder / e["path"]).parent for e in entries}:
         _sync_dir(parent)
-    shutil.rmtree(journal)
+    finished = folder / FINISHED
+    shutil.rmtree(finished, ignore_errors=True)
+    os.replace(journal, finished)
     _sync_dir(folder)
+    fault("finishing")
+    shutil.rmtree(finished)
 
 
 def recover(folder: Path) -> str | None:
     """Complete or discard an import that was interrupted (call under ``plan_lock``). Returns what was done."""
     folder = Path(folder)
     journal = folder / JOURNAL
+    shutil.rmtree(folder / FINISHED, ignore_errors=True)  # a completed import killed while deleting its journal
     if not journal.exists():
         return None
     manifest = journal / "manifest.json"

@@ -15,6 +15,8 @@ merges every row of every file into ``data/<plan>/`` or writes nothing at all:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 from pathlib import Path
 
 from ..config import PlanConfig
@@ -52,14 +54,47 @@ def expand(files) -> list[Path]:
     return unique
 
 
+MAX_NAME_BYTES = 200  # a kept copy's name: the stamp and a counter added stay under the 255 bytes of Linux
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: one saved on Chinese Windows may arrive as GBK bytes (undecodable as UTF-8, so
+    Python holds them as surrogates): decode those as GB18030, else show them escaped."""
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("ascii", errors="backslashreplace")
+
+
+def stored_name(name: str) -> str:
+    """The name a returned file is kept under: its own name in UTF-8, shortened (with a hash of the whole
+    name, so two long names stay apart) when it would not fit beside the time stamp. Legal names of any
+    length and encoding are kept; the original is recorded when this differs from it."""
+    text = readable_name(name).replace("\\", "_")
+    if len(text.encode("utf-8")) <= MAX_NAME_BYTES:
+        return text
+    suffix = Path(text).suffix if len(Path(text).suffix) <= 8 else ""
+    tag = "~" + hashlib.sha1(os.fsencode(name)).hexdigest()[:8] + suffix
+    stem = text[: len(text) - len(suffix)]
+    while len((stem + tag).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + tag
+
+
 def _incoming_names(folder: Path, paths: list[Path], now) -> dict:
     stamp = now.strftime("%Y%m%d-%H%M%S")
     taken = {p.name for p in (folder / "incoming").iterdir()} if (folder / "incoming").exists() else set()
     out = {}
     for p in paths:
-        name, k = f"{stamp}_{p.name}", 1
+        kept = stored_name(p.name)
+        name, k = f"{stamp}_{kept}", 1
         while name in taken:
-            name = f"{stamp}-{k}_{p.name}"
+            name = f"{stamp}-{k}_{kept}"
             k += 1
         taken.add(name)
         out[p] = folder / "incoming" / name
@@ -68,9 +103,10 @@ def _incoming_names(folder: Path, paths: list[Path], now) -> dict:
 
 def import_files(files, plan: str | Path | PlanConfig | None = None, dry_run: bool = False, *,
                  level_change_limit: float = LEVEL_CHANGE_LIMIT, pp_change_limit: float = PP_CHANGE_LIMIT,
-                 now: dt.datetime | None = None) -> ImportReport:
+                 now: dt.datetime | None = None, revise: bool = False) -> ImportReport:
     """Validate every file, then merge them all into the plan folder or write nothing. Raises
-    :class:`IntakeError` (a DataError) listing every problem of every file."""
+    :class:`IntakeError` (a DataError) listing every problem of every file. ``revise``: values that differ
+    from those an earlier import took from another returned file replace them (otherwise: a conflict)."""
     cfg = plan_config(plan)
     folder = cfg.folder
     paths = expand(files)
@@ -90,7 +126,7 @@ def import_files(files, plan: str | Path | PlanConfig | None = None, dry_run: bo
                 sheets.append(read_sheet(p))
             except DataError as exc:
                 problems.append(exc)
-        checked = [check_sheet(s, tables) for s in sheets]
+        checked = [check_sheet(s, tables, now.date()) for s in sheets]
         for c in checked:
             problems += c.problems
             if not c.problems and not c.rows:
@@ -107,8 +143,10 @@ def import_files(files, plan: str | Path | PlanConfig | None = None, dry_run: bo
             FileReport(file=c.sheet.file, sheet=c.sheet.sheet, encoding=c.sheet.encoding,
                        department=c.sheet.department, skipped_rows=c.skipped_rows) for c in checked])
         report.warnings += [w for c in checked for w in c.warnings]
+        originals = {s.file: readable_name(s.path.name) for s in sheets
+                     if stored_name(s.path.name) != s.path.name}
         merged = merge(checked, tables, report, incoming, now, level_limit=level_change_limit,
-                       pp_limit=pp_change_limit)
+                       pp_limit=pp_change_limit, revise=revise, originals=originals)
         if dry_run or not report.changed:
             return report
         fault("checked")
@@ -122,7 +160,7 @@ def import_files(files, plan: str | Path | PlanConfig | None = None, dry_run: bo
             if path.read_bytes() != data:
                 raise DataError(display_path(path), expected="the file unchanged during the import (it was "
                                 "modified meanwhile): run the import again")
-        commit(folder, writes, what=", ".join(s.file for s in sheets) + f" at {now:%Y-%m-%d %H:%M:%S}")
+        commit(folder, writes, what=", ".join(readable_name(s.file) for s in sheets) + f" at {now:%Y-%m-%d %H:%M:%S}")
         for f in report.files:
             f.incoming_path = incoming[f.file]
         report.written = [display_path(t) for t, _ in writes if t.suffix == ".csv"

@@ -6,11 +6,15 @@
   naming the rows and their department; the values are imported (each carries its own source and quote).
 - A value already recorded (same target, year, scope and value) is unchanged; another value for a
   recorded key is a revision (old → new, replaced where it stood); anything else is new.
+- Another value for a key an earlier import took from a returned file is a conflict between two returns,
+  named like one inside an import (which value would win would depend on which import ran first), unless
+  the import says the file corrects the earlier one (``revise``).
 - A new source is added only when a new or revised value cites it: an import of unchanged values adds none.
 - The merged tables must still pass their schemas; a failure in a new row names the input file and row.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,6 +26,9 @@ from .plausible import LEVEL_CHANGE_LIMIT, PP_CHANGE_LIMIT, suspicious
 from .report import ImportReport, IntakeError
 from .tables import CsvFile, PlanTables, last_known, num
 from .validate import Checked, Row
+
+
+_IMPORTED = re.compile(r"导入自 imported from (.+?)(?:（原文件名|$)")
 
 
 @dataclass
@@ -82,10 +89,11 @@ def department_warnings(checked: list[Checked], department_of: dict) -> list[str
 
 
 def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, incoming: dict, now, *,
-          level_limit: float = LEVEL_CHANGE_LIMIT, pp_limit: float = PP_CHANGE_LIMIT) -> Merged:
+          level_limit: float = LEVEL_CHANGE_LIMIT, pp_limit: float = PP_CHANGE_LIMIT, revise: bool = False,
+          originals: dict | None = None) -> Merged:
     """Classify every row (new / revised / unchanged), fill ``report``, and return the new bytes of
     observations.csv and sources.csv (None where nothing changes). ``incoming`` maps each file (as shown)
-    to where its copy will be kept."""
+    to where its copy will be kept, ``originals`` to its original name when the copy's name differs."""
     plan = tables.plan
     observations, sources = tables.observations, tables.sources
     obs_file, src_file = CsvFile.read(tables.path("observations")), CsvFile.read(tables.path("sources"))
@@ -103,6 +111,7 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
         else:
             by_title.setdefault(name_key(s["title"]), s)
 
+    clashes = []  # values that differ from one an earlier import took from another returned file
     line_to_pos = {line: i for i, line in enumerate(observations.index)}
     replace_at, to_remove, appended, pos_to_row = {}, set(), [], {}
     rows = [r for c in checked for r in c.rows]
@@ -131,6 +140,32 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
             why = "" if r.source_id in match else f"same value already recorded from source {match[0]}; kept"
             report.unchanged.append({**item, "source_id": match[0], "why": why})
             continue
+        earlier = _imported_from(same["note"]) if len(same) else []
+        if earlier and not revise:
+            clashes.append(DataError(
+                r.file, sheet=r.sheet, row=r.row, column="数值", value=r.value_raw,
+                expected=f"the value imported earlier from another returned file: {earlier[0]} gave {r.indicator_id} "
+                         f"{r.name_zh} {r.year} {r.scope} = {' / '.join(fmt_number(v) for v, _ in values if v is not None)}, "
+                         f"this file {fmt_number(r.value)}; the two returns disagree: settle which is right, then "
+                         "correct or empty this row, or, if this file corrects the earlier one, import it with "
+                         "--revise (make import REVISE=1) / 与此前导入的回报数值不一致"))
+            continue
+        new_release = None
+        if len(same) and not revise:
+            # a published figure already recorded and another value for it: a later release, kept beside the
+            # earlier one (never overwritten); the engine uses the latest publication
+            new_release = r.release or "revised"
+            recorded = {x for x in (same["release"] if "release" in same.columns else []) if isinstance(x, str) and x}
+            if new_release in recorded:
+                clashes.append(DataError(
+                    r.file, sheet=r.sheet, row=r.row, column="发布类型", value=r.release or "",
+                    expected=f"a release not yet recorded for {r.indicator_id} {r.name_zh} {r.year} {r.scope} "
+                             f"(recorded: {' / '.join(fmt_number(v) for v, _ in values if v is not None)}, release "
+                             f"{'、'.join(sorted(recorded))}): name this figure's release in 发布类型 (初步核算, 快报, "
+                             "统计公报, 最终核实, 修订, 普查修订), or, if this file corrects the recorded value, import "
+                             "it with --revise (make import REVISE=1) / 请注明发布类型"))
+                continue
+            r.release = new_release
         item["_row"] = r
         warn = suspicious(r.value, r.unit, _last(observations, known[r.indicator_id], r, plan.plan_scope),
                           level_limit=level_limit, pp_limit=pp_limit)
@@ -142,7 +177,11 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
         if len(same):
             old = [fmt_number(v) if v is not None else "(no value)" for v, _ in values]
             report.revised.append({**item, "old_value": values[0][0], "old_value_str": " / ".join(old),
-                                   "old_source_id": " / ".join(str(s) for _, s in values)})
+                                   "old_source_id": " / ".join(str(s) for _, s in values),
+                                   **({"release": new_release} if new_release else {})})
+            if new_release:      # kept beside the earlier release(s)
+                appended.append(report.revised[-1])
+                continue
             lines = list(same.index)
             replace_at[line_to_pos[lines[0]]] = report.revised[-1]
             to_remove.update(line_to_pos[ln] for ln in lines[1:])
@@ -150,22 +189,26 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
             report.new.append(item)
             appended.append(item)
 
+    if clashes:
+        raise IntakeError(clashes)
     new_sources, source_warnings = _new_sources(report.new + report.revised, sources, incoming, now)
     report.warnings += source_warnings
     for it in report.new + report.revised:
         it["source_id"] = it["_row"].source_id
+    if any(it["_row"].release for it in report.new + report.revised) and "release" not in obs_file.header:
+        _add_column(obs_file, "release", after="revision")
     merged = []
     for i, rec in enumerate(obs_file.records):
         if i in to_remove:
             continue
         if i in replace_at:
             pos_to_row[len(merged)] = replace_at[i]["_row"]
-            merged.append(_observation_record(obs_file, replace_at[i]["_row"], incoming))
+            merged.append(_observation_record(obs_file, replace_at[i]["_row"], incoming, originals))
         else:
             merged.append(rec)
     for it in appended:
         pos_to_row[len(merged)] = it["_row"]
-        merged.append(_observation_record(obs_file, it["_row"], incoming))
+        merged.append(_observation_record(obs_file, it["_row"], incoming, originals))
     src_records = list(src_file.records)
     src_pos_to_row = {}
     for s in new_sources:
@@ -188,6 +231,16 @@ def merge(checked: list[Checked], tables: PlanTables, report: ImportReport, inco
     return Merged(observations=obs_file.serialize(merged) if changed else None,
                   sources=src_file.serialize(src_records) if new_sources else None,
                   originals={obs_file.path: obs_file.data, src_file.path: src_file.data})
+
+
+def _imported_from(notes) -> list[str]:
+    """The kept copies (incoming/…) that earlier imports took these observations from (see _observation_record)."""
+    found = []
+    for note in notes:
+        m = _IMPORTED.search(str(note or ""))
+        if m:
+            found.append(m.group(1))
+    return found
 
 
 def _last(observations, reg, r: Row, plan_scope: str):
@@ -240,12 +293,23 @@ def _new_sources(items: list[dict], sources: pd.DataFrame, incoming: dict, now) 
     return list(made.values()), warnings
 
 
-def _observation_record(obs_file: CsvFile, r: Row, incoming: dict) -> list:
-    note = "；".join(x for x in (r.note, f"导入自 imported from {incoming[r.file]}") if x)
+def _observation_record(obs_file: CsvFile, r: Row, incoming: dict, originals: dict | None = None) -> list:
+    kept = f"导入自 imported from {incoming[r.file]}"
+    if (originals or {}).get(r.file):  # the copy's name had to be shortened or re-encoded
+        kept += f"（原文件名 original name: {originals[r.file]}）"
+    note = "；".join(x for x in (r.note, kept) if x)
     return obs_file.record({"indicator_id": r.indicator_id, "year": str(r.year), "value": fmt_number(r.value),
                             "value_kind": "level", "value_text": r.value_text, "scope": r.scope,
                             "scope_text": r.scope_text, "months_covered": str(r.months), "source_id": r.source_id,
-                            "quote": r.quote, "note": note})
+                            "quote": r.quote, "note": note, **({"release": r.release} if r.release else {})})
+
+
+def _add_column(csv_file: CsvFile, name: str, after: str) -> None:
+    """A plan folder entered before the column existed (an optional column): add it, empty, where the schema
+    puts it, so a release can be recorded."""
+    at = csv_file.header.index(after) + 1 if after in csv_file.header else len(csv_file.header)
+    csv_file.header = csv_file.header[:at] + [name] + csv_file.header[at:]
+    csv_file.records = [rec[:at] + [""] + rec[at:] for rec in csv_file.records]
 
 
 def _check_merged(csv_file: CsvFile, table: str, records: list, pos_to_row: dict, lists: dict) -> pd.DataFrame:

@@ -12,9 +12,12 @@ import hashlib
 import re
 import unicodedata
 from decimal import Decimal
-from urllib.parse import urlsplit
+
+from ..data.schema import HIDDEN_CHARACTERS
+from .urls import host as url_host
 
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+MAX_MAGNITUDE = 1e15  # beyond Excel's 15 significant digits: no plan figure in any unit comes near it
 # What publish.defuse / the workbooks put before a text a spreadsheet would run as a formula.
 _DEFUSED = re.compile(r"^'(?=[=+\-@\t\r])")
 
@@ -37,6 +40,16 @@ def clean_text(text) -> str:
         return ""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")  # a bare CR would end a CSV row
     return _DEFUSED.sub("", _INVISIBLE.sub("", text).strip())
+
+
+def hidden_character(text) -> str | None:
+    """The first bidi control or invisible control character in ``text``, described (None when there is none).
+    Refused in every kept text rather than removed: removing one could silently change what a quote says."""
+    m = HIDDEN_CHARACTERS.search(str(text or ""))
+    if not m:
+        return None
+    ch = m.group()
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
 
 
 def undefuse(text: str) -> str:
@@ -87,7 +100,7 @@ def parse_number(raw, number_format: str | None = None) -> tuple[float, bool, st
         raise ValueError("a date cell")
     if isinstance(raw, (int, float)):
         value = float(raw)
-        if value != value or value in (float("inf"), float("-inf")):
+        if not abs(value) < MAX_MAGNITUDE:  # NaN, ±infinity, or beyond any figure of a plan
             raise ValueError("not a finite number")
         if number_format and "%" in number_format:
             return clean_float(value * 100), True, ""
@@ -96,6 +109,8 @@ def parse_number(raw, number_format: str | None = None) -> tuple[float, bool, st
     if not m:
         raise ValueError("not a number")
     value = float(m["sign"] + m["num"].replace(",", "") + (m["exp"] or ""))
+    if not abs(value) < MAX_MAGNITUDE:  # 1e400 reads as infinity
+        raise ValueError("not a finite number")
     suffix = m["suffix"].strip()
     if re.match(r"[\d,.+\-]", suffix):  # 32,00 or 1.2.3: not a number
         raise ValueError("not a number")
@@ -164,15 +179,15 @@ def parse_months(raw) -> int:
 
 def derive_source_id(title: str, url: str) -> str:
     """A stable id from a source's title and URL: the site name plus 8 hex digits of a hash."""
-    host = (urlsplit(url.strip()).hostname or "").lower()
-    host = re.sub(r"^(www|m|wap)\.", "", host)
+    host = re.sub(r"^(www|m|wap)\.", "", url_host(url.strip()))
     slug = re.sub(r"[^a-z0-9]+", "_", host).strip("_")[:24].strip("_") or "src"
     digest = hashlib.sha1(f"{title.strip()}\n{url.strip()}".encode("utf-8")).hexdigest()[:8]
     return f"{slug}_{digest}"
 
 
 def source_kind_for(url: str) -> str:
-    """A web source arrives ungraded: its host alone never makes it official (an analyst grades it)."""
+    """A web source arrives ungraded: its host alone never makes it official (an analyst grades it;
+    urls.check_url has already refused an address whose host is not what it appears to be)."""
     return "ungraded"
 
 

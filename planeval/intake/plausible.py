@@ -16,9 +16,10 @@ Suspicious, warned:
 """
 from __future__ import annotations
 
+import math
 import re
 
-from .parse import fmt_number, unit_key
+from .parse import MAX_MAGNITUDE, fmt_number, unit_key
 
 LEVEL_CHANGE_LIMIT = 0.5  # relative change for levels (0.5 = 50 %)
 PP_CHANGE_LIMIT = 10.0  # absolute change, in percentage points, for indicators measured in %
@@ -41,6 +42,8 @@ def value_class(unit: str, name: str, target_form: str | None = None) -> str:
 def impossible(value: float, unit: str, name: str, target_form: str | None = None) -> str | None:
     """What a value of this unit must be, when ``value`` is not; None when it is possible."""
     kind = value_class(unit, name, target_form)
+    if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
+        return f"a finite number below {MAX_MAGNITUDE:.0e} in {unit}"
     if kind == "share" and not 0 <= value <= 100:
         return f"a percentage between 0 and 100: {name} is a share or rate in %, not a change"
     if kind == "money" and value <= 0:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +18,15 @@ from ..data.schema import DataError, display_path, read_records
 from .columns import (COVER_SHEET, DATA_COLUMNS, DEPARTMENT_LABEL, HEADERS, REQUIRED_HEADERS, SHEET,
                       canonical_header)
 from .parse import clean_text, col_letter, is_empty, norm
+from .xlsx import MAX_FILLED_ROWS, Workbook, WorkbookRefused
 
 _FILE_KINDS = [(b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
                (b"%PDF", "a PDF document"), (b"GIF8", "a GIF image"),
                (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-format Excel .xls / OLE file"),
                (b"PK\x03\x04", "a zip archive (e.g. .xlsx or .docx)")]
+
+
+MAX_FILE_BYTES = 32 * 2**20  # a returned file; the filled-in template is a few dozen KiB
 
 
 @dataclass
@@ -61,12 +64,40 @@ def _decode_csv(data: bytes, file: str) -> tuple[str, str]:
             pass
     elif b"\x00" not in data:
         for encoding, label in (("utf-8", "UTF-8"), ("gb18030", "GBK")):
+            if encoding == "gb18030" and _utf8_with_bad_bytes(data):
+                _refuse_bad_bytes(data, file)
             try:
                 return data.decode(encoding), label
             except UnicodeDecodeError:
                 continue
-    raise DataError(file, value=_sniff(data) or "binary content",
+    kind = _sniff(data)
+    if kind is None and b"\x00" not in data:
+        _refuse_bad_bytes(data, file)
+    raise DataError(file, value=kind or "binary content",
                     expected="a CSV text file (UTF-8, UTF-8 with BOM or GBK) saved from the template")
+
+
+def _refuse_bad_bytes(data: bytes, file: str) -> None:
+    """Text that is neither UTF-8 nor GBK: name the line and the first byte that breaks UTF-8 (a file damaged
+    in transfer, or two encodings pasted together), not 'binary content'."""
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    try:
+        body.decode("utf-8")
+        return
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = body[:start].count(b"\n") + 1
+    raise DataError(file, row=line, value=f"byte 0x{body[start]:02X}, which is not valid UTF-8 (nor GBK)",
+                    expected="a text file in one encoding: the file is damaged at this line; save it again from "
+                             "Excel as CSV UTF-8 (逗号分隔) or send the .xlsx")
+
+
+def _utf8_with_bad_bytes(data: bytes) -> bool:
+    """Mostly UTF-8 Chinese text with a few broken bytes: GBK would 'decode' it into garbled text."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return 0 < bad <= max(3, cjk // 50) and cjk >= 2
 
 
 def _read_csv(data: bytes, file: str):
@@ -76,14 +107,31 @@ def _read_csv(data: bytes, file: str):
                         "指标编号 and at least one row with a 数值")
     header_line = next((ln for ln in text.splitlines() if "指标编号" in norm(ln)), text.splitlines()[0])
     delimiter = max([",", "\t", ";"], key=header_line.count)
-    rows = [(line, [(cell, None) for cell in record]) for line, record in read_records(text, file, delimiter)]
+    records = read_records(text, file, delimiter)
+    _refuse_cut_off(records, text, file)
+    filled = sum(1 for _, record in records if any(cell.strip() for cell in record))
+    if filled > MAX_FILLED_ROWS:
+        raise DataError(file, value=f"{filled} rows with values", expected=f"at most {MAX_FILLED_ROWS} filled-in "
+                        "rows in one file: split the return into several files")
+    rows = [(line, [(cell, None) for cell in record]) for line, record in records]
     return None, encoding, rows, [], None
 
 
-def _read_xlsx(data: bytes, file: str):
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _refuse_cut_off(records: list, text: str, file: str) -> None:
+    """A file that ends inside a row (an interrupted download or copy): its last row has fewer cells than
+    the header and no line end, so its last cell holds only the start of what was typed."""
+    if len(records) < 2 or text.endswith(("\n", "\r")):
+        return
+    header = next((record for _, record in records if any("指标编号" in norm(c) for c in record)), records[0][1])
+    line, last = records[-1]
+    if len(last) < len(header):
+        raise DataError(file, row=line, value=f"{len(last)} of {len(header)} cells, the last one "
+                        f"{last[-1][:40]!r} with no line end after it",
+                        expected="a complete file: it ends in the middle of this row (cut off while copied or "
+                                 "downloaded); send or save the file again")
 
+
+def _read_xlsx(data: bytes, file: str):
     if not data.startswith(b"PK\x03\x04"):
         kind = _sniff(data)
         expected = ("an .xlsx workbook; this is an old .xls file: open it in Excel and save it as .xlsx "
@@ -91,27 +139,41 @@ def _read_xlsx(data: bytes, file: str):
                     "an Excel .xlsx workbook (the filled-in template), not another kind of file renamed .xlsx")
         raise DataError(file, value=kind or "not an Excel workbook", expected=expected)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        raise DataError(file, value=f"an unreadable workbook ({type(exc).__name__}: {exc})",
-                        expected="an Excel .xlsx workbook saved from the template") from None
-    names = {norm(n): n for n in wb.sheetnames}
-    if SHEET not in names:
-        raise DataError(file, value="sheets " + ", ".join(repr(n) for n in wb.sheetnames),
-                        expected=f"a sheet named '{SHEET}' (the template's fill-in sheet)")
-    ws = wb[names[SHEET]]
-    merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
-    rows = [(cells[0].row, [(c.value, c.number_format) for c in cells])
-            for cells in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column) if cells]
-    return names[SHEET], None, rows, merged, _cover_department(wb, names)
+        wb = Workbook(io.BytesIO(data))
+        ws = _fill_sheet(wb, file)
+        cells = wb.cells(ws)
+        department = _cover_department(wb)
+    except WorkbookRefused as exc:
+        raise DataError(file, value=exc.value, expected=exc.expected) from None
+    return ws.name, None, cells.rows, cells.merged, department, cells.formulas_without_result
 
 
-def _cover_department(wb, names: dict) -> str | None:
+def _fill_sheet(wb: Workbook, file: str):
+    """The one visible 填报 sheet. A hidden twin (or '填报 ' with a space) beside it would make which one is
+    read a matter of order, so several sheets of that name, or only a hidden one, are refused, naming them."""
+    def described(s):
+        return repr(s.name) + ("" if s.visible else f" ({'hidden' if s.state == 'hidden' else 'very hidden'})")
+
+    named = [s for s in wb.sheets if norm(s.name) == SHEET]
+    if len(named) == 1 and named[0].visible:
+        return named[0]
+    listing = "sheets " + ", ".join(described(s) for s in wb.sheets)
+    if not named:
+        raise DataError(file, value=listing, expected=f"a sheet named '{SHEET}' (the template's fill-in sheet)")
+    raise DataError(file, value=listing,
+                    expected=f"exactly one visible sheet named '{SHEET}': "
+                             + ("unhide it (右键 → 取消隐藏)" if len(named) == 1 else
+                                f"{len(named)} sheets are named so ({', '.join(described(s) for s in named)}); "
+                                "delete or rename all but the one you filled in"))
+
+
+def _cover_department(wb: Workbook) -> str | None:
     """The 填报单位 written on a request workbook's cover sheet (the cell right of the label)."""
-    if COVER_SHEET not in names:
+    cover = next((s for s in wb.sheets if norm(s.name) == COVER_SHEET), None)
+    if cover is None:
         return None
-    for row in wb[names[COVER_SHEET]].iter_rows(max_row=60, max_col=6, values_only=True):
-        cells = list(row)
+    for _, row in wb.cells(cover, max_rows=60).rows:
+        cells = [v for v, _ in row[:6]]
         for i, v in enumerate(cells):
             if not is_empty(v) and norm(v).rstrip(":：") == DEPARTMENT_LABEL:
                 rest = [clean_text(x) for x in cells[i + 1:] if not is_empty(x)]
@@ -126,15 +188,21 @@ def read_sheet(path, data: bytes | None = None) -> Sheet:
     if data is None:
         if not path.is_file():
             raise DataError(file, expected="an existing .xlsx or .csv file")
+        size = path.stat().st_size  # before reading: an 8 GiB file must not be read whole to be refused
+        if size > MAX_FILE_BYTES:
+            raise DataError(file, value=f"a file of {size / 2**20:,.0f} MiB",
+                            expected=f"a filled-in template of at most {MAX_FILE_BYTES // 2**20} MiB (one is usually "
+                                     "under 1 MiB): is this the right file?")
         data = path.read_bytes()
     suffix = path.suffix.lower()
     if len(data) == 0:
         raise DataError(file, value="(an empty file, 0 bytes)",
                         expected="the filled-in template (.xlsx or .csv) with at least one 数值")
     if suffix in (".xlsx", ".xlsm"):
-        sheet, encoding, rows, merged, department = _read_xlsx(data, file)
+        sheet, encoding, rows, merged, department, no_result = _read_xlsx(data, file)
     elif suffix == ".csv":
         sheet, encoding, rows, merged, department = _read_csv(data, file)
+        no_result = []
     elif suffix == ".xls":
         raise DataError(file, value="an old-format .xls file",
                         expected="an .xlsx or .csv file: open it in Excel and save it as .xlsx")
@@ -148,7 +216,7 @@ def read_sheet(path, data: bytes | None = None) -> Sheet:
     header_row = rows[last][0]
     out = Sheet(path=path, file=file, data=data, sheet=sheet, encoding=encoding, header_row=header_row,
                 columns=columns, rows=rows[last + 1:], ignored_columns=ignored, department=department)
-    out.problems = _merged_data_cells(merged, out)
+    out.problems = _merged_data_cells(merged, out) + _formulas_without_result(no_result, out)
     return out
 
 
@@ -233,4 +301,21 @@ def _merged_data_cells(merged: list, sheet: Sheet) -> list[DataError]:
             column=f"{touched[0]}{sheet.letter(touched[0])}", value=f"merged cells {cells}",
             expected=f"one entry per cell: unmerge {cells} ({'、'.join(touched)}) and type each row's own "
                      "entry (a merged cell would give every row the first row's entry)"))
+    return problems
+
+
+def _formulas_without_result(cells: list, sheet: Sheet) -> list[DataError]:
+    """A formula cell with no stored result (a file written by a script, never opened in Excel): reading it
+    as empty would drop the row's figure, so it is refused with its row and column."""
+    names = {i: name for name, i in sheet.columns.items()}
+    problems = []
+    for row, col in sorted(cells):
+        if row <= sheet.header_row:
+            continue
+        name = names.get(col)
+        problems.append(DataError(
+            sheet.file, sheet=sheet.sheet, row=row, column=f"{name}{sheet.letter(name)}" if name else col_letter(col),
+            value=f"a formula without a stored result (cell {col_letter(col)}{row})",
+            expected="a typed value: open the file in Excel (which computes and stores the result) and save it, "
+                     "or type the figure itself"))
     return problems

@@ -42,7 +42,7 @@ def requested(tables: PlanTables) -> pd.DataFrame:
     targets = tables.targets[tables.targets["target_form"] != "qualitative"]
     out = pd.DataFrame({"department": targets["id"].map(resp["department"]).values,
                         "indicator_id": targets["id"].values, "name_zh": targets["name_zh"].values,
-                        "unit": targets["unit"].values,
+                        "unit": targets["unit"].values, "target_form": targets["target_form"].values,
                         "assignment": targets["id"].map(resp["assignment"]).values,
                         "contact": targets["id"].map(resp["contact"]).values})
     order = list(dict.fromkeys(out["department"]))
@@ -102,6 +102,13 @@ def cover_fields(cfg: PlanConfig, year: int, dept: str, rows: pd.DataFrame, dead
         ("联系人", "、".join(contacts) if contacts else "（待分析人员填写）"),
         ("发出日期", today.isoformat()),
     ]
+    assigned = rows[rows["target_form"] == "city_assigned"]
+    if len(assigned):  # the plan's target is the one the higher level assigns: ask for it and its document
+        fields.append(("上级下达目标", f"下列 {len(assigned)} 项指标的规划目标为“按上级下达”（完成上级下达目标）："
+                       + "、".join(str(n) for n in assigned["name_zh"]) + "。请在该行“备注”中写明上级下达给本地的"
+                       "目标值（数值、单位和所对应的年份或时期），以及下达文件的名称、文号和印发日期（有网址的请附网址）；"
+                       "已有考核结论的（如“完成省下达目标”），请将结论原文填入“数值原文/原句”，并在“来源标题”写明考核文件。"
+                       "当年尚无数值的，也请照此填写备注并发回本表。"))
     if proposal:
         fields.append(("分工说明", "规划文本未写明各指标的责任单位，本表所列指标是评估工作组按部门职责提出的建议分工。"
                                    "如某项指标不属贵单位，请在该行备注中写明应由哪个单位提供，不要删除该行。"))

@@ -4,15 +4,32 @@ and the sentence the figure was read from. Every problem of every file is collec
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from ..data.schema import DataError
-from .parse import (clean_text, fmt_number, is_empty, name_key, norm, parse_date, parse_months, parse_number, parse_year,
-                    shown, unit_key)
+from ..data.vocab import vocabulary
+from ..labels import label
+from .parse import (clean_text, fmt_number, hidden_character, is_empty, name_key, norm, parse_date, parse_months,
+                    parse_number, parse_year, shown, unit_key)
 from .plausible import impossible
 from .read import Sheet
 from .tables import PlanTables, num
+from .urls import BadUrl, check_url
+
+# 发布类型 as a department may write it: the code, its label, or the usual short words.
+RELEASE_WORDS = {**{c: c for c in vocabulary("release")}, **{label("release", c): c for c in vocabulary("release")},
+                 "初步": "preliminary", "初步数": "preliminary", "快报数": "quick", "公报": "bulletin",
+                 "统计公报数": "bulletin", "最终核实": "final", "最终核实数": "final", "年鉴": "final",
+                 "修订数": "revised", "普查修订数": "census_revised"}
+
+
+def is_estimate(reg) -> bool:
+    """The plan printed the baseline as an estimate (预计): its year's actual may be imported."""
+    value = reg.get("baseline_estimate")
+    return value is not None and str(value).strip().lower() in ("1", "true")
+
 
 _UNIT_WORDS = re.compile(r"元|人|件|个|米|吨|亩|户|次|万|亿|千|百|%|‰|公里|平方|立方|度|小时|年|月|倍|家|项")
 
@@ -41,6 +58,7 @@ class Row:
     note: str
     baseline_match: bool = False
     source_id: str = ""
+    release: str | None = None      # labels.yml `release` code (初步核算 …), when the row names one
 
     @property
     def where(self) -> str:
@@ -63,8 +81,10 @@ def _cell(cells, columns, name):
     return cells[idx]
 
 
-def check_sheet(sheet: Sheet, tables: PlanTables) -> Checked:
-    """Every row of ``sheet`` checked; rows with an empty 数值 are skipped (not an error)."""
+def check_sheet(sheet: Sheet, tables: PlanTables, today: dt.date | None = None) -> Checked:
+    """Every row of ``sheet`` checked; rows with an empty 数值 are skipped (not an error). ``today`` bounds
+    publication dates (default: the machine's date)."""
+    today = today or dt.date.today()
     plan = tables.plan
     period = plan.period
     known = tables.known_indicators()
@@ -77,6 +97,10 @@ def check_sheet(sheet: Sheet, tables: PlanTables) -> Checked:
     warnings = [f"{sheet.file}: column {c} is not a template column and was ignored" for c in sheet.ignored_columns]
     cols = sheet.columns
     parsed, skipped = [], []
+    if hidden_character(sheet.department):
+        problems.append(DataError(sheet.file, sheet="封面", column="填报单位", value=sheet.department,
+                                  expected=f"a unit name without invisible control characters (found "
+                                           f"{hidden_character(sheet.department)})"))
 
     def err(row, column, value, expected):
         problems.append(DataError(sheet.file, row=row, column=f"{column}{sheet.letter(column)}", value=value,
@@ -92,7 +116,7 @@ def check_sheet(sheet: Sheet, tables: PlanTables) -> Checked:
         n_before = len(problems)
         get = {name: _cell(cells, cols, name)[0] for name in cols}
         get.update({name: None for name in ("指标编号", "指标名称", "单位", "年份", "口径", "覆盖月数", "来源标题",
-                                            "来源网址", "发布日期", "数值原文/原句", "备注", "发布单位")
+                                            "来源网址", "发布日期", "数值原文/原句", "备注", "发布单位", "发布类型")
                     if name not in cols})
 
         # which target
@@ -150,7 +174,10 @@ def check_sheet(sheet: Sheet, tables: PlanTables) -> Checked:
         if year is not None:
             by = num(reg.get("baseline_year")) if reg is not None else None
             bv = num(reg.get("baseline_value")) if reg is not None else None
-            if by is not None and year == int(by) and bv is not None:
+            estimate = is_estimate(reg) if reg is not None else False
+            if by is not None and year == int(by) and bv is not None and estimate:
+                pass  # the plan printed an estimate (预计): the baseline year's actual is data, kept beside it
+            elif by is not None and year == int(by) and bv is not None:
                 if value is not None and abs(value - float(bv)) > 1e-9 * max(1.0, abs(float(bv))):
                     err(rownum, "数值", shown_value,
                         f"{fmt_number(float(bv))}: {year} is the plan's baseline year for {reg['id']} and baselines come "
@@ -184,16 +211,47 @@ def check_sheet(sheet: Sheet, tables: PlanTables) -> Checked:
                                        "empty, its returned file being the source)")
         elif url and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", url):
             err(rownum, "来源网址", url, "a web address starting with http:// or https://")
+        elif url:
+            try:
+                check_url(url)
+            except BadUrl as why:
+                err(rownum, "来源网址", url, f"the address as the browser shows it once the page is open; found {why}")
         publication_date = ""
         if not is_empty(get["发布日期"]):
             try:
-                publication_date = parse_date(get["发布日期"]).isoformat()
+                published = parse_date(get["发布日期"])
             except ValueError:
                 err(rownum, "发布日期", shown(get["发布日期"]),
                     "a date written YYYY-MM-DD, YYYY/M/D or YYYY年M月D日 (or an empty cell)")
+            else:
+                publication_date = published.isoformat()
+                if published > today:
+                    err(rownum, "发布日期", publication_date,
+                        f"a date not after today ({today.isoformat()}): a source cannot be published in the future "
+                        "/ 发布日期不能晚于今天")
+                elif year is not None and published.year < year:
+                    err(rownum, "发布日期", publication_date,
+                        f"a date in or after {year}, the year the value is for: a figure cannot be published before "
+                        "its year / 发布日期不能早于数值所属年份")
+        release = None
+        release_text = norm(shown(get["发布类型"]))
+        if release_text:
+            release = RELEASE_WORDS.get(release_text)
+            if release is None:
+                err(rownum, "发布类型", release_text,
+                    "one of " + "、".join(label("release", c) for c in vocabulary("release"))
+                    + " (or an empty cell when the source does not say)")
         quote = clean_text(shown(get["数值原文/原句"]))
         if not quote:
             err(rownum, "数值原文/原句", "", "the sentence the value was read from, copied from the source")
+        for column, text in (("数值", shown_value), ("口径", scope_text), ("来源标题", title), ("来源网址", url),
+                             ("数值原文/原句", quote), ("备注", clean_text(shown(get["备注"]))),
+                             ("发布单位", clean_text(shown(get["发布单位"]))),
+                             ("指标名称", name_text)):
+            hidden = hidden_character(text)
+            if hidden:
+                err(rownum, column, text, f"text without invisible control characters (found {hidden}, which "
+                    "changes how the text is displayed, e.g. 123 shown as 321): delete it and retype the text")
 
         if len(problems) > n_before or reg is None:
             continue
@@ -204,7 +262,7 @@ def check_sheet(sheet: Sheet, tables: PlanTables) -> Checked:
             value_text=text_value if text_value and text_value != fmt_number(value) else "",
             scope=scope, scope_text=scope_text if norm(scope_text) != scope else "", months=months, title=title,
             url=url, publisher=clean_text(shown(get["发布单位"])) or (sheet.department or ""), publication_date=publication_date, quote=quote,
-            note=clean_text(shown(get["备注"])), baseline_match=baseline_match))
+            note=clean_text(shown(get["备注"])), baseline_match=baseline_match, release=release))
 
     seen = {}
     for r in parsed:  # one row per target, year and scope within a file

@@ -30,13 +30,14 @@ COLUMN_HELP = {
     "口径": "来源所说的口径（见“说明”中的口径列表）；来源未说明时填 未注明。Scope as the source says.",
     "来源标题": "来源文件或网页的标题（必填）。Title of the source (required).",
     "来源网址": "来源网址，以 http:// 或 https:// 开头；部门报送的未公开数值可留空（以回函为来源）。URL of the source.",
-    "发布日期": "来源的发布日期，写作 年-月-日（YYYY-MM-DD）、YYYY/M/D 或 YYYY年M月D日（可空）。Publication date.",
+    "发布日期": "来源的发布日期，写作 年-月-日（YYYY-MM-DD）、YYYY/M/D 或 YYYY年M月D日（可空）；不能晚于今天，也不能早于数值所属年份（否则拒收）。Publication date: not after today, not before the value's year.",
     "数值原文/原句": "从来源中原样复制的包含该数值的句子，或数值所依据的报表名称（必填）。The sentence the value was read from.",
     "备注": "需要读者知道的说明，如“初步数”“五经普修订后”；指标不属本单位时在此注明应由哪个单位填报。Caveats.",
     "覆盖月数": "可空：空 = 12（全年）；1-11月数据填 11。Months covered; empty = full year.",
     "发布单位": "可空：发布来源的机关或网站。Publisher (optional).",
     "规划目标": "规划对该指标设定的目标（勿改）。The plan's target.",
     "责任单位": "建议的责任单位（勿改；分工见 responsibility.csv）。Responsible department.",
+    "发布类型": "可空：来源所说的数据版本——初步核算、快报、统计公报、最终核实、修订、普查修订。已有数值的指标报来新数值时，按新的发布版本与原数值并列保存，不覆盖原数值；更正原数值须用 REVISE=1 导入。Release (optional): a later release is kept beside the earlier one.",
 }
 
 
@@ -86,7 +87,9 @@ def instructions(tables: PlanTables, year: int) -> list[str]:
         "单位必须与“单位”列一致；不要修改灰色的预填列，不要合并单元格（合并的数值单元格会被拒收）。",
         f"口径：应填 {plan.plan_scope}。来源只给其他口径时照实填写，不要换算。可用的口径：{scopes}。",
         f"年份须在规划期 {plan.period.start}-{plan.period.end} 内。规划基期值来自规划文本，不能在此修改。",
-        "已导入的数值如有不同，会作为“修订”记录（旧值 → 新值），并在导入报告中列出。",
+        "发布日期不能晚于今天，也不能早于数值所属年份；来源网址须是浏览器打开页面后地址栏显示的地址（含“@”、反斜杠或仿冒字符的网址会被拒收）。",
+        "已导入的数值如有不同，会作为“修订”记录（旧值 → 新值），并在导入报告中列出；与此前另一份回报导入的数值不同则拒收，"
+        "确认本文件是更正时用 make import REVISE=1 导入。",
         "只填有出处的数值：不推算、不插值、不估计。",
         "以下数值会被拒收或警告：",
         *[f"  {kind}：{rule}" for kind, rule in rules()],

@@ -77,6 +77,7 @@ TARGET_COLOUR = "#c0392b"
 PACE_TITLE = "完成进度与时间进度"
 PACE_SUBTITLE = "条形为完成进度，黑色刻度为时间进度"
 INDICATOR_SUBTITLE = "实际值与规划路径"
+NO_DATA_SUBTITLE = "规划期内（{span}）尚无数据：仅起点与规划路径"
 MARKER_COLOUR = "#54278f"  # the scope label beside a value of another territory (dark enough to read)
 # Every chart is as wide as the column it sits in (book/_static/report.css sizes the container), on a phone,
 # a desktop and paper alike; its legend wraps into as many columns as that width holds.
@@ -122,6 +123,11 @@ def series_colour(name: str) -> str:
     return OTHER_TERRITORY_COLOURS[1 if before else 0]
 
 
+# Axis labels and titles: at least 12 px, readable on a phone (Vega's default is 10 px).
+AXIS_FONT = 12
+AXIS_TEXT = {"labelFontSize": AXIS_FONT, "titleFontSize": AXIS_FONT}
+
+
 def _legend(title=None) -> alt.Legend:
     return alt.Legend(orient="bottom", direction="horizontal", title=title, columns=LEGEND_COLUMNS, labelLimit=0,
                       symbolType="circle", labelFontSize=11)
@@ -130,6 +136,31 @@ def _legend(title=None) -> alt.Legend:
 def _title(text, subtitle=None) -> alt.TitleParams:
     extra = {"subtitle": subtitle, "subtitleColor": "#555", "subtitleFontSize": 11} if subtitle else {}
     return alt.TitleParams(text=wrap_title(text), anchor="start", fontSize=13, offset=8, **extra)
+
+
+# The y axis never spans less than this share of the values' size (a 1.65 → 1.66 gap must not fill the chart),
+# nor less than this many points for a percentage; it never dips below zero for values that cannot.
+MIN_SPAN_SHARE = 0.2
+MIN_SPAN_PCT = 10.0
+
+
+def y_domain(values: list[float], unit: str) -> list[float] | None:
+    """The y axis's range: the values and the target, widened around their middle to a sensible minimum span."""
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    span = max(MIN_SPAN_SHARE * max(abs(lo), abs(hi)), MIN_SPAN_PCT if unit in ("%", "％") else 0.0)
+    if hi - lo < span:
+        mid = (hi + lo) / 2
+        lo, hi = mid - span / 2, mid + span / 2
+    else:           # a little air above and below the extremes
+        pad = 0.06 * (hi - lo)
+        lo, hi = lo - pad, hi + pad
+    if lo < 0 <= min(values):
+        lo, hi = 0.0, hi - lo
+    if unit in ("%", "％") and hi > 100 >= max(values) and min(values) >= 0:
+        lo, hi = max(0.0, lo - (hi - 100)), 100.0
+    return [round(lo, 6), round(hi, 6)]
 
 
 def indicator_chart(frame, title: str, unit: str, target_value=None, target_year=None, width=CONTAINER,
@@ -149,8 +180,10 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                        legend=_legend())
     x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[first, last], nice=False, zero=False, padding=16),
               axis=alt.Axis(format="d", values=list(range(first, last + 1)), labelAngle=0, grid=False,
-                            labelOverlap="greedy", labelFlush=False))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False, padding=12), axis=alt.Axis(tickCount=5))
+                            labelOverlap="greedy", labelFlush=False, **AXIS_TEXT))
+    values = [float(v) for v in frame["value"].dropna()] + ([float(target_value)] if target_value is not None else [])
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=y_domain(values, unit), nice=True, zero=False),
+              axis=alt.Axis(tickCount=5, **AXIS_TEXT))
     tooltip = [alt.Tooltip("series:N", title="序列"), alt.Tooltip("year:Q", title="年份", format="d"),
                alt.Tooltip("value:Q", title=f"数值（{unit}）" if unit else "数值", format=",.4~f"),
                alt.Tooltip("source:N", title="来源"), alt.Tooltip("scope:N", title="口径"),
@@ -209,7 +242,7 @@ def pace_chart(frame, width=CONTAINER):
                  alt.Tooltip("pace:Q", title="进度比", format=".2f")],
     )
     bars = base.mark_bar(height=18, yOffset=8).properties(name="pace_bars").encode(
-        x=alt.X("shown:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5)),
+        x=alt.X("shown:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5, **AXIS_TEXT)),
         color=alt.Color("status_zh:N", title=None, legend=_legend(),
                         scale=alt.Scale(domain=list(frame["status_zh"].drop_duplicates()),
                                         range=list(frame.drop_duplicates("status_zh")["colour"]))))
@@ -223,26 +256,31 @@ def pace_chart(frame, width=CONTAINER):
 
 # ------------------------------------------------------------------------------------------ from a report
 def chapter_charts(rep, chapter: str) -> list:
-    """One chart per target of the chapter that has a value inside its window (main table first)."""
+    """One chart per target of the chapter that has a value inside its window (main table first). A chapter with
+    no such value at all (a plan's first year) draws instead every target's start and planned path, with the
+    values before the window as context, each subtitled with what is missing."""
     from .chartdata import chart_frame
     from .tables import card_href
 
-    out = []
     frame = rep.in_chapter(rep.current, chapter)
     frame = frame.assign(_o=frame["table"].map({"main": 0, "goal": 1, "text": 2})).sort_values("_o", kind="stable")
+    drawn, paths = [], []
     for _, r in frame.iterrows():
         if r["target_form"] not in ("level", "city_assigned", "ceiling", "floor", "cumulative"):
             continue
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
         data = chart_frame(r, rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
-        if not data["series"].str.startswith(SERIES_ACTUAL).any() or not (
-                data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
-            continue
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
-        out.append(indicator_chart(data, title=str(reg["name_zh"]), unit=reg["unit"],
-                                   target_value=target, target_year=reg["target_year"], href=card_href(r["id"])))
-    return out
+        args = dict(title=str(reg["name_zh"]), unit=reg["unit"], target_value=target, target_year=reg["target_year"],
+                    href=card_href(r["id"]))
+        if (data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
+            drawn.append(indicator_chart(data, **args))
+        elif (data["series"] == SERIES_PLAN).any():
+            span = f"{first}年" if first >= rep.eval_year else f"{first}—{rep.eval_year}年"
+            paths.append(lambda data=data, args=args, span=span: indicator_chart(
+                data, subtitle=NO_DATA_SUBTITLE.format(span=span), **args))
+    return drawn or [make() for make in paths]
 
 
 def pace_frame(rep) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 """The analysts' commentary (commentary.csv in the plan folder: subject, section, text, author, date), shown as
-written under 分析意见. The code never writes commentary; without any, the section says so."""
+written under 分析意见. The code never writes commentary; without any, nothing is shown (a reader page holds no
+placeholder for what an analyst has not written)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,13 +9,13 @@ from ..labels import label
 from .context import Report
 from .fmt import md
 
-NONE = "本版尚无分析人员的意见。"
+HEAD = "**分析意见**"
 
 
 def _render(rep: Report, rows: pd.DataFrame) -> str:
     if rows.empty:
-        return NONE
-    out = []
+        return ""
+    out = [HEAD]
     for _, r in rows.iterrows():
         about = f"（{md(rep.name(r['subject_id']))}）" if r["subject"] == "indicator" else ""
         out.append(f"> **{label('commentary_section', r['section_kind'])}**{about}：{md(r['text'])}\n>\n"

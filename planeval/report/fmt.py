@@ -10,7 +10,7 @@ import html
 import json
 import re
 
-from ..engine.values import is_missing, years_span
+from ..engine.values import column_target_words, is_missing, years_span
 
 __all__ = ["is_missing", "number", "value_with_unit", "percent", "pp_change", "esc", "md", "script_json",
            "link", "html_table", "target_display"]
@@ -130,6 +130,16 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
             f'{head}</tr></thead><tbody role="rowgroup">{"".join(body)}</tbody></table></div>')
 
 
+FOLD_OPEN_UP_TO = 3   # a list this short is shown open: folding it would hide less than the summary says
+
+
+def fold(html: str, summary: str, count: int) -> str:
+    """A long list (sources, data gaps, projects) folded behind a summary that says how many it holds, so a
+    phone reader scrolls past it in one line; a short one stays open. book/_static/report.css styles it."""
+    opened = " open" if count <= FOLD_OPEN_UP_TO else ""
+    return f'<details class="fold"{opened}><summary>{esc(summary)}</summary>{html}</details>'
+
+
 _OPS = {">": "＞", ">=": "≥", "<": "＜", "<=": "≤", "~": "左右 "}
 
 
@@ -138,6 +148,9 @@ def target_display(reg) -> str:
     always with the unit when the plan's cell is a bare number."""
     form, text = reg["target_form"], str(reg.get("target_text") or "").strip()
     unit = str(reg.get("unit") or "")
+    column = column_target_words(reg)  # a target printed in the 年均/累计 column, in the plan's words
+    if column:
+        return column
     if form == "growth" and not is_missing(reg.get("target_value")):
         op = _OPS.get(reg.get("target_operator"), "")
         return f"年均增长{op}{number(reg['target_value'])}%"
@@ -147,6 +160,12 @@ def target_display(reg) -> str:
         b, t = reg.get("baseline_year"), reg.get("target_year")
         span = "规划期" if is_missing(b) or is_missing(t) else years_span(int(b) + 1, int(t))
         return f"{span}累计降低{number(reg['target_value'])}%"
-    if re.fullmatch(r"[<>＜＞≥≤]?\s*\[?〔?-?\d+(\.\d+)?\]?〕?", text) and unit and unit not in text:
-        return f"{text}{unit if unit not in ('%', '％') else '%'}"
+    if not text.strip("-—– ") and not is_missing(reg.get("target_value")):
+        # the plan's cell is a dash and the target follows from another column (a change over the period):
+        # the registry's value, never a bare "—" printed as if it were the target
+        shown = unit if unit not in ("%", "％") else "%"
+        return f"{_OPS.get(reg.get('target_operator'), '')}{number(reg['target_value'])}{shown.strip('—-– ')}"
+    m = re.fullmatch(r"([<>＜＞≥≤]?\s*\[?〔?-?\d+(?:\.\d+)?\]?〕?)(左右|以上|以下)?", text)
+    if m and unit and unit not in text:  # the unit goes after the number, before 左右: 1.45万亿斤左右
+        return f"{m.group(1)}{unit if unit not in ('%', '％') else '%'}{m.group(2) or ''}"
     return text

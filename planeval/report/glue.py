@@ -19,7 +19,32 @@ def edition_numbers(rep: Report) -> dict:
 
 
 def index_numbers(rep: Report) -> dict:
-    return {**edition_numbers(rep), "n_targets": len(rep.current), "n_projects": project_counts(rep)["n"]}
+    n, projects = len(rep.current), project_counts(rep)["n"]
+    # a plan without registered projects is not said to have "0项重大工程项目"
+    scope = f"{n}项量化目标" + (f"和{projects}项重大工程项目" if projects else "")
+    return {**edition_numbers(rep), "n_targets": n, "n_projects": projects, "targets_and_projects": scope,
+            "evaluated": scope}
+
+
+def counts_sentence(n_main: int, table: str, with_data: int, pending: int, no_data: int, n_others: int,
+                    others_with_data: int) -> str:
+    """The chapter's counts in words, naming only the groups that hold a target (no "0项…")."""
+    if not n_main:
+        head = "本章没有主要指标"
+    else:
+        groups = [(k, what) for k, what in ((with_data, "有数据可以评估"), (pending, "按上级下达"),
+                                            (no_data, "暂无法评估")) if k]
+        head = f"本章共有{n_main}项主要指标（规划{table}）"
+        if len(groups) == 1 and groups[0][0] == n_main:
+            head += f"，均{groups[0][1]}"
+        elif groups:
+            head += "，其中" + "、".join(f"{k}项{what}" for k, what in groups)
+    if n_others:
+        tail = (f"；另有发展目标和正文量化目标{n_others}项，" +
+                (f"其中{others_with_data}项有数据" if others_with_data else "均暂无数据"))
+    else:
+        tail = ""
+    return head + tail + "。"
 
 
 def chapter_numbers(rep: Report, chapter: str) -> dict:
@@ -31,6 +56,10 @@ def chapter_numbers(rep: Report, chapter: str) -> dict:
             "n_pending": int((main["status"] == "pending").sum()),
             "n_no_data": int((main["status"] == "not_assessable").sum()), "n_others": len(others),
             "n_others_with_data": int((~others["status"].isin(["not_assessable", "pending"])).sum()),
+            "chapter_counts": counts_sentence(len(main), rep.table_name("main", short=True), int(judged.sum()),
+                                              int((main["status"] == "pending").sum()),
+                                              int((main["status"] == "not_assessable").sum()), len(others),
+                                              int((~others["status"].isin(["not_assessable", "pending"])).sum())),
             "data_year": f"本章主要指标的最新数据年份为{int(years.max())}年" if len(years)
             else "本章主要指标尚无规划期内的数据"}
 

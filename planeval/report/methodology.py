@@ -2,6 +2,8 @@
 (methodology.yml, planeval/labels.yml) and the plan's period, so the page states exactly what was applied."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import yaml
 
 from ..engine.rules import load_rules
@@ -45,7 +47,7 @@ def section(rep: Report, name: str) -> str:
     """One section of the methodology page (the headings are the template's)."""
     w = words("methodology")
     if name == "data":
-        return fill(w["scope_of_data"], rep) + "\n\n" + fill(w["scope_rule"], rep)
+        return "\n\n".join(fill(w[k], rep) for k in ("scope_of_data", "scope_rule", "comparability"))
     if name == "editions":
         return md(editions_sentence(rep))
     if name == "forms":
@@ -77,60 +79,104 @@ def thresholds_table() -> str:
     return html_table(rows, [("name", "参数"), ("value", "取值"), ("anchor", "依据")], key="name")
 
 
-def rule_change_effects() -> list[dict]:
-    """For every rule change in rules.yml and every plan folder: the verdicts of the plan's default edition (and of
-    its comparison year, if it holds reference verdicts) that differ under the previous setting."""
-    import copy
+def _anchor_keys(version: dict) -> list[str]:
+    keys = [c["anchor"] for c in version.get("changes", [])] + [r["anchor"] for r in version.get("reviewed", [])]
+    return list(dict.fromkeys(keys))
 
-    from .. import paths
+
+@lru_cache(maxsize=32)
+def _assessed(folder, year: int, version: int | None):
+    """A plan's verdicts with one version's rule settings (None: today's, from the assessment cache)."""
     from ..data.dataset import load_dataset
     from ..engine import assess_all
+    from ..engine.rules import rules_at
 
-    rules = load_rules()
+    ds = load_dataset(folder)
+    if version is None:
+        return ds.assess(year)
+    return assess_all(ds.registry, ds.observations, year, ds.plan, rules=rules_at(version), sources=ds.sources,
+                      breaks=ds.table("breaks"))
+
+
+def rule_change_effects(rep: Report) -> list[dict]:
+    """For every version that changed a setting: this book's verdicts (its edition's year, and the comparison
+    year if its plan holds reference verdicts) that differ from the version before. A book speaks of its own plan
+    only: another plan folder's data never shapes this page (a new folder leaves every other book current)."""
+    from ..engine.rules import rule_versions
+
+    versions = rule_versions()
+    latest = versions[-1]["version"] if versions else None
     out = []
-    for change in rules.get("rule_changes", []):
-        old = copy.deepcopy(rules)
-        old[change["setting"]] = change["previous"]
-        for folder in paths.plan_folders():
-            ds = load_dataset(folder)
-            years = [ds.plan.default_edition]
-            if (folder / "reference_verdicts.meta.yml").exists():
-                years.append(int(yaml.safe_load((folder / "reference_verdicts.meta.yml").read_text(
-                    encoding="utf-8"))["data_through"]))
-            ref = ds.table("reference_verdicts").set_index("indicator_id")["ndrc_class"]
-            for year in years:
-                now = ds.assess(year)
-                before = assess_all(ds.registry, ds.observations, year, ds.plan, rules=old)
-                differ = now["status_zh"] != before["status_zh"]
-                agreement = None
-                if len(ref) and year == years[-1] and len(years) > 1:
-                    def agree(frame):
-                        return int((frame.set_index("id").loc[ref.index, "ndrc_class"] == ref).sum())
-                    agreement = (agree(before), agree(now), len(ref))
-                out.append({"change": change, "plan": ds.plan.short_name, "year": year, "agreement": agreement,
-                            "changed": [(n, b, a) for n, b, a in zip(now.loc[differ, "name_zh"],
-                                                                      before.loc[differ, "status_zh"],
-                                                                      now.loc[differ, "status_zh"])]})
+    for before, v in zip(versions, versions[1:]):
+        if not v.get("changes"):
+            continue
+        for folder in (rep.ds.folder,):
+            ds = rep.ds
+            years = [rep.eval_year]
+            meta = folder / "reference_verdicts.meta.yml"
+            if meta.exists():
+                years.append(int(yaml.safe_load(meta.read_text(encoding="utf-8"))["data_through"]))
+            for year in dict.fromkeys(years):
+                old = _assessed(folder, year, before["version"])
+                new = _assessed(folder, year, None if v["version"] == latest else v["version"])
+                differ = new["status_zh"] != old["status_zh"]
+                out.append({"version": v, "plan": ds.plan.short_name, "year": year,
+                            "changed": [(n, b, a) for n, b, a in zip(new.loc[differ, "name_zh"],
+                                                                      old.loc[differ, "status_zh"],
+                                                                      new.loc[differ, "status_zh"])]})
     return out
 
 
-def rule_changes_html() -> str:
-    effects = rule_change_effects()
-    if not effects:
-        return "<p>本版方法与上一版相同。</p>"
-    rules = load_rules()
-    parts, seen = [], set()
-    for e in effects:
-        c = e["change"]
-        if c["text"] not in seen:
-            seen.add(c["text"])
-            parts.append(f"<p><strong>变更：</strong>{esc(c['text'])}。<strong>依据：</strong>{esc(rules['anchors'][c['anchor']])}</p>")
-    rows = []
-    for e in effects:
-        effect = "；".join(f"{n}：{b}→{a}" for n, b, a in e["changed"]) or "无影响"
-        if e["agreement"]:
-            b, a, n = e["agreement"]
-            effect += f"（方法检验：与对照结论一致的项数由{b}项变为{a}项，共{n}项）"
-        rows.append({"plan": e["plan"], "year": f"{e['year']}年", "effect": effect})
-    return "\n".join(parts) + html_table(rows, [("plan", "规划"), ("year", "评估年份"), ("effect", "受影响的结论（原规则→现规则）")],
-                                         key="plan")
+def anchor_quotes_html(keys, skip: set | None = None) -> str:
+    """The published texts behind the anchor keys, word for word: the quote, the document, its publisher and date,
+    the address, and where it was read (rule_history.yml `anchor_texts`). ``skip``: names already quoted (updated)."""
+    from ..engine.rules import load_history
+
+    skip = set() if skip is None else skip
+    items = []
+    for name, t in (load_history().get("anchor_texts") or {}).items():
+        if name in skip or not set(t.get("anchors", [])) & set(keys):
+            continue
+        skip.add(name)
+        where = "，".join(filter(None, (esc(t["document"]), esc(t["publisher"]), esc(str(t["date"])))))
+        url = f"，{esc(t['url'])}" if t.get("url") else ""
+        note = f"<br>说明：{esc(unfold(t['note']))}" if t.get("note") else ""
+        items.append(f"<blockquote><p>“{esc(unfold(t['quote'].strip()))}”</p><p>——{where}{url}。"
+                     f"读取：{esc(t['read_from'])}。{note}</p></blockquote>")
+    return "".join(items)
+
+
+def rule_changes_html(rep: Report) -> str:
+    """Every dated version of the rules, newest first: what changed; for the current version the decisions on the
+    disputed rules with their reasons and the quoted anchors; what a reader must know (note); and the verdicts each
+    change altered in every plan (computed under both settings)."""
+    from ..engine.rules import rule_versions
+
+    versions = rule_versions()
+    if len(versions) < 2:
+        return "<p>本方法的规则尚未变更。</p>"
+    decisions = words("methodology").get("rule_decisions", {})
+    gap = g(load_rules()["thresholds"]["growth_gap_pp"])
+    effects = rule_change_effects(rep)
+    parts = []
+    for v in reversed(versions):
+        body = [f"<h3>第{v['version']}版（{esc(str(v['date']))}）</h3>",
+                f"<p><strong>变化：</strong>{esc(unfold(str(v.get('text', ''))))}。</p>"]
+        if v is versions[-1]:
+            quoted: set = set()
+            for key in _anchor_keys(v):
+                if key in decisions:
+                    d = decisions[key]
+                    text = unfold(d["text"]).replace("{growth_gap_pp}", gap)
+                    body.append(f"<p><strong>{esc(d['title'])}。</strong>{esc(text)}</p>")
+                body.append(anchor_quotes_html([key], quoted))
+        if v.get("note"):
+            body.append(f"<p><strong>说明：</strong>{esc(unfold(str(v['note'])))}</p>")
+        rows = [{"year": f"{e['year']}年",
+                 "effect": "；".join(f"{n}：{b}→{a}" for n, b, a in e["changed"]) or "无影响"}
+                for e in effects if e["version"] is v]
+        if rows:
+            body.append(html_table(rows, [("year", "评估年份"), ("effect", "对本规划结论的影响（上一版→本版）")],
+                                   key="year"))
+        parts.append("".join(body))
+    return "\n".join(parts)

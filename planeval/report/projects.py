@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link
+from .fmt import esc, fold, html_table, is_missing, link
 from .tables import bare_quote
 
 NO_EVIDENCE = "暂无公开信息"
@@ -113,9 +113,11 @@ def progress_table(rep: Report, chapter: str | None = None) -> str:
         name = f'{esc(p["name_zh"])}<span class="source-ref">{esc(p["column_ref"])}</span>'
         rows.append({"name": name, "progress": "<br>".join(progress) or esc(NO_EVIDENCE),
                      "promise": esc(f"{p['promise']}{due}"), "evidence": "<br>".join(quote)})
-    return html_table(rows, [("name", "项目（规划出处）"), ("progress", "进展"), ("promise", "规划要求"),
-                             ("evidence", "依据")], raw={"name", "progress", "promise", "evidence"}, key="name",
-                      css="report-table project-table")
+    table = html_table(rows, [("name", "项目（规划出处）"), ("progress", "进展"), ("promise", "规划要求"),
+                              ("evidence", "依据")], raw={"name", "progress", "promise", "evidence"}, key="name",
+                       css="report-table project-table")
+    with_news = sum(1 for r in rows if r["evidence"])
+    return fold(table, f"{len(rows)}个项目（{with_news}个有公开信息）", len(rows))
 
 
 def _groups(rep: Report) -> dict:

@@ -1,9 +1,11 @@
 """The report's sentences, computed from the assessment (Markdown; every data text escaped with ``md``).
 
-总体评价 (the overall judgement), 主要成效 (achievements), 存在问题 (problems) and the computed part of 对策建议
-(recommendations), in the formal wording of a government evaluation report. The analysts' own commentary is
+总体评价 (the overall judgement) and 主要成效 (achievements), in the formal wording of a government evaluation
+report (存在问题, 对策建议 and 规划调整建议: report.problems). The analysts' own commentary is
 never written here: it is shown as written, from the plan folder's commentary.csv (report.commentary)."""
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -11,7 +13,7 @@ from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .fmt import is_missing, md, number, percent, pp_change, target_display, value_with_unit
-from .tables import NO_DATA, card_href, latest_text
+from .tables import NO_DATA, items_text, latest_text, name_md
 
 ASSESSED = ("achieved", "ahead", "on_track", "lagging")
 
@@ -20,9 +22,8 @@ def _n(frame, cls) -> int:
     return int((frame["ndrc_class"] == cls).sum())
 
 
-def _name(rep: Report, indicator_id: str) -> str:
-    """A target's name linking to its card (the tags are inline HTML, the name between them Markdown)."""
-    return f'<a class="card-link" href="{card_href(indicator_id)}">{md(rep.name(indicator_id))}</a>'
+def _name(rep: Report, indicator_id: str, name: str | None = None) -> str:
+    return name_md(rep, indicator_id, name)
 
 
 def _names(rep: Report, frame: pd.DataFrame, limit: int | None = None) -> str:
@@ -50,6 +51,8 @@ def class_counts_sentence(rep: Report, frame: pd.DataFrame) -> str:
             rest.append(f"{n}项{label('ndrc_class', cls, kind)}")
     if _not_comparable(frame):
         rest.append(f"{_not_comparable(frame)}项{label('status', 'not_comparable')}")
+    if rest and not any(_n(frame, cls) for cls in ASSESSED):
+        return "、".join(rest)  # nothing judged yet: no list of "0项…"
     checked = _to_verify(frame)
     tail = f"（其中{len(checked)}项结论待核实）" if len(checked) else ""
     return "、".join(parts) + tail + ("；另有" + "、".join(rest) if rest else "")
@@ -80,6 +83,16 @@ def stale_phrase(rep: Report, r) -> str:
     return f"（{md(stale)}）" if stale else ""
 
 
+def before_first_data(rep: Report) -> str | None:
+    """The window ("<start>年" or "<start>—<edition>年") when no main indicator has a single value in it yet, else None: a
+    plan's first year, whose figures are published the year after. The book then says so instead of calling
+    every target a data gap."""
+    main, p = rep.main, rep.plan.period
+    if rep.final or not len(main) or not main["latest_year"].isna().all():
+        return None
+    return f"{p.start}年" if rep.eval_year <= p.start else f"{p.start}—{rep.eval_year}年"
+
+
 def judgement_sentence(rep: Report) -> str:
     """The overall judgement, from the counts alone (thresholds in rules.yml, stated on the methodology page)."""
     main = rep.main
@@ -99,8 +112,16 @@ def judgement_sentence(rep: Report) -> str:
         return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标中，{good}项{label('ndrc_class', 'achieved', kind)}、"
                 f"{lag}项{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else "")
                 + (f"；其余{rest}项缺少目标年数据、可比数据或上级下达的目标，无法作出结论。" if rest else "。"))
-    counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现、快于预期或基本符合预期，{lag}项"
+    counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现、快于预期、符合或基本符合预期，{lag}项"
               f"{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else ""))
+    span = before_first_data(rep)
+    if span:  # say so, and what the book shows instead
+        return (f"**总体判断。** 规划期内（{span}）尚无任何主要指标的数据，本版不对实施进度作出判断。"
+                f"各章列出{items_text(rep, main, '主要指标')}的起点（基期值）、规划目标和规划路径，规划期前的数值只作背景；"
+                "有了规划期内的数据，即可逐项评估。")
+    if not k:
+        return (f"**总体判断。** {n}项主要指标都还没有可以评估且已核实的数据，现有数据不足以对规划实施的总体进展作出判断"
+                + (f"；{apart}。" if apart else "。"))
     if not n or k / n < t["judgement_coverage_min"]:
         return (f"**总体判断。** {n}项主要指标中只有{k}项有数据可以评估（占{percent(k / n) if n else '—'}），"
                 f"现有数据不足以对规划实施的总体进展作出判断；{counts}。")
@@ -119,7 +140,7 @@ def overall_markdown(rep: Report) -> str:
     table = md(rep.table_name("main"))
     lines = [judgement_sentence(rep)]
     grouping = "按完成情况" if rep.final else "按国家发展改革委中期评估的分类"
-    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{n}项主要指标，{grouping}："
+    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{items_text(rep, main, '主要指标')}，{grouping}："
                  f"{class_counts_sentence(rep, main)}。")
     binding = main[main["attribute"] == load_rules()["binding_attribute"]]
     if len(binding):
@@ -134,13 +155,15 @@ def overall_markdown(rep: Report) -> str:
     if len(lagging):
         items = []
         for _, r in lagging.iterrows():
+            # a negative share (moving away from the target) reads as nonsense: the engine's sentence says it
             how = (f"完成进度{percent(r['progress_share'])}、时间进度{percent(r['time_share'])}"
-                   if not is_missing(r["progress_share"]) and not is_missing(r["time_share"]) else md(r["reason"]))
+                   if not is_missing(r["progress_share"]) and not is_missing(r["time_share"])
+                   and r["progress_share"] >= 0 else md(r["reason"]))
             items.append(f"{_name(rep, r['id'])}（{how}{stale_phrase(rep, r)}）")
         lines.append(f"**{label('ndrc_class', 'lagging', rep.kind)}的指标。** " + "；".join(items) + "。")
     issues = _issues(rep)
     missing = issues["missing"]
-    if len(missing):
+    if len(missing) and not before_first_data(rep):
         lines.append(f"**数据缺口。** {len(missing)}项主要指标（占{percent(len(missing) / n)}）缺少"
                      f"{plan.period.start}年以来可用于评估的数据，暂无法评估；这些指标的数据需要由责任部门提供"
                      "（见各章“数据缺口”）。")
@@ -200,20 +223,35 @@ def _progress_phrase(rep: Report, r) -> str:
     latest = latest_phrase(rep, r)
     if not latest:
         return ""
-    bits = [f"{_name(rep, r['id'])}{latest}"]
+    name = rep.name(r["id"])
+    if "增长" in latest:        # "…劳动生产率增长" + "<year>年实际增长5.7%": the rate's words say 增长 once
+        name = re.sub(r"增长率?$", "", name)
+    bits = [f"{_name(rep, r['id'], name)}{latest}"]
     b_year, b_val = r.get("start_year"), r.get("start_value")
     if not is_missing(b_year) and not is_missing(b_val) and r["target_form"] == "level" and not is_missing(r["latest_value"]):
         unit = str(reg["unit"] or "")
+        derived = rep.audit(r).get("baseline_substitute", {}).get("derived")
+        since = f"比{int(b_year)}年" + (f"（本报告由两个公布分项计算为{number(b_val)}）" if derived else "")
         if unit in ("%", "％"):
-            bits.append(f"比{int(b_year)}年{pp_change(r['latest_value'] - b_val)}")
+            bits.append(f"{since}{pp_change(r['latest_value'] - b_val)}")
+        elif unit == "倍":      # a ratio: its change in its own unit, not a percentage of a ratio
+            diff = r["latest_value"] - b_val
+            bits.append(f"{since}{'提高' if diff >= 0 else '降低'}{number(abs(diff))}")
         elif b_val:
             change = r["latest_value"] / b_val - 1
-            bits.append(f"比{int(b_year)}年{'增长' if change >= 0 else '下降'}{number(abs(change) * 100, 1)}%")
+            bits.append(f"{since}{_nominal(unit)}{'增长' if change >= 0 else '下降'}{number(abs(change) * 100, 1)}%"
+                        + ("（按现价计算，未扣除价格因素）" if _nominal(unit) else ""))
     if r["status"] == "achieved":
         bits.append(f"已达到规划目标（{md(target_display(reg))}）")
     elif not is_missing(r.get("progress_share")) and not rep.final:
         bits.append(f"完成进度{percent(r['progress_share'])}，时间进度{percent(r['time_share'])}")
     return "，".join(bits)
+
+
+def _nominal(unit: str) -> str:
+    """A change computed from two money amounts in current prices is nominal (名义): the published real growth
+    rates are another figure, so the sentence says which one it is."""
+    return "名义" if "元" in unit else ""
 
 
 def achievements_markdown(rep: Report) -> str:
@@ -268,61 +306,6 @@ def _issues(rep: Report) -> dict:
             "scoped": main[main["notes"].str.contains('"territory"', regex=False)]}
 
 
-def problems_markdown(rep: Report) -> str:
-    """存在问题 (computed part): lagging and reversing targets with the pace they need, binding targets at
-    risk, targets without data (a statistics problem), data in another scope, stale data."""
-    out = []
-    i = _issues(rep)
-    lag, missing, pending, scoped, stale = i["lag"], i["missing"], i["pending"], i["scoped"], i["stale"]
-    binding = load_rules()["binding_attribute"]
-    for _, r in lag.iterrows():
-        need = _required_phrase(rep, r)
-        what = "（约束性指标）" if r["attribute"] == binding else ""
-        head = f"- **{_name(rep, r['id'])}{md(r['status_zh'])}**{what}："
-        if r["final"]:      # the reason states the figures at the target year
-            out.append(f"{head}{md(r['reason'])}。")
-            continue
-        latest = latest_phrase(rep, r)
-        out.append(f"{head}{latest + '，' if latest else ''}{md(r['reason'])}{'；' + need if need else ''}。")
-    for _, r in i["undecided"].iterrows():
-        out.append(f"- **{_name(rep, r['id'])}结论待定**：{md(r['reason'])}。")
-    if len(missing):
-        out.append(f"- **统计数据不足**：{len(missing)}项主要指标缺少{rep.plan.period.start}年以来可用于评估的数据"
-                   f"（{_names(rep, missing, limit=10)}），规划实施情况无法逐项核实。")
-    if len(pending):
-        out.append(f"- **上级下达目标不明**：{_names(rep, pending)}的目标按上级下达，"
-                   f"尚未找到下达的数值或考核结论。")
-    if len(scoped):
-        out.append(f"- **统计口径不一致**：{_names(rep, scoped)}的最新数据与规划基期的统计口径不同，结论需谨慎使用。")
-    if len(stale):
-        out.append(f"- **数据发布滞后**：{_names(rep, stale)}的最新数据早于{_stale_before(rep)}年。")
-    return "\n".join(out) if out else "根据现有数据，未发现滞后或数据不足的主要指标。"
-
-
 def _stale_before(rep: Report) -> int:
     """The first year whose data are not called out as old (rules.yml stale_lag_years)."""
     return rep.eval_year - load_rules()["thresholds"]["stale_lag_years"]
-
-
-def recommendations_markdown(rep: Report) -> str:
-    """对策建议 (computed part): what the figures themselves ask for. Policy advice is the analysts' to write."""
-    out = []
-    i = _issues(rep)
-    lag, missing, pending, scoped = i["lag"], i["missing"], i["pending"], i["scoped"]
-    for _, r in lag.iterrows():
-        need = _required_phrase(rep, r)
-        if need:
-            out.append(f"- **{_name(rep, r['id'])}**：{need}，需加大工作力度。")
-    missed = lag[lag["final"]]
-    if len(missed):
-        out.append(f"- **总结未完成目标的原因**：{_names(rep, missed)}未完成规划目标，建议逐项分析原因，"
-                   "作为编制和实施下一规划的依据。")
-    if len(missing):
-        out.append(f"- **补齐统计数据**：请各责任部门按年报送{len(missing)}项缺少数据的主要指标"
-                   f"（{_names(rep, missing, limit=10)}），注明口径和来源，以便{'下一次' if not rep.final else '后续'}评估逐项核实。")
-    if len(pending):
-        out.append(f"- **明确上级下达目标**：收集{_names(rep, pending)}的上级下达数值和年度考核结论，纳入评估。")
-    if len(scoped):
-        out.append(f"- **统一统计口径**：规划指标按{md(rep.plan.plan_scope)}口径设定，建议统计部门按同一口径发布"
-                   f"{_names(rep, scoped)}等指标。")
-    return "\n".join(out) if out else "根据现有数据，没有需要由数据提出的建议。"

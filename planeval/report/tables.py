@@ -3,15 +3,17 @@ the outlook first; notes become footnote marks under the table; each cell carrie
 show the rows as cards."""
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
 
+from ..engine.baseline import is_estimate
 from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link, percent, target_display, value_with_unit
+from .fmt import esc, html_table, is_missing, link, fold, md, number, percent, target_display, value_with_unit
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NO_DATA = "暂无数据"
@@ -45,6 +47,13 @@ def card_link(rep: Report, indicator_id: str, text_html: str, numbers: dict | No
     return f'<a class="card-link"{card} href="{card_href(indicator_id)}">{text_html}</a>'
 
 
+def name_md(rep: Report, indicator_id: str, name: str | None = None) -> str:
+    """A target's name in a Markdown sentence, linking to its card (the tags are inline HTML, the name between
+    them Markdown-escaped)."""
+    shown = md(rep.name(indicator_id) if name is None else name)
+    return f'<a class="card-link" href="{card_href(indicator_id)}">{shown}</a>'
+
+
 def unit_of(rep: Report, indicator_id: str) -> str:
     return str(rep.ds.units.get(indicator_id) or "")
 
@@ -69,17 +78,43 @@ def latest_text(rep: Report, r) -> str:
         return f"{int(r['start_year'])}—{int(r['latest_year'])}年累计降低{value_with_unit(r['latest_value'], '%')}"
     if r["target_form"] in ("growth", "relational", "annual_targets"):
         growth = rep.audit(r).get("growth", {})
+        rate = growth_words(rep.reg(r["id"]).get("basis"), r["latest_value"])
         if str(growth.get("method", "")).startswith("公布的"):
-            return f"{growth['first_year']}—{growth['last_year']}年年均{value_with_unit(r['latest_value'], '%')}"
-        return f"{value_with_unit(r['latest_value'], '%')}（{int(r['latest_year'])}年）"
+            return f"{growth['first_year']}—{growth['last_year']}年年均{rate}"
+        return f"{rate}（{int(r['latest_year'])}年）"
     return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
 
 
-def baseline_text(reg) -> str:
+BASIS_WORDS = {"real": "实际", "nominal": "名义"}
+
+
+def growth_words(basis, value) -> str:
+    """A growth rate with its price basis when the target states one (the engine compares like with like, so
+    the value is on the target's basis): 实际增长5.4%, 名义增长1.5%; the bare rate otherwise."""
+    word = BASIS_WORDS.get(basis if isinstance(basis, str) else "", "")
+    if not word:
+        return value_with_unit(value, "%")
+    return f"{word}{'增长' if value >= 0 else '下降'}{value_with_unit(abs(value), '%')}"
+
+
+def baseline_text(reg, result=None) -> str:
+    """The baseline as printed, with its year once (a printed "21.5（<year>年）" keeps its own); an estimate (预计) says
+    so, and once the base year's actual is published and used, it stands beside the estimate."""
     if is_missing(reg["baseline_year"]):
         return "—"
-    shown = reg["baseline_text"] if not is_missing(reg["baseline_text"]) else value_with_unit(reg["baseline_value"], reg["unit"])
-    return f"{shown}（{int(reg['baseline_year'])}年）"
+    year = int(reg["baseline_year"])
+    printed = not is_missing(reg["baseline_text"])
+    shown = str(reg["baseline_text"]) if printed else value_with_unit(reg["baseline_value"], reg["unit"])
+    estimate = is_estimate(reg)
+    if estimate:  # the plan's own mark of an estimate joins the year: 60（<year>年，预计）
+        shown = re.sub(r"[（(]\s*预计\s*[)）]|\*$", "", shown).strip()
+    if f"{year}年" not in shown or estimate:
+        shown = f"{shown}（{year}年{'，预计' if estimate else ''}）"
+    audit = json.loads(result["audit"] or "{}") if result is not None and not is_missing(result.get("audit")) else {}
+    actual = audit.get("baseline_actual")
+    if actual and actual.get("used"):
+        shown += f"；实际{number(actual['value']) if printed else value_with_unit(actual['value'], reg['unit'])}"
+    return shown
 
 
 def bare_quote(text: str) -> str:
@@ -165,20 +200,39 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
         rows.append({
             "name": card_link(rep, r["id"], esc(name_with_unit(reg)), numbers) + marks + tag,
             "status": verdict, "latest": latest_text(rep, r), "outlook": outlook,
-            "target": target_display(reg), "baseline": baseline_text(reg), "ref": reg["source_ref"],
-            "progress": percent(r.get("progress_share")), "time": percent(r.get("time_share")),
+            "target": target_display(reg), "baseline": baseline_text(reg, r), "ref": reg["source_ref"],
+            "progress": _share(r.get("progress_share")), "time": percent(r.get("time_share")),
         })
     return rows
 
 
+def _share(progress) -> str:
+    """完成进度 as a percentage; a negative share (the value moved away from the target) as words."""
+    return "离目标更远" if not is_missing(progress) and progress < 0 else percent(progress)
+
+
 def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, compact: bool = False) -> str:
+    """A compact table (the other quantitative targets, a long list) is folded behind a summary with its count."""
     if frame.empty:
         return '<p class="empty-table">（本部分没有此类目标）</p>'
     notes = Notes()
     rows = status_rows(rep, frame, notes)
-    return html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
-                      numeric={"progress", "time"}, caption=caption, key="name",
-                      css="report-table status-table") + notes.html()
+    table = html_table(rows, status_columns(rep, compact), raw={"name", "status", "outlook"},
+                       numeric={"progress", "time"}, caption=caption, key="name",
+                       css="report-table status-table") + notes.html()
+    if not compact:
+        return table
+    counts = frame["status_zh"].value_counts()
+    return fold(table, f"{len(frame)}项目标（" + "、".join(f"{s}{n}项" for s, n in counts.items()) + "）", len(frame))
+
+
+def items_text(rep: Report, frame: pd.DataFrame, noun: str = "", in_brackets: bool = False) -> str:
+    """How many items the plan's table prints: a printed item entered as sub-rows (one source_ref, several
+    rows) counts once, and the rows are named beside it: 7项主要指标（8行）, or 7项，8行 inside brackets."""
+    printed = len({rep.reg(i)["source_ref"] for i in frame["id"]})
+    if printed == len(frame):
+        return f"{printed}项{noun}"
+    return f"{printed}项{noun}，{len(frame)}行" if in_brackets else f"{printed}项{noun}（{len(frame)}行）"
 
 
 def scorecard(rep: Report) -> str:
@@ -186,7 +240,7 @@ def scorecard(rep: Report) -> str:
     out = []
     main = rep.main.assign(group=[rep.reg(i)["group_zh"] for i in rep.main["id"]])
     for group, frame in main.groupby("group", sort=False):
-        out.append(status_table(rep, frame, caption=f"{group}（{len(frame)}项）"))
+        out.append(status_table(rep, frame, caption=f"{group}（{items_text(rep, frame, in_brackets=True)}）"))
     return "\n".join(out)
 
 
@@ -208,9 +262,10 @@ def observation_table(rep: Report, ids) -> str:
         s = rep.source_rows.loc[o["source_id"]]
         rows.append({"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "value": value,
                      "scope": o["scope"], "quote": o["quote"], "source": link(s["title"], s["url"])})
-    return html_table(rows, [("name", "指标"), ("year", "年份"), ("value", "数值"), ("scope", "口径"),
-                             ("quote", "原文"), ("source", "来源")], raw={"source"}, numeric={"value"}, key="name",
-                      css="report-table source-table")
+    table = html_table(rows, [("name", "指标"), ("year", "年份"), ("value", "数值"), ("scope", "口径"),
+                              ("quote", "原文"), ("source", "来源")], raw={"source"}, numeric={"value"}, key="name",
+                       css="report-table source-table")
+    return fold(table, f"{len(rows)}个数值（{obs['indicator_id'].nunique()}项指标）的原文、口径和来源", len(rows))
 
 
 def sources_table(rep: Report, ids=None) -> str:
@@ -224,8 +279,9 @@ def sources_table(rep: Report, ids=None) -> str:
                      "date": "" if is_missing(s["publication_date"]) else str(s["publication_date"]),
                      "kind": label("source_kind", s["source_kind"]),
                      "accessed": "" if is_missing(s["access_date"]) else str(s["access_date"])})
-    return html_table(rows, [("title", "来源"), ("publisher", "发布机构"), ("date", "发布日期"),
-                             ("kind", "类别"), ("accessed", "访问日期")], raw={"title"}, key="title")
+    table = html_table(rows, [("title", "来源"), ("publisher", "发布机构"), ("date", "发布日期"),
+                              ("kind", "类别"), ("accessed", "访问日期")], raw={"title"}, key="title")
+    return fold(table, f"{len(rows)}份来源文件", len(rows))
 
 
 def coverage_table(rep: Report, frame: pd.DataFrame) -> str:
@@ -257,6 +313,9 @@ def responsible(rep: Report) -> tuple[dict, str]:
 def gap_table(rep: Report, frame: pd.DataFrame) -> str:
     """The targets without usable data: a to-do list for the unit that reports each."""
     gaps = frame[frame["status"] == "not_assessable"]
+    # a target the plan states twice (same_target_as) is one data gap: its repeat is not listed again
+    first = {i: rep.reg(i)["same_target_as"] for i in gaps["id"]}
+    gaps = gaps[[is_missing(first[i]) or first[i] not in first for i in gaps["id"]]]
     if gaps.empty:
         return '<p class="empty-table">本部分的目标都有可用于评估的数据。</p>'
     units, header = responsible(rep)
@@ -264,7 +323,7 @@ def gap_table(rep: Report, frame: pd.DataFrame) -> str:
             for i, reason in zip(gaps["id"], gaps["reason"])]
     columns = [("name", "指标"), ("unit", header), ("reason", "无法评估的原因")] if units else \
         [("name", "指标"), ("reason", "无法评估的原因")]
-    return html_table(rows, columns, key="name")
+    return fold(html_table(rows, columns, key="name"), f"{len(rows)}项目标暂无可用于评估的数据", len(rows))
 
 
 def retrospective_table(rep: Report) -> str:
@@ -318,16 +377,24 @@ def pdf_name(rep: Report) -> str:
 def downloads_html(rep: Report) -> str:
     """Links from the front page to the files published at the site root (planeval.book.publish); on paper the
     links go nowhere, so print shows a sentence instead (report.css)."""
-    from ..book.publish import INPUTS, MACHINE, RESULTS
+    from ..book.publish import INPUTS, MACHINE, RESULTS, USES
     from .captions import caption
 
     pdf = pdf_name(rep)
+    url = rep.plan.site_url
+    where = f"（{esc(url)}）" if url else ""
     items = [
-        f'评估结果：<a href="../data/{RESULTS}.xlsx">Excel</a>、<a href="../data/{RESULTS}.csv">CSV</a>'
-        f'（{esc(caption(rep, "downloads"))}）；<a href="../data/{MACHINE}">代码版（供程序读取）</a>',
+        f'评估结果（供阅读，中文表头）：<a href="../data/{RESULTS}.xlsx">Excel</a>、<a href="../data/{RESULTS}.csv">CSV</a>'
+        f'（{esc(caption(rep, "downloads"))}）',
+        f'数值使用记录（评估看过的每个数值一行：用于评估、未采用及原因、仅作背景）：<a href="../data/{USES}.csv">CSV</a>'
+        '（Excel 文件中也有此表）',
+        f'代码版（供程序读取：英文列名和代码，比例为小数，审计记录为 JSON；列名的中文对照见 Excel 文件的“代码版列名”表）：'
+        f'<a href="../data/{MACHINE}">{MACHINE}</a>',
         f'输入数据：<a href="../data/{INPUTS}/indicators.csv">目标登记表</a>、<a href="../data/{INPUTS}/observations.csv">数值</a>、'
         f'<a href="../data/{INPUTS}/sources.csv">来源</a>',
-        f'打印版（PDF）：<a href="../pdf/{esc(pdf)}">{esc(pdf)}</a>',
     ]
-    return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
-            '<p class="print-only">评估结果、输入数据和打印版可从本报告的网页版下载。</p>')
+    # the printed edition: hidden until the site holds the PDF (planeval.book.pdflink sets it on the site)
+    printed = (f'<li class="pdf-item" hidden data-pdf="{esc(pdf)}">打印版：'
+               f'<span class="pdf-download">{esc(rep.title)}（PDF）</span></li>')
+    return ('<ul class="downloads">' + "".join(f"<li>{i}</li>" for i in items) + printed + "</ul>"
+            f'<p class="print-only">评估结果、数值使用记录、输入数据和打印版可从本报告的网页版{where}下载。</p>')

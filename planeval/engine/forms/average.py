@@ -27,7 +27,12 @@ def assess_average(row: Row) -> dict:
     row.audit["computed"] = {"years": years, "values": [values[y] for y in years], "mean": mean,
                              "formula": "各年数值的算术平均"}
     text = (f"{years[0]}—{t}年平均{g(round(mean, 2))}（"
-            + "、".join(f"{y}年{g(values[y])}" for y in years) + f"），目标年均{target_words(row.reg)}")
+            + "、".join(f"{y}年{g(values[y])}" for y in years) + f"），目标{_yearly(target_words(row.reg))}")
     base["observed_rate"] = rounded(mean)
     verdict = kept_verdict(row, t, ok, text) or {"status": "lagging", "outlook": "unlikely", "reason": text}
     return {**verdict, **base}
+
+
+def _yearly(words: str) -> str:
+    """The target as a yearly average: the plan's words already say 年均 when it printed the target in that column."""
+    return words if words.startswith("年均") else f"年均{words}"

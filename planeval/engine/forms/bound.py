@@ -49,8 +49,9 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
     missing = sorted(set(missing) | set(unknown))
     gap = f"（缺{years_text(missing)}年数据）" if missing else ""
     if breaches:
-        status = "missed" if row.final else ("lagging" if t in breaches else "needs_acceleration")
-        # a year already missed cannot be undone: the target can no longer be 完成 at the target year
+        # a year already missed cannot be undone: the target can no longer be 完成 at the target year, so mid-course
+        # it is 滞后 even when the latest year holds (a verdict never contradicts its outlook, 完成难度大)
+        status = "missed" if row.final else "lagging"
         return {"status": status, "outlook": "final" if row.final else "unlikely",
                 "reason": f"{years_text(breaches)}年未满足{bound}（{text}），{bound}须每年满足{gap}", **base}
     held = f"{_span(chosen.points[0][0], t)}均满足{bound}（{text}）{'（部分年份据下限值）' if lower else ''}{gap}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from ..pace import na, no_final_data, outlook, pace_status
+from ..pace import kept_verdict, na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..series import choose
-from ..values import rounded, to_str, years_text
+from ..values import column_target_words, g, rounded, to_str, years_text
 
 
 def _average(row: Row, start: int, basis: str | None) -> dict:
@@ -80,7 +80,7 @@ def assess_growth(row: Row) -> dict:
                              "within_about_band": within,
                              "formula": "p = n·ln(1+ḡ)/(N·ln(1+g*)), τ = n/N, r = p/τ" if ratio_ok else "d·(ḡ − g*)（百分点）"}
     done = f"{start}年增长{avg * 100:.1f}%" if n_done == 1 else f"{start}—{t}年年均增长{avg * 100:.1f}%"
-    text = f"{done}（{res['method']}），目标年均{target * 100:g}%"
+    text = f"{done}（{res['method']}），目标{column_target_words(row.reg) or f'年均{target * 100:g}%'}"
     if row.final:
         if t >= T:
             return {"status": "achieved" if met else "missed", "outlook": "final", "reason": text,
@@ -112,7 +112,9 @@ def assess_growth(row: Row) -> dict:
 
 def assess_annual_targets(row: Row) -> dict:
     """各年度视情提出: each year's rate against the target set for that year (the related series).
-    "左右" targets count as met within the growth tolerance; a held commitment, like a bound."""
+    "左右" targets count as met within the growth tolerance. rules.yml `annual_targets_rule`: `balance` judges the
+    years so far together (the 纲要's 年度间综合平衡: a year above its target makes up for one below); `each_year`
+    (the earlier rule, kept so the validation page can replay it) lets one missed year decide the period."""
     tol = row.rules["thresholds"]["growth_about_pp"]
     actual = choose(row)
     related = row.related[row.related["year"] >= row.first_year]
@@ -134,6 +136,8 @@ def assess_annual_targets(row: Row) -> dict:
                              "targets_pct": [goal[y] for y in years], "tolerance_pp": tol, "missed_years": missed}
     detail = "；".join(f"{y}年{rates[y]:g}%（预期目标{printed[y]}）" for y in years)
     detail += f"；{len(years)}年中{len(years) - len(missed)}年达到当年预期目标"
+    if row.rules.get("annual_targets_rule", "each_year") == "balance":
+        return {**_annual_balance(row, years, rates, goal, slack, detail), **base}
     if row.final:
         if t < row.target_year:
             return {**no_final_data(row, t, detail), **base}
@@ -142,5 +146,38 @@ def assess_annual_targets(row: Row) -> dict:
         return {"status": row.rules["held_midterm_status"], "outlook": "likely",
                 "reason": f"{detail}：各年均达到当年预期目标", **base}
     status = "lagging" if years[-1] in missed else "needs_acceleration"
-    return {"status": status, "outlook": "unlikely",         # a year missed cannot be undone
+    return {"status": status, "outlook": "unlikely",         # each_year: a year missed cannot be undone
             "reason": f"{detail}：{years_text(missed)}年低于当年预期目标", **base}
+
+
+def _annual_balance(row: Row, years: list, rates: dict, goal: dict, slack: dict, detail: str) -> dict:
+    """年度间综合平衡: the chained average of the years' rates against the chained average of their targets, in
+    points; the tolerance is the years' average (左右 years 0.5, 以上 years 0). Short by at most growth_gap_pp beyond
+    it → needs_acceleration, more → lagging; the outlook asks how far above their targets the remaining years must
+    grow to make up the gap (≤ 0 likely, ≤ growth_gap_pp a year needs acceleration, more unlikely)."""
+    th, d, n = row.rules["thresholds"], row.direction, len(years)
+    gaps = [y for y in range(years[0], years[-1] + 1) if y not in years]
+    if gaps:   # the balance is over consecutive years (a final verdict also needs the target year: kept_verdict)
+        return na(f"{detail}；缺少{years_text(gaps)}年的实际值或预期目标，无法计算各年合计")
+    avg = math.prod(1 + rates[y] / 100 for y in years) ** (1 / n) - 1
+    target = math.prod(1 + goal[y] / 100 for y in years) ** (1 / n) - 1
+    allowed = sum(slack.values()) / n
+    gap_pp = d * (avg - target) * 100
+    short_pp = -gap_pp - allowed                  # > 0: the years so far fall short of their targets taken together
+    kept = short_pp <= 1e-12
+    span = f"{years[0]}年" if n == 1 else f"{years[0]}—{years[-1]}年"
+    text = (f"{detail}；{span}{'年均' if n > 1 else ''}增长{avg * 100:.2f}%，同期各年预期目标平均{target * 100:.2f}%"
+            f"（相差{gap_pp:+.2f}个百分点，容差{g(round(allowed, 2))}个百分点）")
+    remaining = row.target_year - years[-1]
+    catch_up = short_pp * n / remaining if remaining > 0 and not kept else None
+    row.audit["balance"] = {"average_pct": avg * 100, "target_average_pct": target * 100, "gap_pp": gap_pp,
+                            "tolerance_pp": allowed, "shortfall_pp": max(short_pp, 0.0),
+                            "catch_up_pp_a_year": catch_up,
+                            "formula": "ḡ = (Π(1+g_y))^(1/n) − 1 对实际值和各年目标分别计算；差距 = d·(ḡ实际 − ḡ目标)"}
+    verdict = kept_verdict(row, years[-1], kept, text + ("：各年合计达到预期目标" if kept else "：各年合计低于预期目标"))
+    if verdict is not None:
+        return verdict
+    status = "needs_acceleration" if short_pp <= th["growth_gap_pp"] + 1e-12 else "lagging"
+    look = ("unlikely" if catch_up is None or catch_up > th["growth_gap_pp"] + 1e-12 else "needs_acceleration")
+    tail = (f"；余下{remaining}年每年须高于当年目标约{catch_up:.2f}个百分点方可弥补" if catch_up is not None else "")
+    return {"status": status, "outlook": look, "reason": f"{text}：各年合计低于预期目标{tail}"}

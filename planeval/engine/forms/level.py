@@ -5,6 +5,7 @@ import math
 
 from ..pace import meets, na, no_final_data, outlook, pace_status
 from ..row import Row
+from ..derived import derived_start
 from ..series import Chosen, choose, flag
 from ..values import g, gu, rounded, target_words, to_str
 from .bound import assess_bound
@@ -29,6 +30,12 @@ def start_point(row: Row, chosen: Chosen) -> tuple | None:
         row.audit["baseline_substitute"] = {"year": base_year, "value": ref.points[0][1],
                                             "why": f"规划未列基期值：以公布的{base_year}年数值为起点（Open SDG 做法）"}
         return base_year, ref.points[0][1], "published"
+    derived = derived_start(row, base_year)
+    if derived:
+        row.audit["baseline_substitute"] = {**derived, "derived": True}
+        chosen.flags.append(flag("info", f"起点{base_year}年{g(derived['value'])}为本报告由同一来源公布的两个分项计算"
+                                         f"（{derived['formula']}），不是公布数"))
+        return base_year, derived["value"], "derived"
     if len(points) >= 2:
         row.audit["baseline_substitute"] = {"year": points[0][0], "value": points[0][1],
                                             "why": "规划未列基期值，基期年份也无公开数值：以评估窗口内最早的数值为起点"}
@@ -101,7 +108,8 @@ def assess_level(row: Row) -> dict:
     row.audit["outlook"] = {"rate_kind": rate_kind, "required": required, "observed": observed,
                             "projected": projected, "acceleration": acceleration, "shortfall_share": shortfall,
                             "projection_formula": "V_t·(1+g_obs)^(T−t)" if path == "geometric" else "V_t + Δ_obs·(T−t)"}
-    start_text = "" if how == "plan" else f"，起点为{b_year}年公布值{g(b_val)}（规划未列基期值）"
+    start_text = ("" if how == "plan" else f"，起点为{b_year}年由两个公布分项计算的比值{g(b_val)}（本报告计算，规划未列基期值）"
+                  if how == "derived" else f"，起点为{b_year}年公布值{g(b_val)}（规划未列基期值）")
     path_text = f"（{'几何' if path == 'geometric' else '线性'}路径{start_text}）"
     if progress < 0:     # moving away: a negative share would read as nonsense; say what happened
         reason = (f"{t}年{gu(v, row.reg)}，比起点（{b_year}年{gu(b_val, row.reg)}）离目标更远，时间进度{tau:.0%}{path_text}")

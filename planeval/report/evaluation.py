@@ -1,0 +1,213 @@
+"""评估工作情况 (what was evaluated, with which data and sources, how, by whom and when), the front page's note on
+a retrospective edition, and 与官方表述对照 (the government's own statements about the plan's targets, from
+claims.csv, beside this report's verdicts for the year each statement speaks of)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..engine.rules import load_rules
+from ..labels import label
+from .context import Report
+from .fmt import esc, html_table, is_missing, link, md, percent
+from .projects import project_counts
+
+GRADES = ("plan", "official", "official_mirror", "press", "third_party", "ungraded")
+
+
+def _used_sources(rep: Report) -> pd.DataFrame:
+    used = set(rep.observations["source_id"]) | {rep.plan.source_id}
+    return rep.ds.sources[rep.ds.sources["source_id"].isin(used)]
+
+
+def _late_sources(rep: Report) -> pd.DataFrame:
+    """Sources of this edition's values published after the year that follows its data year (not to hand when
+    an edition of that year would have been compiled)."""
+    s = _used_sources(rep)
+    dates = s["publication_date"].astype(str)
+    return s[s["publication_date"].notna() & (dates > f"{rep.eval_year + 1}-12-31")]
+
+
+def retrospective(rep: Report) -> bool:
+    compiled = rep.plan.compiled
+    return bool(compiled) and int(compiled[:4]) > rep.eval_year + 1
+
+
+def edition_note(rep: Report) -> str:
+    """The front page's note when the edition is compiled years after its data year; nothing otherwise."""
+    if not retrospective(rep):
+        return ""
+    late = _late_sources(rep)
+    tail = (f"所用来源中有{len(late)}个晚于{rep.eval_year + 1}年底发布（如后来公布的数据和修订数），"
+            f"当年编制时尚不可得。" if len(late) else "")
+    return (f"**关于本版。** 本版是{md(rep.edition_name)}的回溯编制版：按{md(rep.edition_name)}的要求，"
+            f"只使用截至{rep.eval_year}年的数据，编制于{_date_words(rep.plan.compiled)}，不是{rep.eval_year + 1}年"
+            f"实际编制发布的报告。{tail}")
+
+
+def cover_note(rep: Report) -> list[str]:
+    """The printed cover's lines on who compiled the edition and, for a retrospective one, what that means."""
+    lines = [f"编制单位：{rep.plan.compiler}"] if rep.plan.compiler else []
+    if retrospective(rep):
+        lines.append(f"本版为回溯编制的{rep.edition_name}：只使用截至{rep.eval_year}年的数据，"
+                     f"编制于{_date_words(rep.plan.compiled)}")
+    return lines
+
+
+def _date_words(date: str) -> str:
+    y, m, d = date.split("-")
+    return f"{y}年{int(m)}月{int(d)}日"
+
+
+def work_markdown(rep: Report) -> str:
+    """评估工作情况: scope, data cut-off, sources by grade, method, compiler and date, limits."""
+    plan, main = rep.plan, rep.main
+    n_projects = project_counts(rep)["n"]
+    # an issuer that carries its own brackets (批准（日期）) is set off with commas, never nested brackets
+    issuer = "" if not plan.issuer else f"，{md(plan.issuer)}，" if "（" in plan.issuer else f"（{md(plan.issuer)}）"
+    others = f"，发展目标和正文中的其他量化目标{len(rep.others)}项" if len(rep.others) else ""
+    lines = [f"- **评估对象**：《{md(plan.name)}》{issuer}设定的{len(rep.current)}项量化目标（{md(rep.table_name('main'))}"
+             f"所列主要指标{len(main)}项{others}）"
+             + (f"，以及规划专栏和正文列出的{n_projects}项重大工程项目和重点任务" if n_projects else "") + "。"]
+    sources = _used_sources(rep)
+    published = sources["publication_date"].dropna().astype(str)
+    data_year = rep.data_year
+    lines.append(f"- **数据截止**：使用截至{rep.eval_year}年的数据，规划期（{plan.period.start}年起）内的数值才参与评分"
+                 + (f"；主要指标的最新数据年份为{data_year}年" if data_year else "")
+                 + (f"；所用来源最晚发布于{_date_words(published.max())}" if len(published) else "") + "。")
+    obs = rep.observations
+    per_source = obs["source_id"].value_counts()
+    parts = []
+    for grade in GRADES:
+        some = sources[sources["source_kind"] == grade]
+        if len(some):
+            n_obs = int(per_source.reindex(some["source_id"]).fillna(0).sum())
+            parts.append(f"{label('source_kind', grade)}{len(some)}个（数值{n_obs}条）")
+    lines.append(f"- **数据来源**：{len(sources)}个来源的{len(obs)}条数值，按来源类别：" + "；".join(parts)
+                 + "。每条数值记录来源标题、发布日期、网址、原文句子和统计口径（见附录“数据与来源”）。")
+    rules = load_rules()
+    t = rules["thresholds"]
+    if rep.final:   # a final edition says 完成 / 未完成 only: no pace bands, no 提前 or 快于预期
+        method = ("逐项对照规划目标：目标年的数值达到目标为完成，未达到为未完成；须每年保持的目标各年都满足才为完成。"
+                  "缺少目标年数据、可比数据或上级下达目标的，不作结论。")
+    else:
+        method = (f"逐项对照规划目标，以完成进度（已完成的目标变化占目标变化的比例）除以时间进度（已过年数占规划年数的比例）"
+                  f"得到进度比：不低于{t['ahead']:g}为{label('status', 'ahead')}，不低于{t['on_track']:g}为"
+                  f"{label('status', 'on_track')}，不低于{t['moderate']:g}为{label('status', 'needs_acceleration')}，"
+                  f"低于此为{label('status', 'lagging')}；按现有速度到目标年达不到目标的，不判为"
+                  f"{label('status', 'on_track')}；约束性指标按同一标准判断、单独计数，"
+                  "未达到符合预期进度的在结论中注明须确保如期完成。")
+    lines.append(f"- **评估方法**：{method}口径变化前后的数值不直接比较；其他地域口径的数值不参与评分；"
+                 "分类沿用国家发展改革委中期评估的用语，每条规则及其依据见附录“评估方法”。")
+    who = md(plan.compiler) if plan.compiler else "规划文件夹未登记编制单位"
+    when = f"，{_date_words(plan.compiled)}" if plan.compiled else ""
+    lines.append(f"- **编制单位和日期**：{who}{when}。")
+    missing = main[main["ndrc_class"] == "not_assessable"]
+    limits = [f"{len(missing)}项主要指标（占{percent(len(missing) / len(main))}）暂无法评估，报告不作估算"] \
+        if len(missing) else []
+    weak = sources[sources["source_kind"].isin(("press", "third_party", "ungraded"))]
+    if len(weak):
+        limits.append(f"{len(weak)}个来源不是官方原文，仅以此类来源为据的结论标为“待核实”")
+    if retrospective(rep):
+        limits.append("本版为回溯编制，见首页说明")
+    if limits:
+        lines.append("- **局限**：" + "；".join(limits) + "。")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ the government's own claims
+ASSERTS = {"achieved": "提前实现（达标）", "ahead": "快于预期", "on_track": "符合预期", "lagging": "滞后"}
+# Which of our classes (rules.yml statuses → class) agree with what a statement asserts; a class not listed for
+# it disagrees, and a target we cannot judge cannot be compared.
+AGREES = {"achieved": ("achieved",), "ahead": ("achieved", "ahead"), "on_track": ("achieved", "ahead", "on_track"),
+          "lagging": ("lagging",)}
+UNJUDGED = ("pending", "not_assessable", "unclear")
+
+
+def _verdicts_at(rep: Report, year: int) -> pd.DataFrame:
+    """This report's verdicts with the data up to ``year`` (the year a statement speaks of)."""
+    if year == rep.eval_year:
+        return rep.results.set_index("id", drop=False)
+    return rep.ds.assess(year).set_index("id", drop=False)
+
+
+def _agreement(asserts: str, ndrc_class: str) -> str:
+    if ndrc_class in UNJUDGED:
+        return "unknown"
+    return "agree" if ndrc_class in AGREES[asserts] else "differ"
+
+
+AGREE_ZH = {"agree": "一致", "differ": "不一致", "unknown": "无法对照"}
+
+
+def _agreement_text(marks: list[str]) -> str:
+    """一致 / 不一致 / 无法对照 for one target; for several, how many of each."""
+    if len(marks) == 1:
+        return AGREE_ZH[marks[0]] + ("（本报告无可比数据或目标值）" if marks[0] == "unknown" else "")
+    counts = [f"{AGREE_ZH[m]}{marks.count(m)}项" for m in ("agree", "differ", "unknown") if marks.count(m)]
+    return "、".join(counts)
+
+
+def claim_rows(rep: Report) -> list[dict]:
+    """Each statement up to the edition's year with this report's verdicts for the year it speaks of."""
+    claims = rep.ds.table("claims")
+    claims = claims[claims["year"] <= rep.eval_year].sort_values(["year", "claim_id"])
+    out = []
+    for _, c in claims.iterrows():
+        year = int(c["year"])
+        ours = _verdicts_at(rep, year)
+        ids = [] if is_missing(c["indicator_ids"]) else str(c["indicator_ids"]).split(";")
+        if ids:
+            found = [(i, ours.loc[i]) for i in ids if i in ours.index]
+            marks = [_agreement(c["asserts"], r["ndrc_class"]) for _, r in found]
+            # with several targets, each one that does not agree says so beside its verdict
+            verdicts = [f"{rep.name(i)}：{r['status_zh']}" + (f"，{AGREE_ZH[m]}" if len(found) > 1 and m != "agree" else "")
+                        for (i, r), m in zip(found, marks)]
+            named = "、".join(rep.name(i) for i in ids)
+            if not is_missing(c.get("inferred")) and "indicator_ids" in str(c["inferred"]):
+                named += "（对应指标为本报告的判断）"
+            verdict, agreement = "；".join(verdicts), _agreement_text(marks)
+        else:
+            main = ours[ours["table"] == "main"]
+            met = main[main["status"] == "achieved"]
+            named = "未列明具体指标"
+            verdict = (f"{rep.table_name('main')}{len(main)}项主要指标中，{len(met)}项已达到规划目标"
+                       + (f"（{'、'.join(rep.name(i) for i in met['id'])}）" if len(met) else ""))
+            if year < rep.eval_year:       # and what this edition's own data say by its year
+                now = rep.main[rep.main["status"] == "achieved"]
+                verdict += f"（按截至{year}年的数据）；按截至{rep.eval_year}年的数据，{len(now)}项已{rep_met(rep)}"
+            agreement = "无法逐项对照（表述未列明指标）"
+            if not is_missing(c.get("count")):
+                n = int(c["count"])
+                agreement += f"；数量{'相同' if n == len(met) else '不同'}：表述{n}项，本报告据公开数据确认{len(met)}项"
+                unknown = int(main["status"].isin(("not_assessable", "pending", "not_comparable")).sum())
+                if n > len(met) and unknown:
+                    agreement += f"（另有{unknown}项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）"
+        s = rep.source_rows.loc[c["source_id"]]
+        grade = s["source_kind"]
+        source = link(s["title"], s["url"]) + ("" if is_missing(s["publication_date"]) else esc(f"（{s['publication_date']}）"))
+        if grade not in ("plan", "official", "official_mirror"):
+            source += esc(f"（{label('source_kind', grade).split('（')[0]}，待核实）")
+        quote = str(c["quote"]).replace("“", "‘").replace("”", "’")     # quoted inside “…”
+        out.append({"claim": esc(f"“{quote}”"), "year": year, "asserts": ASSERTS[c["asserts"]], "source": source,
+                    "named": named, "ours": verdict if "按截至" in verdict else verdict + f"（按截至{year}年的数据）",
+                    "agree": agreement})
+    return out
+
+
+def rep_met(rep: Report) -> str:
+    return label("status", "achieved", rep.kind) if rep.final else "达到规划目标"
+
+
+def claims_html(rep: Report) -> str:
+    claims = rep.ds.table("claims")
+    if claims.empty:
+        return "<p>本规划尚未登记政府报告中关于规划目标完成情况的表述。</p>"
+    rows = claim_rows(rep)
+    if not rows:
+        first = int(claims["year"].min())
+        return (f"<p>已登记的政府表述所说的年份均晚于本版数据年份（最早为{first}年），在以后的版本中对照。</p>")
+    # what a reader compares stays among the four columns a wide table keeps side by side
+    return html_table(rows, [("claim", "政府报告的表述"), ("ours", "本报告的结论"), ("agree", "是否一致"),
+                             ("named", "涉及的指标"), ("year", "所指年份"), ("asserts", "表述的结论"),
+                             ("source", "来源")], raw={"claim", "source"}, key="claim",
+                      css="report-table claims-table")

@@ -1,0 +1,65 @@
+"""The PDF edition's parts that need no browser: the online edition's address (plan.yml site_url, optional) on
+the cover and in the note on downloads, nothing when the plan gives none, a bad address refused with one clear
+message, and the running header's text made safe for a CSS string. SYNTHETIC plan folders only."""
+import datetime as dt
+import shutil
+
+import pytest
+from conftest import SYNTHETIC_PLAN
+
+from planeval.book import pdf as pdfbook
+from planeval.config import load_plan
+from planeval.data.schema import DataError
+from planeval.report.context import open_report
+from planeval.report.tables import downloads_html
+
+BUILT = dt.date(2026, 1, 2)
+
+
+def plan_copy(tmp_path, extra: str = ""):
+    folder = tmp_path / "synthetic-15th"
+    shutil.copytree(SYNTHETIC_PLAN, folder)
+    if extra:
+        with open(folder / "plan.yml", "a", encoding="utf-8") as f:
+            f.write(extra)
+    return folder
+
+
+def test_site_url_is_on_the_cover_and_in_the_print_note(tmp_path):
+    folder = plan_copy(tmp_path, "\nsite_url: https://example.org/synthetic-report/\n")
+    plan = load_plan(folder)
+    assert plan.site_url == "https://example.org/synthetic-report/"
+    rep = open_report(str(folder), plan.default_edition)
+    assert pdfbook.cover_lines(rep, BUILT)[-1] == "网页版：https://example.org/synthetic-report/"
+    assert "网页版（https://example.org/synthetic-report/）下载" in downloads_html(rep)
+
+
+def test_without_site_url_nothing_is_said(tmp_path):
+    folder = plan_copy(tmp_path)
+    plan = load_plan(folder)
+    assert plan.site_url == ""
+    rep = open_report(str(folder), plan.default_edition)
+    lines = pdfbook.cover_lines(rep, BUILT)
+    assert lines[-1] == "生成日期：2026年1月2日" and not any("网页版" in ln or "http" in ln for ln in lines)
+    assert "网页版下载" in downloads_html(rep) and "（http" not in downloads_html(rep)
+
+
+@pytest.mark.parametrize("bad", ["example.org/report", "javascript:alert(1)", "https://", "ftp://example.org/x"])
+def test_a_bad_site_url_is_refused_with_the_file_and_key(tmp_path, bad):
+    folder = plan_copy(tmp_path, f"\nsite_url: '{bad}'\n")
+    with pytest.raises(DataError) as info:
+        load_plan(folder)
+    assert info.value.column == "site_url" and "https://" in info.value.expected and "plan.yml" in str(info.value)
+
+
+def test_running_header_text_is_a_safe_css_string():
+    assert pdfbook.css_string('甲"乙\\丙\n丁') == '甲\\"乙\\\\丙 丁'
+    css = pdfbook.PRINT_CSS % {"top": 1, "right": 1, "bottom": 1, "left": 1, "cover": 1,
+                               "header_left": pdfbook.css_string('报告"} body {display:none'), "header_right": "x"}
+    assert 'content: "报告\\"} body {display:none"' in css   # the quote is escaped: the rule cannot be closed
+
+
+def test_running_header_right_names_the_data_year(tmp_path):
+    folder = plan_copy(tmp_path)
+    rep = open_report(str(folder), load_plan(folder).default_edition)
+    assert pdfbook.running_header(rep) == f"评估数据截至{rep.eval_year}年"
