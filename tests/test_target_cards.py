@@ -10,6 +10,7 @@ import re
 import pandas as pd
 import pytest
 
+from planeval import paths
 from planeval.data.schema import column_specs
 from planeval.engine import assess_all
 from planeval.labels import label
@@ -215,7 +216,7 @@ def test_every_status_table_row_links_to_a_card(cards):
     assert 'data-card="指标卡1"' in html_                                   # printed after the name on paper
 
 
-@pytest.mark.parametrize("plan", ["yinzhou-14th", "national-14th"])
+@pytest.mark.parametrize("plan", sorted(f.name for f in paths.plan_folders()))
 def test_every_registered_target_of_the_real_plans_has_a_card(plan):
     """The count of cards equals the registry's rows, and every card shows its arithmetic or says why there is none."""
     from planeval.config import load_plan
