@@ -147,6 +147,15 @@ def test_a_verdict_to_verify_says_why(cards):
     assert "(16 − 10) ÷ (20 − 10) = 60.0%" in t                               # the arithmetic is still shown
 
 
+def test_values_are_listed_as_recorded_not_rounded():
+    rep = _report()
+    rep.ds.observations.loc[rep.ds.observations["indicator_id"] == "lin", "value"] = 150.123
+    rep.__dict__["results"] = assess_all(rep.ds.registry, rep.ds.observations, 2023, rep.ds.plan, sources=rep.ds.sources,
+                                         breaks=rep.ds.table("breaks"))
+    t = _text(targetpage.render(rep)["targets/lin.html"])
+    assert "(150.123 − 100) ÷ (200 − 100) = 50.1%" in t and "150.123亿元" in t
+
+
 def test_history_lists_the_earlier_editions(cards):
     _, files = cards
     t = files["targets/flo.html"]

@@ -28,6 +28,7 @@ from .tables import CARDS, baseline_text, card_href, card_numbers, chip, name_wi
 FOLDER = CARDS                    # book/targets/<id>.html, beside the chapter pages
 INDEX = "targets"                 # book/targets.md: the list of cards, a page of the book
 CHART_FORMS = ("level", "city_assigned", "ceiling", "floor", "cumulative")
+EXACT = 6  # decimals of a value as recorded (trailing zeros dropped): the arithmetic above quotes it unrounded
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +107,7 @@ class Cards:
         rows = []
         for key, role in groups:
             for u in audit.get(key, []):
-                value = value_with_unit(u["value"], reg["unit"] if key != "related_observations_used" else "%")
+                value = value_with_unit(u["value"], reg["unit"] if key != "related_observations_used" else "%", EXACT)
                 if u.get("rebased"):
                     link_ = u["rebased"][0]
                     value += (f"（公布值{g(u['published_value'])}，按{link_['year']}年新旧口径之比 {g(link_['new'])} ÷ "
@@ -131,7 +132,7 @@ class Cards:
         rows = []
         for key in ("excluded", "context_only"):
             for x in audit.get(key, []):
-                rows.append({"year": x["year"], "value": value_with_unit(x["value"], reg["unit"]),
+                rows.append({"year": x["year"], "value": value_with_unit(x["value"], reg["unit"], EXACT),
                              "scope": x.get("scope", ""), "source": self.source_cell(x["source_id"]), "why": x["why"]})
         for v in audit.get("context_verdicts", []):
             rows.append({"year": v["year"], "value": label("verdict", v["verdict"]), "scope": "",
