@@ -50,6 +50,8 @@ def pages_for(plan: PlanConfig, eval_year: int) -> list[Page]:
                 continue
             if when == "responsibility" and not (plan.folder / "responsibility.csv").exists():
                 continue
+            if when == "reference_verdicts" and not (plan.folder / "reference_verdicts.csv").exists():
+                continue
             common = dict(template=spec["template"], reads=tuple(spec.get("reads", ["all"])), part=i,
                           caption=part.get("caption"), numbered=bool(part.get("numbered")))
             if spec.get("each") == "chapter":
