@@ -10,7 +10,7 @@ from ..engine.rules import load_rules
 from ..engine.values import g
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, keep_figures, md
+from .fmt import esc, html_table, keep_figures, link, md
 from .words import unfold, words
 
 FORM_ORDER = ["level", "held", "average", "growth", "cumulative", "cumulative_reduction", "relational", "annual_targets",
@@ -139,7 +139,7 @@ def anchor_quotes_html(keys, skip: set | None = None) -> str:
             continue
         skip.add(name)
         where = keep_figures("，".join(filter(None, (esc(t["document"]), esc(t["publisher"]), esc(str(t["date"]))))))
-        url = f"，{esc(t['url'])}" if t.get("url") else ""
+        url = f"，{link('原文网址', t['url'])}" if t.get("url") else ""  # a link: a bare address breaks mid-figure
         note = f"<br>说明：{keep_figures(esc(unfold(t['note'])))}" if t.get("note") else ""
         items.append(f"<blockquote><p>“{esc(unfold(t['quote'].strip()))}”</p><p>——{where}{url}。"
                      f"读取：{esc(t['read_from'])}。{note}</p></blockquote>")
