@@ -185,7 +185,7 @@ def overall_markdown(rep: Report) -> str:
 
 
 STATUS_ORDER = ["achieved", "ahead", "on_track", "needs_acceleration", "lagging", "reversing", "missed",
-                "short_no_pace"]
+                "short_no_pace", "not_comparable"]
 
 
 def chapter_findings(rep: Report, chapter: str) -> str:
