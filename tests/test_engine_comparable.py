@@ -107,3 +107,12 @@ def test_lower_bounds_can_show_a_floor_held_never_breached():
     # a published value of its own for one year, lower bounds for the others: together they cover the years
     r = judge(reg(**floor), pd.concat([obs((2021, 6.83), (2022, 6.87), **lb), obs((2023, 6.95))]), eval_year=2023)
     assert r["status"] == "on_track" and r["latest_value"] == 6.95 and "缺" not in r["reason"]
+
+
+def test_a_relation_exactly_at_its_tolerance_is_in_step_whatever_the_float_rounding():
+    # income 8.1 % against GDP 8.6 %: 0.5 points below, exactly the 0.5-point tolerance (基本同步); in floats the
+    # difference is −0.5000000000000009
+    registry = reg(target_form="relational", related_id="gdp", baseline_value=None, target_value=None)
+    o = pd.concat([obs((2021, 8.1), price_basis="real"), obs((2021, 8.6), indicator_id="gdp", price_basis="real")])
+    r = judge(registry, o, eval_year=2021)
+    assert r["status"] == "on_track" and r["required_rate"] == pytest.approx(0.086)

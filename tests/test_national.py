@@ -8,6 +8,7 @@ import pytest
 
 from planeval import paths
 from planeval.data.dataset import load_dataset
+from planeval.report import validation
 from planeval.report.validation import agreement_sentence, compare
 
 FOLDER = paths.DATA / "national-14th"
@@ -105,12 +106,17 @@ def test_the_comparison_is_computed_by_the_engine(comparison):
     assert all(t.loc[~t["agree"], "why"].str.len() > 0) and all(t.loc[t["agree"], "why"] == "")
 
 
-def test_the_agreement_figure_is_glued_into_both_books(comparison):
+def test_the_agreement_figure_is_shown_in_its_own_plans_book_only(comparison):
+    """A book speaks of its own plan only (issue 22): the national comparison is in the national book's
+    methodology summary, never in the default (district) book, which says it has no evaluation to compare with."""
+    from planeval.report.context import open_report
+
     sentence = agreement_sentence(comparison)
     assert f"结论一致{comparison.agree}项" in sentence and f"不一致{comparison.n - comparison.agree}项" in sentence
+    assert sentence in validation.summary_markdown(open_report("national-14th", 2023))
     nb = nbformat.read(paths.BOOK / "methodology.ipynb", as_version=4)
     shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", []))
-    assert sentence in shown
+    assert sentence not in shown and validation.NONE_HERE in shown
 
 
 def test_the_agreement_sentence_escapes_the_evaluators_words_for_its_context(comparison):

@@ -198,8 +198,9 @@ def test_site_has_one_page_per_chapter(synthetic_book):
         page = (synthetic_book / "_build" / "html" / "book" / f"{chapter.id}.html").read_text(encoding="utf-8")
         assert chapter.title in page
     built = {p.stem for p in (synthetic_book / "book").glob("*.ipynb")}
-    assert built == {"index", "findings", "prosperity", "wellbeing", "environment", "methodology", "validation",
-                     "data_sources"}  # no previous plan: no retrospective; no import yet: no changelog
+    # no previous plan: no retrospective; no import yet: no changelog; no published evaluation: no 方法检验;
+    # no responsibility.csv: no 编制工作记录
+    assert built == {"index", "findings", "prosperity", "wellbeing", "environment", "methodology", "data_sources"}
     index = (synthetic_book / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert f"{REPORT_TITLE}中期评估报告" in index
 

@@ -52,6 +52,8 @@ def pages_for(plan: PlanConfig, eval_year: int) -> list[Page]:
                 continue
             if when == "responsibility" and not (plan.folder / "responsibility.csv").exists():
                 continue
+            if when == "reference_verdicts" and not (plan.folder / "reference_verdicts.csv").exists():
+                continue
             if when == "cards" and os.environ.get(NO_CARDS) == "1":
                 continue
             common = dict(template=spec.get("template"), reads=tuple(spec.get("reads", ["all"])), part=i,

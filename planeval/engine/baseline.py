@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .values import gu, is_missing, to_int, to_num, to_str
+from .values import RELEASE_ORDER, gu, is_missing, to_int, to_num, to_str
 
-# later releases of the same figure supersede earlier ones (labels.yml `release`, in publication order)
-RELEASE_ORDER = ("preliminary", "quick", "bulletin", "final", "revised", "census_revised")
 
 
 def is_estimate(reg: dict) -> bool:

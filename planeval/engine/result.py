@@ -112,6 +112,9 @@ def _across_break(row: Row, res: dict) -> dict:
     so_far = f"；按规划基期口径的最近数据：{res['reason']}" if latest is not None and res.get("reason") else ""
     basis = a["break_new_label"] or "口径变化后"
     out = {k: v for k, v in res.items() if k not in PROGRESS}
+    out["flags"] = list(res.get("flags") or []) + [flag("revision", (
+        f"{a['year']}年数值为{basis}数据（{a['break_what']}），与规划的基期和目标（{a['break_old_label'] or '变化前的口径'}）"
+        "不可直接比较"))]
     out.update(status="not_comparable", outlook="not_assessable", latest_year=a["year"], latest_value=a["value"],
                latest_scope=a["scope"],
                reason=f"{a['year']}年数值为{basis}数据（{a['break_what']}），规划的基期和目标为"

@@ -15,7 +15,7 @@ import pandas as pd
 from ..labels import label
 from .breaks import breaks_for, describe, link_factor, reference_side, side
 from .row import Row
-from .values import g, inferred_fields, is_missing, to_int, to_str, years_text
+from .values import RELEASE_ORDER, g, inferred_fields, is_missing, to_int, to_str, years_text
 
 WARNINGS = ("territory", "revision", "partial", "stale")   # flag kinds shown as ⚠; the others are notes
 
@@ -35,8 +35,6 @@ def flag(kind: str, text: str) -> dict:
     return {"kind": kind, "text": text}
 
 
-# Later releases of one figure supersede earlier ones; on equal publication dates the later kind of release wins.
-RELEASE_ORDER = ("preliminary", "quick", "bulletin", "final", "revised", "census_revised")
 # Forms whose level values may be re-based across a break by the ratio of one year on both bases.
 REBASE_FORMS = {"level", "ceiling", "floor", "city_assigned", "average"}
 

@@ -5,6 +5,13 @@ import re
 
 import pandas as pd
 
+from ..labels import codes
+
+
+# Later releases of one figure supersede earlier ones: labels.yml lists `release` in publication order, and on
+# equal publication dates the later kind of release wins.
+RELEASE_ORDER = tuple(codes("release"))
+
 
 def is_missing(value) -> bool:
     if value is None or value is pd.NA:

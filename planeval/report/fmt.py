@@ -97,9 +97,12 @@ _FIGURE = re.compile(r"[-+]?\d[\d.,:/%\-]*")
 _HYPHENATED = re.compile(r"\d+(?:[.,]\d+)*(?:-\d+(?:[.,]\d+)*)+")
 
 
-def _keep_figures(escaped: str) -> str:
+def keep_figures(escaped: str) -> str:
     """Escaped plain text with every hyphen-joined figure wrapped so that it is never broken across lines."""
     return _HYPHENATED.sub(lambda m: f'<span class="figure">{m.group(0)}</span>', escaped)
+
+
+_keep_figures = keep_figures
 
 
 def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(),

@@ -10,7 +10,7 @@ from ..engine.rules import load_rules
 from ..engine.values import g
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, md
+from .fmt import esc, html_table, keep_figures, link, md
 from .words import unfold, words
 
 FORM_ORDER = ["level", "held", "average", "growth", "cumulative", "cumulative_reduction", "relational", "annual_targets",
@@ -138,9 +138,9 @@ def anchor_quotes_html(keys, skip: set | None = None) -> str:
         if name in skip or not set(t.get("anchors", [])) & set(keys):
             continue
         skip.add(name)
-        where = "，".join(filter(None, (esc(t["document"]), esc(t["publisher"]), esc(str(t["date"])))))
-        url = f"，{esc(t['url'])}" if t.get("url") else ""
-        note = f"<br>说明：{esc(unfold(t['note']))}" if t.get("note") else ""
+        where = keep_figures("，".join(filter(None, (esc(t["document"]), esc(t["publisher"]), esc(str(t["date"]))))))
+        url = f"，{link('原文网址', t['url'])}" if t.get("url") else ""  # a link: a bare address breaks mid-figure
+        note = f"<br>说明：{keep_figures(esc(unfold(t['note'])))}" if t.get("note") else ""
         items.append(f"<blockquote><p>“{esc(unfold(t['quote'].strip()))}”</p><p>——{where}{url}。"
                      f"读取：{esc(t['read_from'])}。{note}</p></blockquote>")
     return "".join(items)
@@ -160,8 +160,8 @@ def rule_changes_html(rep: Report) -> str:
     effects = rule_change_effects(rep)
     parts = []
     for v in reversed(versions):
-        body = [f"<h3>第{v['version']}版（{esc(str(v['date']))}）</h3>",
-                f"<p><strong>变化：</strong>{esc(unfold(str(v.get('text', ''))))}。</p>"]
+        body = [f"<h3>第{v['version']}版（{keep_figures(esc(str(v['date'])))}）</h3>",
+                f"<p><strong>变化：</strong>{keep_figures(esc(unfold(str(v.get('text', '')))))}。</p>"]
         if v is versions[-1]:
             quoted: set = set()
             for key in _anchor_keys(v):
@@ -171,7 +171,7 @@ def rule_changes_html(rep: Report) -> str:
                     body.append(f"<p><strong>{esc(d['title'])}。</strong>{esc(text)}</p>")
                 body.append(anchor_quotes_html([key], quoted))
         if v.get("note"):
-            body.append(f"<p><strong>说明：</strong>{esc(unfold(str(v['note'])))}</p>")
+            body.append(f"<p><strong>说明：</strong>{keep_figures(esc(unfold(str(v['note']))))}</p>")
         rows = [{"year": f"{e['year']}年",
                  "effect": "；".join(f"{n}：{b}→{a}" for n, b, a in e["changed"]) or "无影响"}
                 for e in effects if e["version"] is v]

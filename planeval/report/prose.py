@@ -54,7 +54,7 @@ def class_counts_sentence(rep: Report, frame: pd.DataFrame) -> str:
     if rest and not any(_n(frame, cls) for cls in ASSESSED):
         return "、".join(rest)  # nothing judged yet: no list of "0项…"
     checked = _to_verify(frame)
-    tail = f"（其中{len(checked)}项结论待核实）" if len(checked) else ""
+    tail = f"（以上结论中{len(checked)}项待核实）" if len(checked) else ""
     return "、".join(parts) + tail + ("；另有" + "、".join(rest) if rest else "")
 
 
@@ -189,7 +189,7 @@ def overall_markdown(rep: Report) -> str:
 
 
 STATUS_ORDER = ["achieved", "ahead", "on_track", "needs_acceleration", "lagging", "reversing", "missed",
-                "short_no_pace"]
+                "short_no_pace", "not_comparable"]
 
 
 def chapter_findings(rep: Report, chapter: str) -> str:

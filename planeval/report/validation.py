@@ -21,7 +21,7 @@ from ..data.dataset import load_dataset
 from ..engine import assess_all
 from ..engine.rules import load_history, rule_versions, rules_at
 from ..labels import label
-from .fmt import esc, html_table, md, percent
+from .fmt import esc, html_table, keep_figures, md, percent
 from .words import unfold
 
 
@@ -187,10 +187,11 @@ def history_sentence(folder: Path) -> str:
         text += f"，当时适用第{at.version}版规则，一致{at.agree}项；现行第{now.version}版规则一致{now.agree}项（共{now.n}项）"
     text += ("。规则并非全部在看到对照结论之前定下，也不能说没有针对对照结论作过调整：各版规则的变更、日期、依据和由此改变的结论见下表和表下说明；"
              "由某次变更带来的一致，不能算作本方法独立的印证。不一致的指标保留在下面的逐项比较中，并写明原因。")
-    return text
+    return keep_figures(text)
 
 
 def comparisons() -> list[Comparison]:
+    """Every plan folder's comparison (tests and tools; a book shows only its own: summary_markdown, all_tables)."""
     return [compare(f) for f in paths.reference_folders()]
 
 
@@ -230,17 +231,26 @@ def versions_sentence(folder: Path) -> str:
     return f"按规则的各版分别重算，一致数为：{'，'.join(parts)}（共{versions[-1].n}项）；各版的变更、日期和依据见附录“方法检验”。"
 
 
-def summary_markdown() -> str:
-    found = [(f, compare(f)) for f in paths.reference_folders()]
+NONE_HERE = "本规划没有公开发布的逐项评估结论可供对照；本方法的检验见带有公开评估结论的规划的报告书（“方法检验”）。"
+
+
+def _own(rep) -> list[Path]:
+    """A book speaks of its own plan only: its folder, if it holds a published evaluator's verdicts."""
+    folder = rep.ds.folder
+    return [folder] if (folder / "reference_verdicts.csv").exists() else []
+
+
+def summary_markdown(rep) -> str:
+    found = [(f, compare(f)) for f in _own(rep)]
     if not found:
-        return "尚无可用于检验的公开评估结论。"
+        return NONE_HERE
     return "\n\n".join(agreement_sentence(c) + md(versions_sentence(f)) for f, c in found)
 
 
-def all_tables() -> str:
-    found = [(f, compare(f)) for f in paths.reference_folders()]
+def all_tables(rep) -> str:
+    found = [(f, compare(f)) for f in _own(rep)]
     if not found:
-        return "<p>尚无可用于检验的公开评估结论。</p>"
+        return f"<p>{esc(NONE_HERE)}</p>"
     parts = []
     for folder, c in found:
         parts.append(f"<p>{agreement_sentence(c, esc)}{esc(class_words_sentence(c))}</p>")

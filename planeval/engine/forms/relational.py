@@ -56,7 +56,7 @@ def assess_relational(row: Row) -> dict:
     gaps = [y for y in range(row.first_year, t + 1) if y not in years]
     base = {"latest_year": t, "latest_value": own_d[t], "latest_scope": mine.latest_scope, "flags": flags,
             "observed_rate": rounded(g_own), "required_rate": rounded(g_rel), "rate_kind": "rate_pct"}
-    tol = row.rules["thresholds"]["relational_gap_pp"]
+    tol = row.rules["thresholds"]["relational_gap_pp"] + 1e-9   # 8.1 − 8.6 is −0.5000000000000009 in floats
     higher = row.operator in (">", ">=")     # 高于: must be above, not merely in step
     in_line = gap_pp > 0 if higher else gap_pp >= -tol
     near = gap_pp >= -tol
