@@ -255,7 +255,11 @@ RAW = {
 
 
 def markdown_tables_in(page: str) -> int:
-    """Markdown tables the page's notebook writes (markdown cells and Markdown outputs)."""
+    """Markdown tables the page's notebook writes (markdown cells and Markdown outputs), or its Markdown file (a
+    page the build writes without a kernel, such as the list of target cards)."""
+    rule = re.compile(r"(?m)^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+    if not (EDITION.book / f"{page}.ipynb").exists():
+        return len(rule.findall((EDITION.book / f"{page}.md").read_text(encoding="utf-8")))
     nb = nbformat.read(EDITION.book / f"{page}.ipynb", as_version=4)
     texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
     for c in nb.cells:
