@@ -115,12 +115,12 @@ class Cards:
                 if u.get("period_start_year"):
                     value = f"{u['period_start_year']}—{u['year']}年" + value
                 rows.append({"year": u["year"], "role": role, "value": value, "scope": u.get("scope", ""),
-                             "release": label("release", u["release"]) if u.get("release") else "",
+                             "release": label("release", u["release"]) if u.get("release") else "来源未说明",
                              "source": self.source_cell(u["source_id"]), "quote": self.quote_of(ids, u)})
         v = audit.get("verdict_used")
         if v:
             rows.append({"year": v["year"], "role": "结论", "value": label("verdict", v["verdict"]), "scope": "",
-                         "release": "", "source": self.source_cell(v["source_id"]),
+                         "release": "—", "source": self.source_cell(v["source_id"]),
                          "quote": self.quote_of(ids, {**v, "kind": "level", "value": None})})
         if not rows:
             return '<p class="empty-table">没有用于评估的数值。</p>'
