@@ -96,27 +96,28 @@ def test_previous_plan_rows_are_not_a_chapters_input(syn_data):
     assert changed_by(syn_data, "observations.csv", "syn_p,2020,3", "syn_p,2020,4") == {"previous", "all"}
 
 
-def test_a_page_reads_its_own_plan_and_the_published_evaluations_only(tmp_path, monkeypatch):
-    """A book speaks of its own plan (issue 22 #5): a new figure for another plan nobody has evaluated changes no
-    page of this plan's book; a figure of the plan with reference verdicts changes the pages reading `validation`."""
+def test_a_page_reads_its_own_plan_and_its_own_published_evaluation_only(tmp_path, monkeypatch):
+    """A book speaks of its own plan (issue 22 #5): a new figure in another plan folder, evaluated or not, changes
+    no page of this plan's book; `validation` reads the book's own folder, and only when it holds a published
+    evaluator's verdicts (the methodology page of a plan without one depends on the rules alone)."""
     import planeval.paths as paths
 
     monkeypatch.setattr(paths, "DATA", tmp_path)
-    plain, judged, own = tmp_path / "plain", tmp_path / "judged", tmp_path / "own"
-    for folder in (plain, judged, own):
+    plain, judged = tmp_path / "plain", tmp_path / "judged"
+    for folder in (plain, judged):
         folder.mkdir()
         write_syn_plan(folder)
     (judged / "reference_verdicts.csv").write_text("indicator_id,ndrc_class\nsyn_a,on_track\n")
-    assert paths.reference_folders() == [judged]
-    methodology = ["rules", "validation", "all"]
+    methodology = ["rules", "validation"]
 
-    v0, m0 = data_inputs(["validation"], own), data_inputs(methodology, own)
-    replace(plain / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
-    assert (data_inputs(["validation"], own), data_inputs(methodology, own)) == (v0, m0)
+    p0, j0 = data_inputs(methodology, plain), data_inputs(methodology, judged)
     replace(judged / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
-    assert data_inputs(["validation"], own) != v0 and data_inputs(methodology, own) != m0
+    assert data_inputs(methodology, plain) == p0          # another plan's figure: nothing here changes
+    assert data_inputs(methodology, judged) != j0         # its own evaluated figures: the page re-runs
+    replace(plain / "observations.csv", "syn_b,2021,2", "syn_b,2021,5")
+    assert data_inputs(methodology, plain) == p0          # no published evaluation: the rules alone
     with pytest.raises(ValueError, match="unknown `reads` entry"):
-        data_inputs(["plans"], own)
+        data_inputs(["plans"], plain)
 
 
 def test_unknown_reads_entry_is_an_error(syn_data):

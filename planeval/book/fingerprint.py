@@ -110,8 +110,8 @@ def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
             parts.append(chapter_inputs(folder, chapter))
         elif item == "previous":
             parts.append(previous_inputs(folder))
-        elif item == "validation":
-            parts += [folder_bytes(f) for f in paths.reference_folders()]
+        elif item == "validation":  # the book's own plan, when it holds a published evaluator's verdicts
+            parts += [folder_bytes(folder)] if (folder / "reference_verdicts.csv").exists() else []
         elif item != "rules":  # rules and labels are package files, hashed below
             raise ValueError(f"planeval/book/pages.yml: unknown `reads` entry {item!r}")
     return b"\0".join(parts)

@@ -157,7 +157,9 @@ def rule_changes_html(rep: Report) -> str:
         return "<p>本方法的规则尚未变更。</p>"
     decisions = words("methodology").get("rule_decisions", {})
     gap = g(load_rules()["thresholds"]["growth_gap_pp"])
-    effects = rule_change_effects(rep)
+    # the effects re-judge the plan under every earlier version: shown where a published evaluation makes them
+    # checkable (and the page then depends on the plan's data); elsewhere the page depends on the rules alone
+    effects = rule_change_effects(rep) if (rep.ds.folder / "reference_verdicts.csv").exists() else []
     parts = []
     for v in reversed(versions):
         body = [f"<h3>第{v['version']}版（{keep_figures(esc(str(v['date'])))}）</h3>",
