@@ -73,6 +73,9 @@ article.bd-article h2 { font-size: 1.55rem; margin-top: 0 !important; padding-to
 article.bd-article h3 { font-size: 1.18rem; margin-top: 0 !important; padding-top: 1.1rem; }
 article.bd-article h4 { margin-top: 0 !important; padding-top: .9rem; }
 article.bd-article h2.pe-new-page { break-before: page; padding-top: 0; }
+/* a heading or a list's summary is never the last line of a page: it stays with what it introduces */
+article.bd-article h2, article.bd-article h3, article.bd-article h4, article.bd-article summary,
+table.report-table > caption { break-after: avoid; page-break-after: avoid; }
 #pe-cover { height: %(cover)spx; display: flex; flex-direction: column; justify-content: center;
   text-align: center; break-after: page; }
 #pe-cover .pe-title { font-size: 25pt; font-weight: 700; line-height: 1.35; margin: 0 8mm 10mm; text-wrap: balance;

@@ -212,7 +212,8 @@ def _notes(row: Row, chosen: list, elsewhere: pd.DataFrame, partial: pd.DataFram
     inferred = inferred_fields(latest) - {"revision"}
     if inferred:
         names = {"scope": "统计口径", "price_basis": "价格口径", "indicator_id": "所对应的指标", "year": "所属年份",
-                 "value": "数值（单位换算等）", "period_start_year": "起始年份", "months_covered": "覆盖月数"}
+                 "value": "数值（单位换算等）", "period_start_year": "起始年份", "months_covered": "覆盖月数",
+                 "value_kind": "数值类型（如以产量作下限）"}
         what = "、".join(names.get(f, f) for f in sorted(inferred))
         notes.append(flag("inference", f"最新值的{what}为本报告的判断，来源未明确说明（理由见数据来源表的说明）"))
     return notes

@@ -8,6 +8,7 @@ import pandas as pd
 from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
+from .tables import items_text
 from .fmt import esc, html_table, is_missing, link, md, percent
 from .projects import project_counts
 
@@ -40,8 +41,8 @@ def edition_note(rep: Report) -> str:
     tail = (f"所用来源中有{len(late)}个晚于{rep.eval_year + 1}年底发布（如后来公布的数据和修订数），"
             f"当年编制时尚不可得。" if len(late) else "")
     return (f"**关于本版。** 本版是{md(rep.edition_name)}的回溯编制版：按{md(rep.edition_name)}的要求，"
-            f"只使用截至{rep.eval_year}年的数据，编制于{_date_words(rep.plan.compiled)}，不是{rep.eval_year + 1}年"
-            f"实际编制发布的报告。{tail}")
+            f"只使用截至{rep.eval_year}年的数据，编制于{_date_words(rep.plan.compiled)}，不是当时实际编制发布的评估报告。"
+            f"{tail}")
 
 
 def cover_note(rep: Report) -> list[str]:
@@ -66,7 +67,7 @@ def work_markdown(rep: Report) -> str:
     issuer = "" if not plan.issuer else f"，{md(plan.issuer)}，" if "（" in plan.issuer else f"（{md(plan.issuer)}）"
     others = f"，发展目标和正文中的其他量化目标{len(rep.others)}项" if len(rep.others) else ""
     lines = [f"- **评估对象**：《{md(plan.name)}》{issuer}设定的{len(rep.current)}项量化目标（{md(rep.table_name('main'))}"
-             f"所列主要指标{len(main)}项{others}）"
+             f"所列{items_text(rep, main, '主要指标')}{others}）"
              + (f"，以及规划专栏和正文列出的{n_projects}项重大工程项目和重点任务" if n_projects else "") + "。"]
     sources = _used_sources(rep)
     published = sources["publication_date"].dropna().astype(str)
@@ -98,12 +99,15 @@ def work_markdown(rep: Report) -> str:
                   "未达到符合预期进度的在结论中注明须确保如期完成。")
     lines.append(f"- **评估方法**：{method}口径变化前后的数值不直接比较；其他地域口径的数值不参与评分；"
                  "分类沿用国家发展改革委中期评估的用语，每条规则及其依据见附录“评估方法”。")
-    who = md(plan.compiler) if plan.compiler else "规划文件夹未登记编制单位"
+    who = md(plan.compiler) if plan.compiler else "未注明编制单位"
     when = f"，{_date_words(plan.compiled)}" if plan.compiled else ""
     lines.append(f"- **编制单位和日期**：{who}{when}。")
-    missing = main[main["ndrc_class"] == "not_assessable"]
+    missing = main[(main["ndrc_class"] == "not_assessable") & (main["status"] != "not_comparable")]
+    moved = main[main["status"] == "not_comparable"]
     limits = [f"{len(missing)}项主要指标（占{percent(len(missing) / len(main))}）暂无法评估，报告不作估算"] \
         if len(missing) else []
+    if len(moved):
+        limits.append(f"{len(moved)}项主要指标的最新数据与规划基期口径不同（口径变化），不直接比较")
     weak = sources[sources["source_kind"].isin(("press", "third_party", "ungraded"))]
     if len(weak):
         limits.append(f"{len(weak)}个来源不是官方原文，仅以此类来源为据的结论标为“待核实”")

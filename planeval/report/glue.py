@@ -27,12 +27,13 @@ def index_numbers(rep: Report) -> dict:
 
 
 def counts_sentence(n_main: int, table: str, with_data: int, pending: int, no_data: int, n_others: int,
-                    others_with_data: int) -> str:
+                    others_with_data: int, moved: int = 0) -> str:
     """The chapter's counts in words, naming only the groups that hold a target (no "0项…")."""
     if not n_main:
         head = "本章没有主要指标"
     else:
-        groups = [(k, what) for k, what in ((with_data, "有数据可以评估"), (pending, "按上级下达"),
+        groups = [(k, what) for k, what in ((with_data, "有数据可以评估"), (moved, "口径变化、不可直接比较"),
+                                            (pending, "按上级下达"),
                                             (no_data, "暂无法评估")) if k]
         head = f"本章共有{n_main}项主要指标（规划{table}）"
         if len(groups) == 1 and groups[0][0] == n_main:
@@ -50,7 +51,7 @@ def counts_sentence(n_main: int, table: str, with_data: int, pending: int, no_da
 def chapter_numbers(rep: Report, chapter: str) -> dict:
     main = rep.in_chapter(rep.main, chapter)
     others = rep.in_chapter(rep.others, chapter)
-    judged = ~main["status"].isin(["not_assessable", "pending"])
+    judged = ~main["status"].isin(["not_assessable", "pending", "not_comparable"])
     years = main["latest_year"].dropna()
     return {**edition_numbers(rep), "n_main": len(main), "n_with_data": int(judged.sum()),
             "n_pending": int((main["status"] == "pending").sum()),
@@ -59,7 +60,8 @@ def chapter_numbers(rep: Report, chapter: str) -> dict:
             "chapter_counts": counts_sentence(len(main), rep.table_name("main", short=True), int(judged.sum()),
                                               int((main["status"] == "pending").sum()),
                                               int((main["status"] == "not_assessable").sum()), len(others),
-                                              int((~others["status"].isin(["not_assessable", "pending"])).sum())),
+                                              int((~others["status"].isin(["not_assessable", "pending"])).sum()),
+                                              int((main["status"] == "not_comparable").sum())),
             "data_year": f"本章主要指标的最新数据年份为{int(years.max())}年" if len(years)
             else "本章主要指标尚无规划期内的数据"}
 

@@ -107,13 +107,17 @@ def judgement_sentence(rep: Report) -> str:
     kind = rep.kind
     apart = (f"另有{len(checked)}项的结论仅依据口径未确认或非官方来源的数据，标为“待核实”，未计入总体判断"
              if len(checked) else "")
+    if rep.final and not k:
+        return ("**总体判断。** 规划期已经结束。主要指标都还没有可以作出结论且已核实的目标年数据（缺少目标年数据、可比数据或"
+                "上级下达的目标），本版不对规划的完成情况作出总体结论" + (f"；{apart}。" if apart else "。"))
     if rep.final:
         rest = n - k - len(checked)
         return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标中，{good}项{label('ndrc_class', 'achieved', kind)}、"
                 f"{lag}项{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else "")
                 + (f"；其余{rest}项缺少目标年数据、可比数据或上级下达的目标，无法作出结论。" if rest else "。"))
-    counts = (f"有数据可以评估的{k}项主要指标中，{good}项提前实现、快于预期、符合或基本符合预期，{lag}项"
-              f"{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else ""))
+    counts = (f"有数据可以评估的{k}项主要指标中，{good}项达到或快于预期进度（提前实现、快于预期、符合或基本符合预期），"
+              + (f"{lag}项{label('ndrc_class', 'lagging', kind)}" if lag else "没有滞后的指标")
+              + (f"；{apart}" if apart else ""))
     span = before_first_data(rep)
     if span:  # say so, and what the book shows instead
         return (f"**总体判断。** 规划期内（{span}）尚无任何主要指标的数据，本版不对实施进度作出判断。"

@@ -248,7 +248,7 @@ class Cards:
         kind = kind.get("name") if isinstance(kind, dict) else kind
         body = f"""<header class="tc-top"><a href="../index.html">{esc(book_title)}</a> › {where} › <a href="../{INDEX}.html">指标卡</a></header>
 <main class="tc-main" id="target-{esc(indicator_id)}">
-<p class="tc-no">指标卡 {n} · {esc(indicator_id)}</p>
+<p class="tc-no">指标卡 {n}</p>
 <h1>{esc(name)}</h1>
 <section class="tc-verdict"><p>{esc(rep.eval_year)}年{esc(kind)}：{verdict}</p>{outlook}<p>{esc(r.get("reason") or "")}</p>
 {f'<ul class="tc-notes">{notes}</ul>' if notes else ""}</section>
@@ -266,7 +266,7 @@ class Cards:
 {self.history_table(indicator_id, reg["table"])}
 <h2>数据征集与分析意见</h2>
 {self.request_html(indicator_id)}
-<p class="tc-foot">本页由数据和评估引擎的审计记录生成（planeval.report.targetpage），不手工编辑。</p>
+<p class="tc-foot">本页由数据和评估记录自动生成，不手工编辑。</p>
 </main>"""
         return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

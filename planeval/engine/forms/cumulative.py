@@ -48,12 +48,12 @@ def assess_cumulative(row: Row) -> dict:
             "progress_share": rounded(progress), "time_share": rounded(tau), "rate_kind": "increment"}
     if total >= target:
         return {"status": "achieved", "outlook": "final" if row.final else "achieved",
-                "reason": f"{start}—{t}年累计{g(total)}，已达到累计目标{g(target)}", **base}
+                "reason": f"{_span(start, t)}累计{g(total)}，已达到累计目标{g(target)}", **base}
     if row.final:
         if t >= T:
             return {"status": "missed", "outlook": "final",
-                    "reason": f"{start}—{t}年累计{g(total)}，未达到累计目标{g(target)}", **base}
-        return {**no_final_data(row, t, f"{start}—{t}年累计{g(total)}"), **base}
+                    "reason": f"{_span(start, t)}累计{g(total)}，未达到累计目标{g(target)}", **base}
+        return {**no_final_data(row, t, f"{_span(start, t)}累计{g(total)}"), **base}
     per_year = total / n_done
     required = (target - total) / (T - t)
     projected = total + per_year * (T - t)
@@ -65,7 +65,7 @@ def assess_cumulative(row: Row) -> dict:
                             "projection_formula": "S_t + (S_t/n)·(T−t)"}
     return {"status": pace_status(pace, row.rules),
             "outlook": outlook(required / per_year if per_year > 0 else None, shortfall, per_year, row.rules),
-            "reason": f"{start}—{t}年累计{g(total)}，完成{progress:.0%}，时间进度{tau:.0%}，进度比{pace:.2f}",
+            "reason": f"{_span(start, t)}累计{g(total)}，完成{progress:.0%}，时间进度{tau:.0%}，进度比{pace:.2f}",
             "pace_ratio": rounded(pace), "projected_value": rounded(projected), "required_rate": rounded(required),
             "observed_rate": rounded(per_year), **base}
 
@@ -98,7 +98,7 @@ def assess_cumulative_reduction(row: Row) -> dict:
     n_done, n_all = len(years), T - start + 1
     tau = n_done / n_all
     progress = math.log(remain) / math.log(1 - target) if remain > 0 else None
-    text = (f"{start}—{t}年累计降低{done * 100:.1f}%（逐年降低率连乘："
+    text = (f"{_span(start, t)}累计降低{done * 100:.1f}%（逐年降低率连乘："
             f"{'、'.join(f'{rates[y]:g}%' for y in years)}），目标{years_span(start, T)}累计降低{target * 100:g}%")
     row.audit["computed"] = {"years": years, "reductions_pct": [rates[y] for y in years], "cumulative": done,
                              "progress_share": progress, "time_share": tau,
@@ -136,7 +136,7 @@ def _published_reduction(row: Row, published, target: float, start: int) -> dict
     progress = math.log(remain) / math.log(1 - target) if remain > 0 else None
     row.audit["computed"] = {"published_cumulative": done, "through": t, "time_share": tau,
                              "progress_share": progress, "formula": "p = ln(1−R_t)/ln(1−R*)"}
-    text = f"{start}—{t}年累计降低{value:g}%（公布的期间累计数），目标{years_span(start, row.target_year)}累计降低{target * 100:g}%"
+    text = f"{_span(start, t)}累计降低{value:g}%（公布的期间累计数），目标{years_span(start, row.target_year)}累计降低{target * 100:g}%"
     base = {"latest_year": t, "latest_value": value, "latest_scope": published.latest_scope,
             "flags": published.flags, "start_year": start, "rate_kind": "rate_pct",
             "time_share": rounded(tau), "progress_share": rounded(progress)}
@@ -149,3 +149,8 @@ def _published_reduction(row: Row, published, target: float, start: int) -> dict
     pace = progress / tau if progress is not None else None
     return {"status": pace_status(pace, row.rules) if pace is not None else "not_assessable",
             "outlook": "not_assessable", "reason": text, "pace_ratio": rounded(pace), **base}
+
+
+def _span(first: int, last: int) -> str:
+    """first—last年, or one year alone (never a span from a year to itself)."""
+    return f"{first}年" if first == last else f"{first}—{last}年"
