@@ -66,9 +66,12 @@ def test_the_first_monitoring_edition_judges_nothing_and_says_why():
 
 def test_the_retrospective_uses_what_this_plan_prints_about_the_14th(ds):
     res = ds.assess(2026).set_index("id")
-    # 67.9 ≥ 65, 16 ≥ 12, 11.3 = 11.3, 79.25 ≥ 78.3, 25.1 (2024) ≥ 24.1, 51.3 > 46: 完成; 〔17.7〕 < 〔18〕: 未完成
+    # 16 ≥ 12, 11.3 = 11.3, 79.25 ≥ 78.3, 25.1 (2024) ≥ 24.1: 完成; 〔17.7〕 < 〔18〕: 未完成; 城镇化率 67.9 is on
+    # the 七普 basis and 一次能源生产总量 51.3 on the GB/T 28398-2023 one, the targets (65, ＞46) on the earlier
+    # bases (breaks.csv, as in the 十四五 folder): 口径变化、不可直接比较
     assert {i: res.loc[i, "status_zh"] for i in ("p03", "p05", "p09", "p13", "p15", "p18", "p20")} == {
-        "p03": "完成", "p05": "完成", "p09": "完成", "p13": "完成", "p15": "未完成", "p18": "完成", "p20": "完成"}
+        "p03": "口径变化、不可直接比较", "p05": "完成", "p09": "完成", "p13": "完成", "p15": "未完成", "p18": "完成",
+        "p20": "口径变化、不可直接比较"}
 
 
 def test_counts_are_the_printed_tables():
@@ -99,3 +102,15 @@ def test_one_imported_2026_value_makes_it_a_monitoring_report(tmp_path):
     assert r["progress_share"] == pytest.approx(0.6 / 3.1) and r["time_share"] == pytest.approx(0.2)
     assert r["status_zh"] == "符合预期" and r["outlook"] == "likely" and r["required_rate"] == pytest.approx(0.625)
     assert "尚无任何主要指标的数据" not in prose.judgement_sentence(rep)
+
+
+def test_chapter_counts_are_as_printed_and_the_retrospective_respects_basis_changes():
+    """issue 22 #7: a printed item entered as two sub-rows counts once in the chapter's counts (7项, 8行); the
+    十四五 results in the retrospective are not compared across the 七普 / 五经普 revisions (issue 21)."""
+    from planeval.report import glue
+
+    rep = open_report("national-15th", 2026)
+    counts = {c: glue.chapter_numbers(rep, c)["chapter_counts"] for c in rep.plan.chapter_ids}
+    assert any(text.startswith("本章共有7项主要指标（规划专栏1，8行）") for text in counts.values())
+    previous = rep.previous.set_index("id")
+    assert previous.loc["p03", "status"] == "not_comparable" and previous.loc["p06", "status"] == "not_comparable"

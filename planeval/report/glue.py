@@ -27,7 +27,7 @@ def index_numbers(rep: Report) -> dict:
 
 
 def counts_sentence(n_main: int, table: str, with_data: int, pending: int, no_data: int, n_others: int,
-                    others_with_data: int, moved: int = 0) -> str:
+                    others_with_data: int, moved: int = 0, printed: int | None = None) -> str:
     """The chapter's counts in words, naming only the groups that hold a target (no "0项…")."""
     if not n_main:
         head = "本章没有主要指标"
@@ -35,7 +35,9 @@ def counts_sentence(n_main: int, table: str, with_data: int, pending: int, no_da
         groups = [(k, what) for k, what in ((with_data, "有数据可以评估"), (moved, "口径变化、不可直接比较"),
                                             (pending, "按上级下达"),
                                             (no_data, "暂无法评估")) if k]
-        head = f"本章共有{n_main}项主要指标（规划{table}）"
+        # printed: how the plan's table counts them (an item entered as sub-rows counts once: 7项, 8行)
+        rows = f"，{n_main}行" if printed and printed != n_main else ""
+        head = f"本章共有{printed or n_main}项主要指标（规划{table}{rows}）"
         if len(groups) == 1 and groups[0][0] == n_main:
             head += f"，均{groups[0][1]}"
         elif groups:
@@ -61,7 +63,8 @@ def chapter_numbers(rep: Report, chapter: str) -> dict:
                                               int((main["status"] == "pending").sum()),
                                               int((main["status"] == "not_assessable").sum()), len(others),
                                               int((~others["status"].isin(["not_assessable", "pending"])).sum()),
-                                              int((main["status"] == "not_comparable").sum())),
+                                              int((main["status"] == "not_comparable").sum()),
+                                              len({rep.reg(i)["source_ref"] for i in main["id"]})),
             "data_year": f"本章主要指标的最新数据年份为{int(years.max())}年" if len(years)
             else "本章主要指标尚无规划期内的数据"}
 
