@@ -266,8 +266,10 @@ def achievements_markdown(rep: Report) -> str:
     out = []
     for c in rep.plan.chapters:
         rows = good[good["chapter"] == c.id]
-        phrases = [p for p in (_progress_phrase(rep, r) for _, r in rows.sort_values("table", key=lambda s: s.map(
-            {"main": 0, "goal": 1, "text": 2})).iterrows()) if p]
+        ordered = rows.sort_values("table", key=lambda s: s.map({"main": 0, "goal": 1, "text": 2}))
+        # a verdict to verify is an achievement only once checked: it says so where it is listed
+        phrases = [p + ("（待核实）" if not is_missing(r.get("verify")) else "")
+                   for p, (_, r) in ((_progress_phrase(rep, r), (i, r)) for i, r in ordered.iterrows()) if p]
         if phrases:
             out.append(f"- **{md(c.short)}**：" + "；".join(phrases) + "。")
     return "\n".join(out)
