@@ -116,3 +116,16 @@ def test_a_relation_exactly_at_its_tolerance_is_in_step_whatever_the_float_round
     o = pd.concat([obs((2021, 8.1), price_basis="real"), obs((2021, 8.6), indicator_id="gdp", price_basis="real")])
     r = judge(registry, o, eval_year=2021)
     assert r["status"] == "on_track" and r["required_rate"] == pytest.approx(0.086)
+
+
+def test_a_named_later_release_supersedes_an_earlier_one_even_without_a_publication_date():
+    # a department's 修订 (its return gives no date) against the dated 公报 figure: the kind of release decides
+    o = pd.concat([obs((2023, 5.2), release="bulletin", source_id="bulletin"),
+                   obs((2023, 5.4), release="revised", source_id="return")])
+    src = sources(bulletin=("official", "2024-02-29"), **{"return": ("official", None)})
+    r = judge(reg(baseline_value=4.0, target_value=6.0), o, eval_year=2023, sources=src)
+    assert r["latest_value"] == 5.4
+    # the same kind of release (or none): the later publication
+    o = pd.concat([obs((2023, 5.2), source_id="early"), obs((2023, 5.3), source_id="late")])
+    src = sources(early=("official", "2024-01-10"), late=("official", "2024-06-30"))
+    assert judge(reg(baseline_value=4.0, target_value=6.0), o, eval_year=2023, sources=src)["latest_value"] == 5.3

@@ -14,6 +14,15 @@ PATH_FORMS = {"level", "cumulative"}
 NO_VALUE_FORMS = {"city_assigned", "qualitative", "relational", "annual_targets"}
 
 
+def is_estimate(reg) -> bool:
+    """The plan printed the baseline as an estimate (预计, `baseline_estimate`): its year's actual may be imported
+    and, once in, progress is measured from it. Typed (a loaded registry) or as text (a row read as CSV)."""
+    value = reg.get("baseline_estimate")
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return False
+    return str(value).strip().lower() in ("1", "true")
+
+
 def load_registry(folder: Path, plan_lists: dict | None = None) -> pd.DataFrame:
     """All registry rows, typed and checked. Raises :class:`DataError` naming file, row and column."""
     path = Path(folder) / "indicators.csv"

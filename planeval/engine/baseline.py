@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .values import RELEASE_ORDER, gu, is_missing, to_int, to_num, to_str
-
-
-
-def is_estimate(reg: dict) -> bool:
-    value = reg.get("baseline_estimate")
-    return not is_missing(value) and bool(value)
+from ..data.registry import is_estimate
+from .values import gu, is_missing, release_rank, to_int, to_num, to_str
 
 
 def actual_baseline(reg: dict, own: pd.DataFrame, plan_scope: str) -> dict | None:
@@ -27,7 +22,7 @@ def actual_baseline(reg: dict, own: pd.DataFrame, plan_scope: str) -> dict | Non
     if at.empty:
         return None
     release = at["release"] if "release" in at else pd.Series(None, index=at.index, dtype="object")
-    rank = release.map(lambda r: RELEASE_ORDER.index(r) if r in RELEASE_ORDER else -1)
+    rank = release.map(release_rank)
     chosen = at.loc[rank[rank == rank.max()].index[-1]]
     return {"year": b_year, "value": float(chosen["value"]), "estimate": estimate,
             "source_id": to_str(chosen.get("source_id")), "release": to_str(chosen.get("release"))}

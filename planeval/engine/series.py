@@ -2,7 +2,7 @@
 
 Per year: the plan's scope first, then the scopes the plan lists as compatible (unstated; flagged); another
 territory never scores (listed as not used). Partial years and other price bases are left out. Of several
-releases of one figure the latest publication is used, the others are listed as superseded. A value across
+releases of one figure the latest (by kind of release, then publication date) is used, the others are listed as superseded. A value across
 a registered basis change (breaks.csv) is re-based when the sources allow, else left out. The notes say
 exactly what differs: the territory, a statistical revision a source states, a partial year, an inference.
 """
@@ -15,7 +15,7 @@ import pandas as pd
 from ..labels import label
 from .breaks import breaks_for, describe, link_factor, reference_side, side
 from .row import Row
-from .values import RELEASE_ORDER, g, inferred_fields, is_missing, to_int, to_str, years_text
+from .values import g, inferred_fields, is_missing, release_rank, to_int, to_str, years_text
 
 WARNINGS = ("territory", "revision", "partial", "stale")   # flag kinds shown as ⚠; the others are notes
 
@@ -44,8 +44,8 @@ def choose(row: Row, frame: pd.DataFrame | None = None, kind: str = "level", bas
     """The values of ``frame`` (default: the row's in-window observations) of ``kind``, one per year.
 
     Per year: the plan's scope, then the compatible (unstated) scopes; another territory never scores. Among
-    those, a value on the plan's basis before one across a registered break, then the latest publication
-    (a later release supersedes an earlier one). A value across a break scores only re-based."""
+    those, a value on the plan's basis before one across a registered break, then the latest release (by kind,
+    then publication date). A value across a break scores only re-based."""
     obs = row.scored if frame is None else frame
     rows = obs[(obs["value_kind"] == kind) & obs["value"].notna()]
     out = Chosen()
@@ -85,12 +85,12 @@ def choose(row: Row, frame: pd.DataFrame | None = None, kind: str = "level", bas
         _rank=use["scope"].map(compatible.index),
         _across=[sum(side(o, b) != r for b, r in zip(brks, refs)) for _, o in use.iterrows()],
         _pub=[_published(o) for _, o in use.iterrows()],
-        _rel=use["release"].map(lambda r: RELEASE_ORDER.index(r) if r in RELEASE_ORDER else -1)
-        if "release" in use.columns else -1,
+        _rel=use["release"].map(release_rank) if "release" in use.columns else -1,
         _pos=range(len(use)))
     chosen = []
     for year, group in use.groupby("year", sort=True):
-        group = group.sort_values(["_rank", "_across", "_pub", "_rel", "_pos"],
+        # the kind of release first: an imported 修订 whose source gives no date still supersedes a dated 公报
+        group = group.sort_values(["_rank", "_across", "_rel", "_pub", "_pos"],
                                   ascending=[True, True, False, False, False])
         pick = group.iloc[0]
         for _, o in group.iloc[1:].iterrows():

@@ -8,9 +8,14 @@ import pandas as pd
 from ..labels import codes
 
 
-# Later releases of one figure supersede earlier ones: labels.yml lists `release` in publication order, and on
-# equal publication dates the later kind of release wins.
+# Later releases of one figure supersede earlier ones: labels.yml lists `release` in the order a figure is
+# published (初步核算 … 普查修订); between values of the same kind of release (or none) the later publication wins.
 RELEASE_ORDER = tuple(codes("release"))
+
+
+def release_rank(release) -> int:
+    """A release's place in RELEASE_ORDER; -1 when the source names none."""
+    return RELEASE_ORDER.index(release) if release in RELEASE_ORDER else -1
 
 
 def is_missing(value) -> bool:

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..data.registry import is_estimate
 from ..data.schema import DataError
 from ..data.vocab import vocabulary
 from ..labels import label
@@ -23,12 +24,6 @@ RELEASE_WORDS = {**{c: c for c in vocabulary("release")}, **{label("release", c)
                  "初步": "preliminary", "初步数": "preliminary", "快报数": "quick", "公报": "bulletin",
                  "统计公报数": "bulletin", "最终核实": "final", "最终核实数": "final", "年鉴": "final",
                  "修订数": "revised", "普查修订数": "census_revised"}
-
-
-def is_estimate(reg) -> bool:
-    """The plan printed the baseline as an estimate (预计): its year's actual may be imported."""
-    value = reg.get("baseline_estimate")
-    return value is not None and str(value).strip().lower() in ("1", "true")
 
 
 _UNIT_WORDS = re.compile(r"元|人|件|个|米|吨|亩|户|次|万|亿|千|百|%|‰|公里|平方|立方|度|小时|年|月|倍|家|项")

@@ -102,8 +102,6 @@ def keep_figures(escaped: str) -> str:
     return _HYPHENATED.sub(lambda m: f'<span class="figure">{m.group(0)}</span>', escaped)
 
 
-_keep_figures = keep_figures
-
 
 def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(),
                caption: str | None = None, raw: set[str] = frozenset(), css: str = "report-table",
@@ -121,7 +119,7 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
         for k, label in columns:
             value = row.get(k, "")
             figure = k not in numeric and k not in raw and _FIGURE.fullmatch(str(value))
-            text = value if k in raw else esc(value) if figure else _keep_figures(esc(value))
+            text = value if k in raw else esc(value) if figure else keep_figures(esc(value))
             classes = [c for c in ("num" if k in numeric else "", "figure" if figure else "",
                                    "card-key" if k == key else "") if c]
             cls = f' class="{" ".join(classes)}"' if classes else ""

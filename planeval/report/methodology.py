@@ -104,26 +104,25 @@ def rule_change_effects(rep: Report) -> list[dict]:
     only: another plan folder's data never shapes this page (a new folder leaves every other book current)."""
     from ..engine.rules import rule_versions
 
+    folder = rep.ds.folder
+    years = [rep.eval_year]
+    meta = folder / "reference_verdicts.meta.yml"
+    if meta.exists():
+        years.append(int(yaml.safe_load(meta.read_text(encoding="utf-8"))["data_through"]))
     versions = rule_versions()
     latest = versions[-1]["version"] if versions else None
     out = []
     for before, v in zip(versions, versions[1:]):
         if not v.get("changes"):
             continue
-        for folder in (rep.ds.folder,):
-            ds = rep.ds
-            years = [rep.eval_year]
-            meta = folder / "reference_verdicts.meta.yml"
-            if meta.exists():
-                years.append(int(yaml.safe_load(meta.read_text(encoding="utf-8"))["data_through"]))
-            for year in dict.fromkeys(years):
-                old = _assessed(folder, year, before["version"])
-                new = _assessed(folder, year, None if v["version"] == latest else v["version"])
-                differ = new["status_zh"] != old["status_zh"]
-                out.append({"version": v, "plan": ds.plan.short_name, "year": year,
-                            "changed": [(n, b, a) for n, b, a in zip(new.loc[differ, "name_zh"],
-                                                                      old.loc[differ, "status_zh"],
-                                                                      new.loc[differ, "status_zh"])]})
+        for year in dict.fromkeys(years):
+            old = _assessed(folder, year, before["version"])
+            new = _assessed(folder, year, None if v["version"] == latest else v["version"])
+            differ = new["status_zh"] != old["status_zh"]
+            out.append({"version": v, "plan": rep.plan.short_name, "year": year,
+                        "changed": [(n, b, a) for n, b, a in zip(new.loc[differ, "name_zh"],
+                                                                  old.loc[differ, "status_zh"],
+                                                                  new.loc[differ, "status_zh"])]})
     return out
 
 

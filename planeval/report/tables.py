@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from ..engine.baseline import is_estimate
+from ..data.registry import is_estimate
 from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
 from ..labels import label
