@@ -37,6 +37,8 @@ def test_improving_the_latest_value_never_worsens_the_status(base, target, lates
             attribute="约束性" if binding else "预期性")
     before = status(r, obs((year, latest)), eval_year=year)
     after = status(r, obs((year, round(latest + sign * bump, 2))), eval_year=year)
+    if before == after == "not_assessable":
+        return  # a baseline already meeting the target is held every year: a final edition with one year has no verdict
     assert ORDER.index(after) <= ORDER.index(before)
 
 
