@@ -101,6 +101,21 @@ def test_every_source_has_a_title_and_kind_and_the_plan_is_one(ds):
     assert web["url"].str.startswith("http").all()
 
 
+# Three Latin-script words in a row: English prose. Codes and abbreviations (R&D, PM2.5, GB/T 28398-2023) do not match.
+LATIN_PROSE = re.compile(r"[A-Za-z]{4,} [A-Za-z]{3,} [A-Za-z]{3,}")
+
+
+@pytest.mark.parametrize("plan", sorted(p.name for p in paths.DATA.iterdir() if (p / "plan.yml").exists()))
+def test_no_english_text_in_a_plan_folder(plan):
+    """A quote is the publisher's own sentence, and every text a reader may see is Chinese: an English page (a
+    machine-translated reprint) is not the original, and its words would reach readers through the quote column."""
+    found = [f"{csv.name}:{n}: {m.group()}"
+             for csv in sorted((paths.DATA / plan).glob("*.csv"))
+             for n, line in enumerate(csv.read_text(encoding="utf-8").splitlines(), 1)
+             if (m := LATIN_PROSE.search(line))]
+    assert found == []
+
+
 def test_previous_plan_results_are_observations_from_the_plan(ds):
     prev = set(ds.registry.loc[ds.registry["table"] == "previous", "id"])
     t1 = ds.observations[ds.observations["indicator_id"].isin(prev)]
