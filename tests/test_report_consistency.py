@@ -42,9 +42,20 @@ def test_real_rows_the_ndrc_statements_agree_as_often_as_the_method_check_says()
     assert on_track[5] == "符合或基本符合预期"
     check = validation.compare(rep.ds.folder)
     assert check.agree == 14 and "只有分类相同才算一致" in validation.all_tables(rep)
+    life = next(r for r in rows_of(validation.comparison_table(check)) if r[0] == "人均预期寿命")
+    assert life[1] == "不一致（本报告的结论好于国家发展改革委的结论）"
     # the claims page's agreements, added up, are the method check's
     counted = sum(int(n) for r in rows_of(html) for n in re.findall(r"(?<!不)一致(\d+)项", r[2]))
     assert counted == check.agree
+
+
+def test_real_rows_a_statement_is_named_in_the_words_of_the_year_it_speaks_of():
+    """The final editions show statements of earlier years: a 2022 or 2024 statement says 提前实现, one of 2025 完成."""
+    national = rows_of(evaluation.claims_html(open_report("national-14th", 2025)))
+    assert next(r for r in national if "等4项指标提前实现" in r[0])[5] == "提前实现（达标）"
+    assert next(r for r in national if r[0].startswith("“落后的4项指标"))[5] == "滞后"
+    yinzhou = {r[4]: r[5] for r in rows_of(evaluation.claims_html(open_report("yinzhou-14th", 2025)))}
+    assert yinzhou == {"2024": "提前实现（达标）", "2025": "完成（达标）"}
 
 
 # ---------------------------------------------------------------- 2. projects, each once

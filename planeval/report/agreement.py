@@ -33,8 +33,9 @@ def agreement(stated: str, ours: str) -> str:
     return AGREE if ours == stated else DIFFER
 
 
-def direction(stated: str, ours: str) -> str:
-    """For a disagreement: 本报告的结论好于表述 / 差于表述 (empty when the classes cannot be ordered)."""
+def direction(stated: str, ours: str, theirs: str = "表述") -> str:
+    """For a disagreement: 本报告的结论好于表述 / 差于表述 (``theirs`` names the other side; empty when the classes
+    cannot be ordered)."""
     if stated not in ORDER or ours not in ORDER or stated == ours:
         return ""
-    return "本报告的结论好于表述" if ORDER.index(ours) > ORDER.index(stated) else "本报告的结论差于表述"
+    return f"本报告的结论{'好于' if ORDER.index(ours) > ORDER.index(stated) else '差于'}{theirs}"

@@ -119,8 +119,9 @@ def work_markdown(rep: Report) -> str:
 
 # ------------------------------------------------------------------------------ the government's own claims
 def asserts_text(rep: Report, asserts: str, year: int) -> str:
-    """What the statement asserts (labels.yml claim_asserts); of the plan's last year, in a final's words."""
-    return label("claim_asserts", asserts, "final" if year >= rep.plan.period.end else rep.kind)
+    """What the statement asserts (labels.yml claim_asserts), in the words of the year it speaks of: a statement of
+    the plan's last year says 完成, one of a year before it 提前实现 (whatever the edition that shows it)."""
+    return label("claim_asserts", asserts, rep.plan.edition_kind(year))
 
 
 def _verdicts_at(rep: Report, year: int) -> pd.DataFrame:

@@ -189,6 +189,11 @@ def summary_markdown(rep: Report, lead: str = "") -> str:
             f"；其余{c['none']}项暂无公开信息，进展需由责任部门报送。")
 
 
+def where_listed(rep: Report) -> str:
+    """The pointer from the findings to the chapters' project lists: only when there are projects to list."""
+    return "各项目的进展和依据见各章“重大工程项目进展”。" if project_counts(rep)["n"] else ""
+
+
 def chapter_counts_table(rep: Report) -> str:
     """Per chapter, the counts of project_counts (the same groups as the sentence above it and the chapters)."""
     rows = []

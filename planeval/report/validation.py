@@ -21,7 +21,7 @@ from ..data.dataset import load_dataset
 from ..engine import assess_all
 from ..engine.rules import load_history, rule_versions, rules_at
 from ..labels import label
-from .agreement import AGREE, agreement, rule_text
+from .agreement import AGREE, agreement, direction, rule_text
 from .fmt import esc, html_table, keep_figures, md, percent
 from .words import unfold
 
@@ -203,9 +203,15 @@ def comparison_table(c: Comparison) -> str:
     for _, r in c.table.iterrows():
         rows.append({"name": r["name_zh"], "ours": label("ndrc_class", r["ndrc_class"], "midterm"),
                      "theirs": label("reference_class", r["ref_class"]),
-                     "agree": "一致" if r["agree"] else "不一致", "why": r["why"] or "—"})
+                     "agree": "一致" if r["agree"] else _differ(c, r), "why": r["why"] or "—"})
     return html_table(rows, [("name", "指标"), ("agree", "是否一致"), ("ours", "本方法结论"), ("theirs", f"{c.evaluator}结论"),
                              ("why", "不一致的原因")], key="name", css="report-table validation-table")
+
+
+def _differ(c: Comparison, r) -> str:
+    """不一致, with its direction when both sides have a verdict (the rule of agreement says it will)."""
+    how = direction(r["ref_class"], r["ndrc_class"], f"{c.evaluator}的结论")
+    return f"不一致（{how}）" if how else "不一致"
 
 
 def agreement_sentence(c: Comparison, escape=md) -> str:
