@@ -210,13 +210,15 @@ def claims_summary(rows: list[dict]) -> str:
         marks = [m for m, _ in pairs]
         better = sum(1 for m, d in pairs if m == DIFFER and d.endswith("好于表述"))
         worse = marks.count(DIFFER) - better
-        counts = [f"{WORDS[AGREE]}{marks.count(AGREE)}项"]
+        counts = [f"{WORDS[AGREE]}{marks.count(AGREE)}项"] if marks.count(AGREE) else []
         if marks.count(DIFFER):
             how = "、".join(x for x in (f"好于表述{better}项" if better else "", f"差于表述{worse}项" if worse else "") if x)
             counts.append(f"{WORDS[DIFFER]}{marks.count(DIFFER)}项（本报告的结论{how}）")
         if marks.count(UNKNOWN):
             counts.append(f"{WORDS[UNKNOWN]}{marks.count(UNKNOWN)}项")
-        parts.append(f"列明指标的表述逐项对照{len(pairs)}项：" + "、".join(counts))
+        alike = next((m for m in (AGREE, DIFFER, UNKNOWN) if marks.count(m) == len(marks)), None)
+        parts.append(f"列明指标的表述逐项对照{len(pairs)}项，均{WORDS[alike]}" if alike and alike != DIFFER
+                     else f"列明指标的表述逐项对照{len(pairs)}项：" + "、".join(counts))
     if unnamed:
         parts.append(f"{unnamed}条表述未列明具体指标，只比较数量")
     return "；".join(parts) + "。" if parts else ""
