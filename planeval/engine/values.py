@@ -118,8 +118,8 @@ _CN_DIGITS = "零一二三四五六七八九十"
 
 
 def years_window(first: int, last: int) -> str:
-    """The years a verdict may rest on, as a reader reads them: 2021—2023年, or 2026年 for a single year (never
-    "2021年以来…（截至2023年）")."""
+    """The years a verdict may rest on, as a reader reads them: Y1—Y2年, or Y1年 for a single year (never
+    "Y1年以来…（截至Y2年）")."""
     first, last = int(first), int(last)
     return f"{first}年" if first >= last else f"{first}—{last}年"
 

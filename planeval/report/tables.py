@@ -86,8 +86,8 @@ def latest_text(rep: Report, r) -> str:
 
 
 def period_value(first, last, value: str) -> str:
-    """A figure over a span of years in a table cell: 年均4.7%（2020—2021年）, the span after it as a single year's is
-    (never "2020—2021年年均…" with 年 twice)."""
+    """A figure over a span of years in a table cell: 年均4.7%（Y1—Y2年）, the span after it as a single year's is
+    (never "Y1—Y2年年均…" with 年 twice)."""
     return f"{value}（{int(first)}—{int(last)}年）"
 
 
