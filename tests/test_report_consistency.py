@@ -194,3 +194,17 @@ def test_real_rows_rule_history_shows_dates_and_versions_not_commits_or_files():
         assert internal not in text, internal
     assert not re.search(r"\b[0-9a-f]{7}\b", text)
     assert "2026年11月29日00:26加入" in text and "第2版" in text
+
+
+def test_limits_count_printed_items_and_say_when_no_in_period_figure_is_out_yet():
+    """SYNTHETIC: one printed item entered as two sub-rows (one source_ref) without data, one item with data: "1项主要
+    指标（2行，占67%）" (2 of 3 rows), as the front page counts "1项主要指标（2行）"; in the plan's first year, before
+    any figure is out: said so, not a gap."""
+    registry = pd.concat([reg(id="a", baseline_value=1, target_value=2), reg(id="b", baseline_value=1, target_value=2),
+                          reg(id="c", source_ref="表A-2", baseline_value=1, target_value=2)])
+    rep = report_for(registry, obs((2022, 1.5), indicator_id="c"))
+    assert "- **局限**：1项主要指标（2行，占67%）缺少2021年以来可用于评估的数据，暂无法评估，报告不作估算。" in \
+        plain(evaluation.work_markdown(rep))
+    first = report_for(registry, obs(), eval_year=2021)
+    assert "- **局限**：规划期内（2021年）尚无主要指标的数据，本版只列出各项目标的起点和规划路径，不作评估。" in \
+        plain(evaluation.work_markdown(first))

@@ -334,8 +334,12 @@ def _issues(rep: Report) -> dict:
 def missing_clause(rep: Report) -> str:
     """N项主要指标（占x%）缺少<start>年以来可用于评估的数据: one wording and one count for every page."""
     missing, n = _issues(rep)["missing"], len(rep.main)
-    return (f"{len(missing)}项主要指标（占{percent(len(missing) / n)}）缺少{rep.plan.period.start}年以来"
-            "可用于评估的数据")
+    share = percent(len(missing) / n)
+    # counted as the plan's table prints them (an item entered as sub-rows once: 20项主要指标（21行…）)
+    printed = len({rep.reg(i)["source_ref"] for i in missing["id"]})
+    count = f"{printed}项主要指标（{len(missing)}行，占{share}）" if printed != len(missing) else \
+        f"{len(missing)}项主要指标（占{share}）"
+    return f"{count}缺少{rep.plan.period.start}年以来可用于评估的数据"
 
 
 def limits_of_data(rep: Report) -> list[str]:
@@ -343,6 +347,9 @@ def limits_of_data(rep: Report) -> list[str]:
     groups: no data, data without a conclusion, a target still to be assigned, a change of basis)."""
     i, main = _issues(rep), rep.main
     out = []
+    first = before_first_data(rep)
+    if first:      # the plan's first figures are not out yet: not a gap (the front page says the same)
+        return [f"规划期内（{first}）尚无主要指标的数据，本版只列出各项目标的起点和规划路径，不作评估"]
     unjudged = len(i["missing"]) + len(i["undecided"])
     if len(i["missing"]) and len(i["undecided"]):
         out.append(f"{unjudged}项主要指标暂无法评估、报告不作估算，其中{missing_clause(rep)}，"
