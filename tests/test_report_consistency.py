@@ -208,3 +208,15 @@ def test_limits_count_printed_items_and_say_when_no_in_period_figure_is_out_yet(
     first = report_for(registry, obs(), eval_year=2021)
     assert "- **局限**：规划期内（2021年）尚无主要指标的数据，本版只列出各项目标的起点和规划路径，不作评估。" in \
         plain(evaluation.work_markdown(first))
+
+
+def test_real_rows_no_zero_counts_and_no_doubled_nian_in_the_final_edition():
+    rep = open_report("yinzhou-14th", 2025)
+    said = rows_of(evaluation.claims_html(rep))[0][1]
+    assert said == ("规划指标体系（表2）32项主要指标中，没有据公开数据确认已达到规划目标的（按截至2024年的数据）；"
+                    "按截至2025年的数据，仍没有已完成的")
+    # 32 main indicators: 6 按上级下达, 1 口径变化, 25 暂无法评估 — all without a verdict
+    assert "- **无法评估的主要指标**：主要指标均缺少目标年的数据" in plain(problems.adjustments_markdown(rep))
+    income = next(r for r in rows_of(tables.retrospective_table(rep)) if r[0].startswith("城乡居民人均可支配收入"))
+    assert income[2] == "年均增长7.7%（2016—2020年）"
+    assert income[6] == "2016—2020年期间年均增长7.7%（公布的2016—2020年期间年均增速），目标年均7.5%"

@@ -167,11 +167,13 @@ def claim_rows(rep: Report) -> list[dict]:
             main = ours[ours["table"] == "main"]
             met = main[main["status"] == "achieved"]
             named = "未列明具体指标"
-            verdict = (f"{rep.table_name('main')}{len(main)}项主要指标中，{len(met)}项已达到规划目标"
-                       + (f"（{'、'.join(rep.name(i) for i in met['id'])}）" if len(met) else ""))
+            verdict = (f"{rep.table_name('main')}{len(main)}项主要指标中，" +
+                       (f"{len(met)}项已达到规划目标（{'、'.join(rep.name(i) for i in met['id'])}）" if len(met)
+                        else "没有据公开数据确认已达到规划目标的"))
             if year < rep.eval_year:       # and what this edition's own data say by its year
                 now = rep.main[rep.main["status"] == "achieved"]
-                verdict += f"（按截至{year}年的数据）；按截至{rep.eval_year}年的数据，{len(now)}项已{rep_met(rep)}"
+                verdict += (f"（按截至{year}年的数据）；按截至{rep.eval_year}年的数据，"
+                            + (f"{len(now)}项已{rep_met(rep)}" if len(now) else f"仍没有已{rep_met(rep)}的"))
             agreed, pairs = "无法逐项对照（表述未列明指标）", []
             if not is_missing(c.get("count")):
                 n = int(c["count"])

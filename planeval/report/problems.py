@@ -269,6 +269,7 @@ def _next_plan_markdown(rep: Report) -> str:
     if len(missed):
         out.append(f"- **未完成的目标**：{_names(rep, missed)}，建议分析未完成的原因，合理设定下一规划的目标和措施。")
     if len(unknown):
-        out.append(f"- **无法评估的主要指标**：{len(unknown)}项主要指标缺少目标年的数据、可比数据或上级下达的目标值，建议下一规划的指标"
+        which = "主要指标均" if len(unknown) == len(main) else f"{len(unknown)}项主要指标"
+        out.append(f"- **无法评估的主要指标**：{which}缺少目标年的数据、可比数据或上级下达的目标值，建议下一规划的指标"
                    "选用有年度统计数据、口径明确的指标，并明确下达值和责任单位。")
     return "\n".join(out)

@@ -90,7 +90,8 @@ def latest_phrase(rep: Report, r) -> str:
         return ""
     if is_missing(r.get("evidence_quote")) and text.endswith("年）") and "（" in text:
         value, year = text[:-1].rsplit("（", 1)      # "<value>（<year>年）" → "<year>年<value>"
-        text = f"{year}{value}"
+        # a span before a yearly average reads "Y1—Y2年期间年均…", never "Y1—Y2年年均…" (年 twice)
+        text = f"{year}{'期间' if value.startswith('年均') else ''}{value}"
     return md(text)
 
 

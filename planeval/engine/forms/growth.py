@@ -22,7 +22,7 @@ def _average(row: Row, start: int, basis: str | None) -> dict:
     candidates = []
     if periods.points:
         y, v = periods.points[-1]
-        candidates.append({"avg": v / 100, "end": y, "latest_value": v, "method": f"公布的{start}—{y}年年均增速",
+        candidates.append({"avg": v / 100, "end": y, "latest_value": v, "method": f"公布的{start}—{y}年期间年均增速",
                            "scope": periods.latest_scope, "flags": periods.flags, "rank": 1})
     missing = []
     if yearly.points:
@@ -79,7 +79,7 @@ def assess_growth(row: Row) -> dict:
                              "eurostat_rr": avg / target if ratio_ok else None, "gap_pp": gap_pp,
                              "within_about_band": within,
                              "formula": "p = n·ln(1+ḡ)/(N·ln(1+g*)), τ = n/N, r = p/τ" if ratio_ok else "d·(ḡ − g*)（百分点）"}
-    done = f"{start}年增长{avg * 100:.1f}%" if n_done == 1 else f"{start}—{t}年年均增长{avg * 100:.1f}%"
+    done = f"{start}年增长{avg * 100:.1f}%" if n_done == 1 else f"{start}—{t}年期间年均增长{avg * 100:.1f}%"
     text = f"{done}（{res['method']}），目标{column_target_words(row.reg) or f'年均{target * 100:g}%'}"
     if row.final:
         if t >= T:
