@@ -148,7 +148,10 @@ def test_missing_years_time_share_from_latest_year_with_data():
 
 def test_no_data_or_no_target_is_not_assessable_with_a_reason():
     r = one(reg(baseline_value=10, target_value=20), obs())
-    assert r["status"] == "not_assessable" and "暂无2021年以来的数据" in r["reason"]
+    # the window the verdict could rest on, plainly: the plan's first year to the edition's (default 2023)
+    assert r["status"] == "not_assessable" and r["reason"] == "暂无2021—2023年的数据，无法评估"
+    # an edition of the plan's first year: one year, never "2021年以来的数据（截至2021年）"
+    assert one(reg(baseline_value=10, target_value=20), obs(), eval_year=2021)["reason"] == "暂无2021年的数据，无法评估"
     r = one(reg(baseline_value=10, target_value=None), obs((2023, 12)))
     assert r["status"] == "not_assessable" and "目标值" in r["reason"]
     r = one(reg(baseline_value=10, target_value=20, target_year=None), obs((2023, 12)))

@@ -48,11 +48,12 @@ def test_problems_by_hand():
     lines = plain(problems.problems_markdown(rep)).split("\n")
     # 丙 (binding first): p = (12−10)/(20−10) = 20 %, τ = 3/5 = 60 %, 40 points behind; required (20−12)/2 = 4,
     # observed (12−10)/3 = 0.67 a year
-    assert lines[0] == ("- **丙滞后**（约束性指标）：2023年12%，完成进度20%、时间进度60%，落后40个百分点；要在2025年达到目标，"
+    # the name, then its verdict (never run together: "丙滞后")
+    assert lines[0] == ("- **丙**：滞后，约束性指标。2023年12%，完成进度20%、时间进度60%，落后40个百分点；要在2025年达到目标，"
                         "余下2年每年须提高4个百分点，而此前实际每年提高0.67个百分点。"
                         "分析人员意见：SYNTHETIC：项目推迟。（张三，2026-11-01）。")
     # 甲: p = 0.5/1.1 = 45 %, 15 points behind; required 0.6/2 = 0.3, observed 0.5/3 = 0.17
-    assert lines[1] == ("- **甲基本符合预期（需加力）**：2023年3%，完成进度45%、时间进度60%，落后15个百分点；要在2025年达到目标，"
+    assert lines[1] == ("- **甲**：基本符合预期（需加力）。2023年3%，完成进度45%、时间进度60%，落后15个百分点；要在2025年达到目标，"
                         "余下2年每年须提高0.3个百分点，而此前实际每年提高0.17个百分点。")
     assert lines[2] == "- **约束性指标完成存在风险**：1项约束性指标未达到符合预期的进度（丙），约束性指标必须完成。"
     assert lines[3].startswith("- **部分目标已提前实现**：1项目标在2025年之前已达到规划目标：乙（2023年21%，目标20%）。")
@@ -98,9 +99,9 @@ def test_the_synthetic_plan_folder_by_hand():
     text = plain(problems.problems_markdown(rep))
     # syn_level: 100 (2025) → 150 (2030), 2028 = 120: p = 20/50 = 40 %, τ = 3/5 = 60 %; required 30/2 = 15 a year,
     # observed 20/3 = 6.67 a year
-    assert ("- **合成产出总量基本符合预期（需加力）**：2028年120亿元，完成进度40%、时间进度60%，落后20个百分点；"
+    assert ("- **合成产出总量**：基本符合预期（需加力）。2028年120亿元，完成进度40%、时间进度60%，落后20个百分点；"
             "要在2030年达到目标，余下2年每年须提高15亿元，而此前实际每年提高6.67亿元。") in text
-    assert text.index("合成能耗强度降低基本符合预期（需加力）**（约束性指标）") < text.index("合成产出总量")   # binding first
+    assert text.index("合成能耗强度降低**：基本符合预期（需加力），约束性指标。") < text.index("合成产出总量")   # binding first
     assert "合成公共服务满意度（2027年81%，目标满意度达到80%以上）" in text
     rec = plain(problems.recommendations_markdown(rep))
     assert "为此前速度的2.2倍" in rec          # 15 / 6.667 = 2.25 → 2.2 (2.2499…)
@@ -112,7 +113,7 @@ def test_the_synthetic_plan_folder_by_hand():
 def test_real_rows_national_reversing_target_is_said_once():
     rep = open_report("national-14th", 2023)
     text = plain(problems.problems_markdown(rep))
-    assert ("- **地级及以上城市空气质量优良天数比率逆向变化**（约束性指标）：2023年85.5%，比起点（2020年87%）离目标更远，"
+    assert ("- **地级及以上城市空气质量优良天数比率**：逆向变化，约束性指标。2023年85.5%，比起点（2020年87%）离目标更远，"
             "时间进度60%（线性路径）；要在2025年达到目标，余下2年每年须提高1个百分点，而此前实际每年降低0.5个百分点。") in text
     assert "2023年85.5%，2023年85.5%" not in text
     assert "-300%" not in prose.overall_markdown(rep)
@@ -177,7 +178,7 @@ def test_work_section_and_retrospective_note():
     text = plain(evaluation.work_markdown(rep))
     assert "- **编制单位和日期**：SYNTHETIC编制组，2026年12月5日。" in text
     assert "- **数据来源**：2个来源的3条数值，按来源类别：官方原文（发布机关网站）2个（数值3条）" in text
-    assert "1项主要指标（占25%）暂无法评估" in text
+    assert "- **局限**：1项主要指标（占25%）缺少2021年以来可用于评估的数据，暂无法评估，报告不作估算；" in text
     assert evaluation.edition_note(rep).startswith("**关于本版。** 本版是中期评估报告的回溯编制版")
     rep.ds.sources["publication_date"] = ["2024-12-31", "2025-01-02"]     # one source published after 2024
     assert "所用来源中有1个晚于2024年底发布" in evaluation.edition_note(rep)
@@ -198,7 +199,7 @@ def test_claims_beside_our_verdicts():
          "indicator_ids": None, "count": None, "inferred": None, "note": None}])
     rows = rows_of(evaluation.claims_html(rep))
     assert len(rows) == 2                                  # the 2024 statement belongs to a later edition
-    assert rows[0][:6] == ["“SYNTHETIC：乙、丙达标。”", "乙：提前实现；丙：滞后，不一致（按截至2023年的数据）",
+    assert rows[0][:6] == ["“SYNTHETIC：乙、丙达标。”", "乙：提前实现；丙：滞后，不一致（本报告的结论差于表述）（按截至2023年的数据）",
                            "一致1项、不一致1项", "乙、丙", "2023", "提前实现（达标）"]
     assert rows[1][:6] == ["“SYNTHETIC：3个‘核心’指标提前达标。”",
                            "SYNTHETIC主要指标表4项主要指标中，1项已达到规划目标（乙）（按截至2023年的数据）",
@@ -223,7 +224,7 @@ def test_real_rows_the_ndrc_midterm_statements_beside_our_2022_verdicts():
     lagging = next(r for r in rows if r[0].startswith("“落后的4项指标"))
     # 托位数: ours 基本符合预期（需加力） (class on_track) — not 滞后; 能耗, 碳排放 滞后, 空气质量 逆向变化 (class lagging)
     assert lagging[2] == "一致3项、不一致1项"
-    assert lagging[1].startswith("每千人口拥有3岁以下婴幼儿托位数：基本符合预期（需加力），不一致；")
+    assert lagging[1].startswith("每千人口拥有3岁以下婴幼儿托位数：基本符合预期（需加力），不一致（本报告的结论好于表述）；")
     assert lagging[4] == "2022"
 
 

@@ -252,8 +252,8 @@ def test_project_progress_only_with_evidence():
     from planeval.report import projects
 
     rows = rows_of(projects.progress_table(rep, "economy"))
-    assert rows[0][:3] == ["甲医院专栏1", "2022年：开工", "建成"]     # the 2024 evidence is after the edition's year
-    assert rows[1][:3] == ["乙学校专栏1", "暂无公开信息", "新建（2024年）"]
+    assert rows[0][:3] == ["甲医院（专栏1）", "2022年：开工", "建成"]     # the 2024 evidence is after the edition's year
+    assert rows[1][:3] == ["乙学校（专栏1）", "暂无公开信息", "新建（2024年）"]
     assert projects.project_counts(rep) == {"n": 2, "with_evidence": 1, "stages": {"开工": 1}, "unverified": 0,
                                             "other": 0, "none": 1}
 
@@ -289,10 +289,10 @@ def test_doubtful_project_evidence_is_shown_as_unverified_and_never_counted():
     assert projects.project_counts(rep) == {"n": 6, "with_evidence": 2, "stages": {"开工": 1, "投用": 1},
                                             "unverified": 2, "other": 1, "none": 1}
     rows = {r[0]: r[1] for r in rows_of(projects.progress_table(rep, "economy"))}
-    assert rows["甲路专栏1"] == ("2022年：开工待核实：2023年：投用（依据为第三方转载或聚合（未经核对），未计入进展）")
-    assert rows["乙医院专栏1"] == "待核实：2023年：投用（依据为第三方转载或聚合（未经核对），未计入进展）"
-    assert rows["丙工程专栏1"] == "待核实：2023年：建成（与规划项目的对应为本报告的判断，未计入进展）"
-    assert rows["丁站专栏1"] == "2023年：投用" and rows["戊馆专栏1"] == "暂无公开信息"
+    assert rows["甲路（专栏1）"] == ("2022年：开工待核实：2023年：投用（依据为第三方转载或聚合（未经核对），未计入进展）")
+    assert rows["乙医院（专栏1）"] == "待核实：2023年：投用（依据为第三方转载或聚合（未经核对），未计入进展）"
+    assert rows["丙工程（专栏1）"] == "待核实：2023年：建成（与规划项目的对应为本报告的判断，未计入进展）"
+    assert rows["丁站（专栏1）"] == "2023年：投用" and rows["戊馆（专栏1）"] == "暂无公开信息"
     assert "待核实" in projects.summary_markdown(rep) and "2项的进展只见于第三方转载" in projects.summary_markdown(rep)
 
 
@@ -463,14 +463,19 @@ def test_the_unit_goes_before_about():
 
 
 def test_a_target_stated_twice_is_one_data_gap():
-    """issue 22 #7: a repeat (same_target_as) of a target without data is not listed twice among the gaps."""
+    """issue 22 #7: a repeat (same_target_as) of a target without data is one gap: its row says so (reported once).
+    It keeps its row, so the list counts what the chapter's conclusions count (暂无法评估 3项, not 3 and 2)."""
     registry = pd.concat([reg(id="a", name_zh="甲", baseline_value=2.5, target_value=3.6),
                           reg(id="a2", name_zh="甲（正文重述）", table="text", baseline_value=2.5, target_value=3.6,
                               same_target_as="a"),
                           reg(id="b", name_zh="乙", baseline_value=10, target_value=20)], ignore_index=True)
     rep = report_for(registry, obs((2020, 10.0), indicator_id="b"))
     html = tables.gap_table(rep, rep.current)
-    assert "甲" in html and "甲（正文重述）" not in html and "乙" in html
+    rows = {r[0]: r[1] for r in rows_of(html)}
+    assert rows["甲（正文重述）"] == "与“甲”为同一目标，数据一并报送；暂无2021—2023年的数据，无法评估"
+    assert rows["甲"] == rows["乙"] == "暂无2021—2023年的数据，无法评估"
+    assert "<summary>3项目标暂无可用于评估的数据</summary>" in html
+    assert "暂无法评估**（3项）" in prose.chapter_findings(rep, "economy")
 
 
 def test_a_chapter_with_some_in_period_data_draws_no_path_only_chart():

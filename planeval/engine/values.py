@@ -117,6 +117,13 @@ def gu(x, reg) -> str:
 _CN_DIGITS = "零一二三四五六七八九十"
 
 
+def years_window(first: int, last: int) -> str:
+    """The years a verdict may rest on, as a reader reads them: Y1—Y2年, or Y1年 for a single year (never
+    "Y1年以来…（截至Y2年）")."""
+    first, last = int(first), int(last)
+    return f"{first}年" if first >= last else f"{first}—{last}年"
+
+
 def years_span(first: int, last: int) -> str:
     """How many years from ``first`` to ``last`` (both counted), as a report says it: 五年, 十年, 12年."""
     n = last - first + 1

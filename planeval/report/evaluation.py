@@ -10,7 +10,9 @@ from ..labels import label
 from .context import Report
 from .tables import items_text
 from .fmt import esc, html_table, is_missing, link, md, percent
+from .agreement import AGREE, DIFFER, UNKNOWN, WORDS, agreement, direction, rule_text
 from .projects import project_counts
+from .prose import limits_of_data
 
 GRADES = ("plan", "official", "official_mirror", "press", "third_party", "ungraded")
 
@@ -97,17 +99,14 @@ def work_markdown(rep: Report) -> str:
                   f"低于此为{label('status', 'lagging')}；按现有速度到目标年达不到目标的，不判为"
                   f"{label('status', 'on_track')}；约束性指标按同一标准判断、单独计数，"
                   "未达到符合预期进度的在结论中注明须确保如期完成。")
+    # a mid-course edition borrows the NDRC mid-term evaluation's classes; a final one speaks only of 完成 / 未完成
+    words = "" if rep.final else "分类沿用国家发展改革委中期评估的用语，"
     lines.append(f"- **评估方法**：{method}口径变化前后的数值不直接比较；其他地域口径的数值不参与评分；"
-                 "分类沿用国家发展改革委中期评估的用语，每条规则及其依据见附录“评估方法”。")
+                 f"{words}每条规则及其依据见附录“评估方法”。")
     who = md(plan.compiler) if plan.compiler else "未注明编制单位"
     when = f"，{_date_words(plan.compiled)}" if plan.compiled else ""
     lines.append(f"- **编制单位和日期**：{who}{when}。")
-    missing = main[(main["ndrc_class"] == "not_assessable") & (main["status"] != "not_comparable")]
-    moved = main[main["status"] == "not_comparable"]
-    limits = [f"{len(missing)}项主要指标（占{percent(len(missing) / len(main))}）暂无法评估，报告不作估算"] \
-        if len(missing) else []
-    if len(moved):
-        limits.append(f"{len(moved)}项主要指标的最新数据与规划基期口径不同（口径变化），不直接比较")
+    limits = limits_of_data(rep)
     weak = sources[sources["source_kind"].isin(("press", "third_party", "ungraded"))]
     if len(weak):
         limits.append(f"{len(weak)}个来源不是官方原文，仅以此类来源为据的结论标为“待核实”")
@@ -119,12 +118,10 @@ def work_markdown(rep: Report) -> str:
 
 
 # ------------------------------------------------------------------------------ the government's own claims
-ASSERTS = {"achieved": "提前实现（达标）", "ahead": "快于预期", "on_track": "符合预期", "lagging": "滞后"}
-# Which of our classes (rules.yml statuses → class) agree with what a statement asserts; a class not listed for
-# it disagrees, and a target we cannot judge cannot be compared.
-AGREES = {"achieved": ("achieved",), "ahead": ("achieved", "ahead"), "on_track": ("achieved", "ahead", "on_track"),
-          "lagging": ("lagging",)}
-UNJUDGED = ("pending", "not_assessable", "unclear")
+def asserts_text(rep: Report, asserts: str, year: int) -> str:
+    """What the statement asserts (labels.yml claim_asserts), in the words of the year it speaks of: a statement of
+    the plan's last year says 完成, one of a year before it 提前实现 (whatever the edition that shows it)."""
+    return label("claim_asserts", asserts, rep.plan.edition_kind(year))
 
 
 def _verdicts_at(rep: Report, year: int) -> pd.DataFrame:
@@ -134,21 +131,14 @@ def _verdicts_at(rep: Report, year: int) -> pd.DataFrame:
     return rep.ds.assess(year).set_index("id", drop=False)
 
 
-def _agreement(asserts: str, ndrc_class: str) -> str:
-    if ndrc_class in UNJUDGED:
-        return "unknown"
-    return "agree" if ndrc_class in AGREES[asserts] else "differ"
-
-
-AGREE_ZH = {"agree": "一致", "differ": "不一致", "unknown": "无法对照"}
-
-
 def _agreement_text(marks: list[str]) -> str:
-    """一致 / 不一致 / 无法对照 for one target; for several, how many of each."""
+    """一致 / 不一致 / 无法对照 for one target; for several, how many of each ("均…" when all are alike)."""
     if len(marks) == 1:
-        return AGREE_ZH[marks[0]] + ("（本报告无可比数据或目标值）" if marks[0] == "unknown" else "")
-    counts = [f"{AGREE_ZH[m]}{marks.count(m)}项" for m in ("agree", "differ", "unknown") if marks.count(m)]
-    return "、".join(counts)
+        return WORDS[marks[0]] + ("（本报告无可比数据或目标值）" if marks[0] == UNKNOWN else "")
+    counts = [(m, marks.count(m)) for m in (AGREE, DIFFER, UNKNOWN) if marks.count(m)]
+    if len(counts) == 1:
+        return f"{len(marks)}项均{WORDS[counts[0][0]]}"
+    return "、".join(f"{WORDS[m]}{n}项" for m, n in counts)
 
 
 def claim_rows(rep: Report) -> list[dict]:
@@ -162,40 +152,78 @@ def claim_rows(rep: Report) -> list[dict]:
         ids = [] if is_missing(c["indicator_ids"]) else str(c["indicator_ids"]).split(";")
         if ids:
             found = [(i, ours.loc[i]) for i in ids if i in ours.index]
-            marks = [_agreement(c["asserts"], r["ndrc_class"]) for _, r in found]
-            # with several targets, each one that does not agree says so beside its verdict
-            verdicts = [f"{rep.name(i)}：{r['status_zh']}" + (f"，{AGREE_ZH[m]}" if len(found) > 1 and m != "agree" else "")
+            marks = [agreement(c["asserts"], r["ndrc_class"]) for _, r in found]
+            # each target that does not agree says so beside its verdict, a difference with its direction
+            verdicts = [f"{rep.name(i)}：{r['status_zh']}" + _mark(c["asserts"], r["ndrc_class"], m, len(found))
                         for (i, r), m in zip(found, marks)]
             named = "、".join(rep.name(i) for i in ids)
             if not is_missing(c.get("inferred")) and "indicator_ids" in str(c["inferred"]):
                 named += "（对应指标为本报告的判断）"
-            verdict, agreement = "；".join(verdicts), _agreement_text(marks)
+            verdict, agreed = "；".join(verdicts), _agreement_text(marks)
+            if len(found) == 1 and marks[0] == DIFFER:
+                agreed += f"（{direction(c['asserts'], found[0][1]['ndrc_class'])}）"
+            pairs = [(m, direction(c["asserts"], r["ndrc_class"])) for (_, r), m in zip(found, marks)]
         else:
             main = ours[ours["table"] == "main"]
             met = main[main["status"] == "achieved"]
             named = "未列明具体指标"
-            verdict = (f"{rep.table_name('main')}{len(main)}项主要指标中，{len(met)}项已达到规划目标"
-                       + (f"（{'、'.join(rep.name(i) for i in met['id'])}）" if len(met) else ""))
+            verdict = (f"{rep.table_name('main')}{len(main)}项主要指标中，" +
+                       (f"{len(met)}项已达到规划目标（{'、'.join(rep.name(i) for i in met['id'])}）" if len(met)
+                        else "没有据公开数据确认已达到规划目标的"))
             if year < rep.eval_year:       # and what this edition's own data say by its year
                 now = rep.main[rep.main["status"] == "achieved"]
-                verdict += f"（按截至{year}年的数据）；按截至{rep.eval_year}年的数据，{len(now)}项已{rep_met(rep)}"
-            agreement = "无法逐项对照（表述未列明指标）"
+                verdict += (f"（按截至{year}年的数据）；按截至{rep.eval_year}年的数据，"
+                            + (f"{len(now)}项已{rep_met(rep)}" if len(now) else f"仍没有已{rep_met(rep)}的"))
+            agreed, pairs = "无法逐项对照（表述未列明指标）", []
             if not is_missing(c.get("count")):
                 n = int(c["count"])
-                agreement += f"；数量{'相同' if n == len(met) else '不同'}：表述{n}项，本报告据公开数据确认{len(met)}项"
+                agreed += f"；数量{'相同' if n == len(met) else '不同'}：表述{n}项，本报告据公开数据确认{len(met)}项"
                 unknown = int(main["status"].isin(("not_assessable", "pending", "not_comparable")).sum())
                 if n > len(met) and unknown:
-                    agreement += f"（另有{unknown}项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）"
+                    agreed += f"（另有{unknown}项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）"
         s = rep.source_rows.loc[c["source_id"]]
         grade = s["source_kind"]
         source = link(s["title"], s["url"]) + ("" if is_missing(s["publication_date"]) else esc(f"（{s['publication_date']}）"))
         if grade not in ("plan", "official", "official_mirror"):
             source += esc(f"（{label('source_kind', grade).split('（')[0]}，待核实）")
         quote = str(c["quote"]).replace("“", "‘").replace("”", "’")     # quoted inside “…”
-        out.append({"claim": esc(f"“{quote}”"), "year": year, "asserts": ASSERTS[c["asserts"]], "source": source,
-                    "named": named, "ours": verdict if "按截至" in verdict else verdict + f"（按截至{year}年的数据）",
-                    "agree": agreement})
+        out.append({"claim": esc(f"“{quote}”"), "year": year, "asserts": asserts_text(rep, c["asserts"], year),
+                    "source": source, "named": named,
+                    "ours": verdict if "按截至" in verdict else verdict + f"（按截至{year}年的数据）",
+                    "agree": agreed, "pairs": pairs})
     return out
+
+
+def _mark(asserts: str, ours: str, mark: str, n_targets: int) -> str:
+    """Beside one verdict among several: ，不一致（本报告的结论好于表述） / ，无法对照; nothing when it agrees or
+    when the statement names this target alone (the 是否一致 column says it)."""
+    if mark == AGREE or n_targets == 1:
+        return ""
+    return f"，{WORDS[mark]}" + (f"（{direction(asserts, ours)}）" if mark == DIFFER else "")
+
+
+def claims_summary(rows: list[dict]) -> str:
+    """How the statements that name their targets compare, target by target, under the one rule of agreement
+    (report.agreement), and how many statements name none."""
+    pairs = [p for r in rows for p in r["pairs"]]
+    unnamed = sum(1 for r in rows if not r["pairs"])
+    parts = []
+    if pairs:
+        marks = [m for m, _ in pairs]
+        better = sum(1 for m, d in pairs if m == DIFFER and d.endswith("好于表述"))
+        worse = marks.count(DIFFER) - better
+        counts = [f"{WORDS[AGREE]}{marks.count(AGREE)}项"] if marks.count(AGREE) else []
+        if marks.count(DIFFER):
+            how = "、".join(x for x in (f"好于表述{better}项" if better else "", f"差于表述{worse}项" if worse else "") if x)
+            counts.append(f"{WORDS[DIFFER]}{marks.count(DIFFER)}项（本报告的结论{how}）")
+        if marks.count(UNKNOWN):
+            counts.append(f"{WORDS[UNKNOWN]}{marks.count(UNKNOWN)}项")
+        alike = next((m for m in (AGREE, DIFFER, UNKNOWN) if marks.count(m) == len(marks)), None)
+        parts.append(f"列明指标的表述逐项对照{len(pairs)}项，均{WORDS[alike]}" if alike and alike != DIFFER
+                     else f"列明指标的表述逐项对照{len(pairs)}项：" + "、".join(counts))
+    if unnamed:
+        parts.append(f"{unnamed}条表述未列明具体指标，只比较数量")
+    return "；".join(parts) + "。" if parts else ""
 
 
 def rep_met(rep: Report) -> str:
@@ -210,8 +238,9 @@ def claims_html(rep: Report) -> str:
     if not rows:
         first = int(claims["year"].min())
         return (f"<p>已登记的政府表述所说的年份均晚于本版数据年份（最早为{first}年），在以后的版本中对照。</p>")
+    intro = f"<p>{esc(rule_text())}{esc(claims_summary(rows))}</p>"
     # what a reader compares stays among the four columns a wide table keeps side by side
-    return html_table(rows, [("claim", "政府报告的表述"), ("ours", "本报告的结论"), ("agree", "是否一致"),
+    return intro + html_table(rows, [("claim", "政府报告的表述"), ("ours", "本报告的结论"), ("agree", "是否一致"),
                              ("named", "涉及的指标"), ("year", "所指年份"), ("asserts", "表述的结论"),
                              ("source", "来源")], raw={"claim", "source"}, key="claim",
                       css="report-table claims-table")

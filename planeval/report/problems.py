@@ -14,7 +14,7 @@ from .context import Report
 from .fmt import is_missing, md, number, percent, target_display, value_with_unit
 from .projects import project_counts
 from .tables import name_md
-from .prose import _issues, _names, _required_phrase, _stale_before, before_first_data, latest_phrase
+from .prose import _issues, _names, _required_phrase, _stale_before, before_first_data, latest_phrase, missing_clause
 
 BEHIND = ("reversing", "lagging", "needs_acceleration")     # worst first
 
@@ -84,13 +84,29 @@ def _dept_text(rep: Report, indicator_id: str) -> str:
     return f"责任单位：{md(dept)}" if confirmed else f"建议责任单位：{md(dept)}，待确认"
 
 
+def problems_intro(rep: Report) -> str:
+    """How the problems are ordered, in the words of the edition: a final edition has targets missed, not paces."""
+    if rep.final:
+        return ("按问题的轻重排列：先列未完成规划目标的目标（约束性指标在前）及其目标年的数值，再列进展不明的重大工程项目"
+                "和数据缺口。")
+    return ("按问题的轻重排列：先列进度落后的目标（约束性指标在前）及其完成进度、时间进度和此后所需的速度，"
+            "再列已达到规划目标的目标、进展不明的重大工程项目和数据缺口。")
+
+
+def recommendations_intro(rep: Report) -> str:
+    if rep.final:
+        return "逐一对应上述问题：涉及的目标和责任单位（来自责任分工表），供总结经验和编制下一规划参考。"
+    return "逐一对应上述问题：涉及的目标、责任单位（来自责任分工表）和此后所需的速度。"
+
+
 def problems_markdown(rep: Report) -> str:
     binding = load_rules()["binding_attribute"]
     out = []
     lag = behind(rep)
     for _, r in lag.iterrows():
-        tag = "（约束性指标）" if r["attribute"] == binding else ""
-        head = f"- **{name_md(rep, r['id'])}{md(r['status_zh'])}**{tag}："
+        # the name, then its verdict: never run together ("常住人口城镇化率基本符合预期")
+        tag = "，约束性指标" if r["attribute"] == binding else ""
+        head = f"- **{name_md(rep, r['id'])}**：{md(r['status_zh'])}{tag}。"
         if r["final"]:
             out.append(f"{head}{md(r['reason'])}。{_analyst_reasons(rep, r['id'])}")
             continue
@@ -130,14 +146,16 @@ def _data_gap_items(rep: Report) -> list[str]:
     items = []
     n = len(rep.main)
     if len(i["missing"]):
-        items.append(f"{len(i['missing'])}项主要指标（占{percent(len(i['missing']) / n)}）缺少{rep.plan.period.start}年以来"
-                     f"可用于评估的数据（{_names(rep, i['missing'], limit=10)}）")
+        items.append(f"{missing_clause(rep)}（{_names(rep, i['missing'], limit=10)}）")
     if len(i["undecided"]):
         items.append(f"{_names(rep, i['undecided'])}有数据，但不足以作出结论")
     if len(i["pending"]):
         items.append(f"{_names(rep, i['pending'])}的目标按上级下达，尚未找到下达的数值或考核结论")
     if len(i["scoped"]):
         items.append(f"{_names(rep, i['scoped'])}的最新数据与规划的统计口径不同")
+    moved = rep.main[rep.main["status"] == "not_comparable"]
+    if len(moved):      # the same count as the front page's 口径变化 and the limits of 评估工作情况
+        items.append(f"{len(moved)}项主要指标的最新数据与规划基期口径不同（口径变化），不直接比较（{_names(rep, moved)}）")
     if len(i["stale"]):
         items.append(f"{_names(rep, i['stale'])}的最新数据早于{_stale_before(rep)}年")
     return items
@@ -251,6 +269,7 @@ def _next_plan_markdown(rep: Report) -> str:
     if len(missed):
         out.append(f"- **未完成的目标**：{_names(rep, missed)}，建议分析未完成的原因，合理设定下一规划的目标和措施。")
     if len(unknown):
-        out.append(f"- **无法评估的主要指标**：{len(unknown)}项主要指标缺少目标年的数据、可比数据或上级下达的目标值，建议下一规划的指标"
+        which = "主要指标均" if len(unknown) == len(main) else f"{len(unknown)}项主要指标"
+        out.append(f"- **无法评估的主要指标**：{which}缺少目标年的数据、可比数据或上级下达的目标值，建议下一规划的指标"
                    "选用有年度统计数据、口径明确的指标，并明确下达值和责任单位。")
     return "\n".join(out)

@@ -97,6 +97,8 @@ def progress_table(rep: Report, chapter: str | None = None) -> str:
         return '<p class="empty-table">本报告尚未登记归入本章的重大工程项目。</p>'
     latest, doubt = latest_progress(rep), unverified_progress(rep)
     first = _first_listing(rep)
+    every = rep.ds.table("projects").set_index("project_id")
+    names = {i: f"{every.at[i, 'column_ref']}“{every.at[i, 'name_zh']}”" for i in set(first.values()) if i in every.index}
     rows = []
     for _, p in projects.iterrows():
         key = first.get(p["project_id"], p["project_id"])
@@ -110,14 +112,26 @@ def progress_table(rep: Report, chapter: str | None = None) -> str:
         if dv is not None:
             progress.append(esc(f"{UNVERIFIED}：{_stage_text(rep, dv)}（{why_unverified(rep, dv)}，未计入进展）"))
             quote.append(f"{UNVERIFIED}：{_evidence(rep, dv)}")
-        name = f'{esc(p["name_zh"])}<span class="source-ref">{esc(p["column_ref"])}</span>'
+        # the plan's reference in brackets: without its stylesheet (copied text, a screen reader, print) the name
+        # and the reference must not run together; a second listing says where the project is counted
+        ref = str(p["column_ref"])
+        if key != p["project_id"] and key in names:
+            ref += f"；与{names[key]}为同一项目，不重复计数"
+        name = f'{esc(p["name_zh"])}<span class="source-ref">（{esc(ref)}）</span>'
         rows.append({"name": name, "progress": "<br>".join(progress) or esc(NO_EVIDENCE),
                      "promise": esc(f"{p['promise']}{due}"), "evidence": "<br>".join(quote)})
     table = html_table(rows, [("name", "项目（规划出处）"), ("progress", "进展"), ("promise", "规划要求"),
                               ("evidence", "依据")], raw={"name", "progress", "promise", "evidence"}, key="name",
                        css="report-table project-table")
-    with_news = sum(1 for r in rows if r["evidence"])
-    return fold(table, f"{len(rows)}个项目（{with_news}个有公开信息）", len(rows))
+    return fold(table, counts_summary(project_counts(rep, chapter), len(rows)), len(rows))
+
+
+def counts_summary(c: dict, listed: int) -> str:
+    """N个项目（有进展报道a个、…）: the counts of project_counts; ``listed`` rows, when the plan names some twice."""
+    parts = [f"{what}{c[k]}个" for k, what in (("with_evidence", "有进展报道"), ("unverified", f"进展{UNVERIFIED}"),
+                                              ("other", "仅有前期信息"), ("none", NO_EVIDENCE)) if c[k]]
+    repeats = f"；另有{listed - c['n']}处重复列出，不重复计数" if listed > c["n"] else ""
+    return f"{c['n']}个项目（{'、'.join(parts)}{repeats}）"
 
 
 def _groups(rep: Report) -> dict:
@@ -134,17 +148,32 @@ def _groups(rep: Report) -> dict:
     return {"moving": moving, "unverified": unverified, "other": other}
 
 
-def project_counts(rep: Report) -> dict:
-    """Projects with progress counting evidence states inside the plan period, by latest stage; projects whose
-    progress only doubtful evidence states (待核实); projects with only other information (plans, approvals);
-    projects with nothing public."""
+def _listings(rep: Report) -> pd.DataFrame:
+    """Each project once: its first listing (a project the plan names in two boxes has a second row, `same_as` the
+    first; it is counted where it is first listed, in that listing's chapter)."""
     projects = rep.ds.table("projects")
-    projects = projects[~projects["same_as"].map(lambda s: isinstance(s, str) and bool(s))]   # each project once
+    if projects.empty:
+        return projects
+    return projects[~projects["same_as"].map(lambda s: isinstance(s, str) and bool(s))]
+
+
+def project_counts(rep: Report, chapter: str | None = None) -> dict:
+    """Projects (each once, in the chapter of its first listing; all chapters when ``chapter`` is None): with
+    progress counting evidence states inside the plan period (by latest stage); whose progress only doubtful
+    evidence states (待核实); with only other information (plans, approvals); with nothing public. Every page
+    counts projects with this one function, so the chapters add up to the whole."""
+    projects = _listings(rep)
+    if projects.empty:
+        return {"n": 0, "with_evidence": 0, "stages": {}, "unverified": 0, "other": 0, "none": 0}
+    if chapter is not None:
+        projects = projects[projects["chapter"] == chapter]
+    ids = set(projects["project_id"])
     g = _groups(rep)
-    moving = g["moving"]
+    moving = g["moving"][g["moving"].index.isin(ids)] if len(g["moving"]) else g["moving"]
+    unverified, other = len(g["unverified"] & ids), len(g["other"] & ids)
     stages = moving["stage"].value_counts().to_dict() if len(moving) else {}
-    return {"n": len(projects), "with_evidence": len(moving), "stages": stages, "unverified": len(g["unverified"]),
-            "other": len(g["other"]), "none": len(projects) - len(moving) - len(g["unverified"]) - len(g["other"])}
+    return {"n": len(ids), "with_evidence": len(moving), "stages": stages, "unverified": unverified,
+            "other": other, "none": len(ids) - len(moving) - unverified - other}
 
 
 def summary_markdown(rep: Report, lead: str = "") -> str:
@@ -160,19 +189,21 @@ def summary_markdown(rep: Report, lead: str = "") -> str:
             f"；其余{c['none']}项暂无公开信息，进展需由责任部门报送。")
 
 
+def where_listed(rep: Report) -> str:
+    """The pointer from the findings to the chapters' project lists: only when there are projects to list."""
+    return "各项目的进展和依据见各章“重大工程项目进展”。" if project_counts(rep)["n"] else ""
+
+
 def chapter_counts_table(rep: Report) -> str:
-    projects = rep.ds.table("projects")
-    if projects.empty:
-        return ""
-    projects = projects[~projects["same_as"].map(lambda s: isinstance(s, str) and bool(s))]
-    g = _groups(rep)
-    started, unverified = set(g["moving"].index), g["unverified"]
+    """Per chapter, the counts of project_counts (the same groups as the sentence above it and the chapters)."""
     rows = []
     for c in rep.plan.chapters:
-        ids = set(projects[projects["chapter"] == c.id]["project_id"])
-        if ids:
-            rows.append({"chapter": c.short, "n": len(ids), "with": len(ids & started),
-                         "unverified": len(ids & unverified), "none": len(ids - started - unverified)})
+        n = project_counts(rep, c.id)
+        if n["n"]:
+            rows.append({"chapter": c.short, "n": n["n"], "with": n["with_evidence"], "unverified": n["unverified"],
+                         "other": n["other"], "none": n["none"]})
+    if not rows:
+        return ""
     return html_table(rows, [("chapter", "领域"), ("n", "项目数"), ("with", "有进展报道"),
-                             ("unverified", f"进展{UNVERIFIED}"), ("none", "无进展报道")],
-                      numeric={"n", "with", "unverified", "none"}, key="chapter")
+                             ("unverified", f"进展{UNVERIFIED}"), ("other", "仅有前期信息"), ("none", NO_EVIDENCE)],
+                      numeric={"n", "with", "unverified", "other", "none"}, key="chapter")

@@ -13,7 +13,7 @@ from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .fmt import is_missing, md, number, percent, pp_change, target_display, value_with_unit
-from .tables import NO_DATA, items_text, latest_text, name_md
+from .tables import NO_DATA, items_text, latest_text, name_md, unassessable
 
 ASSESSED = ("achieved", "ahead", "on_track", "lagging")
 
@@ -33,8 +33,24 @@ def _names(rep: Report, frame: pd.DataFrame, limit: int | None = None) -> str:
     return "、".join(names)
 
 
-def class_counts_sentence(rep: Report, frame: pd.DataFrame) -> str:
-    """N项中x项提前实现、y项快于预期、z项基本符合预期、w项滞后 — or, in a final edition, 完成/未完成."""
+def class_counts_sentence(rep: Report, frame: pd.DataFrame, whole: str = "") -> str:
+    """N项中x项提前实现、y项快于预期、z项基本符合预期、w项滞后 — or, in a final edition, 完成/未完成. ``whole``
+    (e.g. "8项约束性指标") opens the sentence: "<whole>中，…", or "<whole>均<class>" when one class holds them all
+    (never "8项约束性指标中，8项暂无法评估")."""
+    text = _class_counts(rep, frame)
+    if not whole:
+        return text
+    alike = one_class(rep, frame)
+    return f"{whole}均{alike}" if alike else f"{whole}中，{text}"
+
+
+def one_class(rep: Report, frame: pd.DataFrame) -> str | None:
+    """The class every row of ``frame`` is in, when they are all in one (for "均…"), else None."""
+    m = re.fullmatch(rf"{len(frame)}项([^、；（）]+)", _class_counts(rep, frame)) if len(frame) else None
+    return m.group(1) if m else None
+
+
+def _class_counts(rep: Report, frame: pd.DataFrame) -> str:
     kind = rep.kind
     parts = []
     for cls in ASSESSED:
@@ -74,7 +90,8 @@ def latest_phrase(rep: Report, r) -> str:
         return ""
     if is_missing(r.get("evidence_quote")) and text.endswith("年）") and "（" in text:
         value, year = text[:-1].rsplit("（", 1)      # "<value>（<year>年）" → "<year>年<value>"
-        text = f"{year}{value}"
+        # a span before a yearly average reads "Y1—Y2年期间年均…", never "Y1—Y2年年均…" (年 twice)
+        text = f"{year}{'期间' if value.startswith('年均') else ''}{value}"
     return md(text)
 
 
@@ -112,12 +129,14 @@ def judgement_sentence(rep: Report) -> str:
                 "上级下达的目标），本版不对规划的完成情况作出总体结论" + (f"；{apart}。" if apart else "。"))
     if rep.final:
         rest = n - k - len(checked)
-        return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标中，{good}项{label('ndrc_class', 'achieved', kind)}、"
-                f"{lag}项{label('ndrc_class', 'lagging', kind)}" + (f"；{apart}" if apart else "")
+        done, undone = label("ndrc_class", "achieved", kind), label("ndrc_class", "lagging", kind)
+        split = (f"均{done}" if not lag else f"均{undone}" if not good else f"中，{good}项{done}、{lag}项{undone}")
+        return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标{split}" + (f"；{apart}" if apart else "")
                 + (f"；其余{rest}项缺少目标年数据、可比数据或上级下达的目标，无法作出结论。" if rest else "。"))
-    counts = (f"有数据可以评估的{k}项主要指标中，{good}项达到或快于预期进度（提前实现、快于预期、符合或基本符合预期），"
-              + (f"{lag}项{label('ndrc_class', 'lagging', kind)}" if lag else "没有滞后的指标")
-              + (f"；{apart}" if apart else ""))
+    pace = "达到或快于预期进度（提前实现、快于预期、符合或基本符合预期）"
+    lagging = label("ndrc_class", "lagging", kind)
+    split = (f"均{pace}" if not lag else f"均{lagging}" if not good else f"中，{good}项{pace}，{lag}项{lagging}")
+    counts = f"有数据可以评估的{k}项主要指标{split}" + (f"；{apart}" if apart else "")
     span = before_first_data(rep)
     if span:  # say so, and what the book shows instead
         return (f"**总体判断。** 规划期内（{span}）尚无任何主要指标的数据，本版不对实施进度作出判断。"
@@ -144,11 +163,12 @@ def overall_markdown(rep: Report) -> str:
     table = md(rep.table_name("main"))
     lines = [judgement_sentence(rep)]
     grouping = "按完成情况" if rep.final else "按国家发展改革委中期评估的分类"
-    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{items_text(rep, main, '主要指标')}，{grouping}："
-                 f"{class_counts_sentence(rep, main)}。")
+    alike = one_class(rep, main)      # 共20项主要指标（21行），均暂无法评估: never "21项暂无法评估" beside 20项
+    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{items_text(rep, main, '主要指标')}，"
+                 + (f"均{alike}。" if alike else f"{grouping}：{class_counts_sentence(rep, main)}。"))
     binding = main[main["attribute"] == load_rules()["binding_attribute"]]
     if len(binding):
-        lines.append(f"**约束性指标。** {len(binding)}项约束性指标中，{class_counts_sentence(rep, binding)}。")
+        lines.append(f"**约束性指标。** {class_counts_sentence(rep, binding, f'{len(binding)}项约束性指标')}。")
     if not rep.final:
         paced = main[main["pace_ratio"].notna()]
         if len(paced):
@@ -160,16 +180,16 @@ def overall_markdown(rep: Report) -> str:
         items = []
         for _, r in lagging.iterrows():
             # a negative share (moving away from the target) reads as nonsense: the engine's sentence says it
+            # a final edition speaks of the outcome (the engine's sentence), never of time elapsed
             how = (f"完成进度{percent(r['progress_share'])}、时间进度{percent(r['time_share'])}"
-                   if not is_missing(r["progress_share"]) and not is_missing(r["time_share"])
+                   if not rep.final and not is_missing(r["progress_share"]) and not is_missing(r["time_share"])
                    and r["progress_share"] >= 0 else md(r["reason"]))
             items.append(f"{_name(rep, r['id'])}（{how}{stale_phrase(rep, r)}）")
         lines.append(f"**{label('ndrc_class', 'lagging', rep.kind)}的指标。** " + "；".join(items) + "。")
     issues = _issues(rep)
     missing = issues["missing"]
     if len(missing) and not before_first_data(rep):
-        lines.append(f"**数据缺口。** {len(missing)}项主要指标（占{percent(len(missing) / n)}）缺少"
-                     f"{plan.period.start}年以来可用于评估的数据，暂无法评估；这些指标的数据需要由责任部门提供"
+        lines.append(f"**数据缺口。** {missing_clause(rep)}，暂无法评估；这些指标的数据需要由责任部门提供"
                      "（见各章“数据缺口”）。")
     moved = main[main["status"] == "not_comparable"]
     if len(moved):
@@ -216,7 +236,7 @@ def chapter_findings(rep: Report, chapter: str) -> str:
         extra = f"，其中约束性指标{n_binding}项" if n_binding and status in ("lagging", "reversing", "missed") else ""
         lines.append(f"- **{md(rows.iloc[0]['status_zh'])}**（{len(rows)}项{extra}）：" + "；".join(items) + "。")
     for status, limit in (("pending", None), ("not_assessable", 12)):
-        rows = frame[frame["status"] == status]
+        rows = unassessable(frame) if status == "not_assessable" else frame[frame["status"] == status]
         if len(rows):
             lines.append(f"- **{md(rows.iloc[0]['status_zh'])}**（{len(rows)}项）：{_names(rep, rows, limit=limit)}。")
     return "\n".join(lines)
@@ -310,6 +330,41 @@ def _issues(rep: Report) -> dict:
                               & (main["status"] != "not_comparable")],
             "pending": main[main["ndrc_class"] == "pending"], "stale": cur[cur["stale"]],
             "scoped": main[main["notes"].str.contains('"territory"', regex=False)]}
+
+
+def missing_clause(rep: Report) -> str:
+    """N项主要指标（占x%）缺少<start>年以来可用于评估的数据: one wording and one count for every page."""
+    missing, n = _issues(rep)["missing"], len(rep.main)
+    share = percent(len(missing) / n)
+    # counted as the plan's table prints them (an item entered as sub-rows once: 20项主要指标（21行…）)
+    printed = len({rep.reg(i)["source_ref"] for i in missing["id"]})
+    count = f"{printed}项主要指标（{len(missing)}行，占{share}）" if printed != len(missing) else \
+        f"{len(missing)}项主要指标（占{share}）"
+    return f"{count}缺少{rep.plan.period.start}年以来可用于评估的数据"
+
+
+def limits_of_data(rep: Report) -> list[str]:
+    """评估工作情况's 局限 as far as the main indicators go, with the counts of the overall judgement (the same
+    groups: no data, data without a conclusion, a target still to be assigned, a change of basis)."""
+    i, main = _issues(rep), rep.main
+    out = []
+    first = before_first_data(rep)
+    if first:      # the plan's first figures are not out yet: not a gap (the front page says the same)
+        return [f"规划期内（{first}）尚无主要指标的数据，本版只列出各项目标的起点和规划路径，不作评估"]
+    unjudged = len(i["missing"]) + len(i["undecided"])
+    if len(i["missing"]) and len(i["undecided"]):
+        out.append(f"{unjudged}项主要指标暂无法评估、报告不作估算，其中{missing_clause(rep)}，"
+                   f"{len(i['undecided'])}项有数据但不足以作出结论")
+    elif len(i["missing"]):
+        out.append(f"{missing_clause(rep)}，暂无法评估，报告不作估算")
+    elif len(i["undecided"]):
+        out.append(f"{len(i['undecided'])}项主要指标有数据但不足以作出结论，暂无法评估，报告不作估算")
+    if len(i["pending"]):
+        out.append(f"{len(i['pending'])}项主要指标的目标按上级下达，尚未找到下达的数值或考核结论")
+    moved = main[main["status"] == "not_comparable"]
+    if len(moved):
+        out.append(f"{len(moved)}项主要指标的最新数据与规划基期口径不同（口径变化），不直接比较")
+    return out
 
 
 def _stale_before(rep: Report) -> int:

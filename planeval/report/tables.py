@@ -73,16 +73,22 @@ def latest_text(rep: Report, r) -> str:
     unit = unit_of(rep, r["id"])
     if r["target_form"] in ("cumulative",):
         start = r["target_year"] - (rep.plan.window(r["table"]).years - 1)
-        return f"{int(start)}—{int(r['latest_year'])}年累计{value_with_unit(r['latest_value'], unit)}"
+        return period_value(start, r["latest_year"], f"累计{value_with_unit(r['latest_value'], unit)}")
     if r["target_form"] == "cumulative_reduction" and not is_missing(r.get("start_year")):
-        return f"{int(r['start_year'])}—{int(r['latest_year'])}年累计降低{value_with_unit(r['latest_value'], '%')}"
+        return period_value(r["start_year"], r["latest_year"], f"累计降低{value_with_unit(r['latest_value'], '%')}")
     if r["target_form"] in ("growth", "relational", "annual_targets"):
         growth = rep.audit(r).get("growth", {})
         rate = growth_words(rep.reg(r["id"]).get("basis"), r["latest_value"])
         if str(growth.get("method", "")).startswith("公布的"):
-            return f"{growth['first_year']}—{growth['last_year']}年年均{rate}"
+            return period_value(growth["first_year"], growth["last_year"], f"年均{rate}")
         return f"{rate}（{int(r['latest_year'])}年）"
     return f"{value_with_unit(r['latest_value'], unit)}（{int(r['latest_year'])}年）"
+
+
+def period_value(first, last, value: str) -> str:
+    """A figure over a span of years in a table cell: 年均4.7%（Y1—Y2年）, the span after it as a single year's is
+    (never "Y1—Y2年年均…" with 年 twice)."""
+    return f"{value}（{int(first)}—{int(last)}年）"
 
 
 BASIS_WORDS = {"real": "实际", "nominal": "名义"}
@@ -189,8 +195,10 @@ def status_rows(rep: Report, frame: pd.DataFrame, notes: Notes) -> list[dict]:
         reg = rep.reg(r["id"])
         row_notes = rep.notes(r)
         stale = next((n["text"] for n in row_notes if n["kind"] == "stale"), None)
-        verdict = chip(r["status"], r["status_zh"]) + (f'<span class="stale">{esc(stale)}</span>' if stale else "") + \
-            (f'<span class="verify">{esc(label("flag", "verify"))}</span>' if not is_missing(r.get("verify")) else "")
+        # the marks after the chip are set off by a space: in copied text, a screen reader or print without the
+        # stylesheet, "符合预期 待核实" and never "符合预期待核实"
+        verdict = chip(r["status"], r["status_zh"]) + (f' <span class="stale">{esc(stale)}</span>' if stale else "") + \
+            (f' <span class="verify">{esc(label("flag", "verify"))}</span>' if not is_missing(r.get("verify")) else "")
         if r["outlook"] in ("final", "not_assessable"):
             outlook = "—"
         else:
@@ -258,7 +266,8 @@ def observation_table(rep: Report, ids) -> str:
         if not is_missing(o["months_covered"]) and int(o["months_covered"]) < 12:
             value += f"（{int(o['months_covered'])}个月）"
         if not is_missing(o["value_kind"]) and o["value_kind"] != "level" and not is_missing(o["period_start_year"]):
-            value = f"{int(o['period_start_year'])}—{int(o['year'])}年" + ("年均" if o["value_kind"] == "period_average_growth" else "累计") + value
+            what = "年均" if o["value_kind"] == "period_average_growth" else "累计"
+            value = period_value(o["period_start_year"], o["year"], what + value)
         s = rep.source_rows.loc[o["source_id"]]
         rows.append({"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "value": value,
                      "scope": o["scope"], "quote": o["quote"], "source": link(s["title"], s["url"])})
@@ -310,17 +319,25 @@ def responsible(rep: Report) -> tuple[dict, str]:
     return dict(zip(resp["indicator_id"], resp["department"])), header
 
 
+def unassessable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The targets that cannot be judged for want of data (暂无法评估): one set for the chapter's conclusions and
+    its list of data gaps, so both count the same rows."""
+    return frame[frame["status"] == "not_assessable"]
+
+
 def gap_table(rep: Report, frame: pd.DataFrame) -> str:
     """The targets without usable data: a to-do list for the unit that reports each."""
-    gaps = frame[frame["status"] == "not_assessable"]
-    # a target the plan states twice (same_target_as) is one data gap: its repeat is not listed again
-    first = {i: rep.reg(i)["same_target_as"] for i in gaps["id"]}
-    gaps = gaps[[is_missing(first[i]) or first[i] not in first for i in gaps["id"]]]
+    gaps = unassessable(frame)
     if gaps.empty:
         return '<p class="empty-table">本部分的目标都有可用于评估的数据。</p>'
     units, header = responsible(rep)
-    rows = [{"name": rep.name(i), "unit": units.get(i, "—"), "reason": reason}
-            for i, reason in zip(gaps["id"], gaps["reason"])]
+    rows = []
+    for i, reason in zip(gaps["id"], gaps["reason"]):
+        # a target the plan states twice (same_target_as) is one gap: its repeat says so, and is reported once
+        first = rep.reg(i)["same_target_as"]
+        if not is_missing(first):
+            reason = f"与“{rep.name(first)}”为同一目标，数据一并报送；{reason}"
+        rows.append({"name": rep.name(i), "unit": units.get(i, "—"), "reason": reason})
     columns = [("name", "指标"), ("unit", header), ("reason", "无法评估的原因")] if units else \
         [("name", "指标"), ("reason", "无法评估的原因")]
     return fold(html_table(rows, columns, key="name"), f"{len(rows)}项目标暂无可用于评估的数据", len(rows))
@@ -338,9 +355,11 @@ def retrospective_table(rep: Report) -> str:
             if is_missing(o["value"]):
                 results.append(label("verdict", o["verdict"]) if not is_missing(o["verdict"]) else "")
             elif o["value_kind"] == "period_average_growth":
-                results.append(f"{int(o['period_start_year'])}—{int(o['year'])}年年均增长{value_with_unit(o['value'], '%')}")
+                results.append(period_value(o["period_start_year"], o["year"],
+                                            f"年均增长{value_with_unit(o['value'], '%')}"))
             elif o["value_kind"] == "period_total":
-                results.append(f"{int(o['period_start_year'])}—{int(o['year'])}年累计{value_with_unit(o['value'], reg['unit'])}")
+                results.append(period_value(o["period_start_year"], o["year"],
+                                            f"累计{value_with_unit(o['value'], reg['unit'])}"))
             else:
                 results.append(value_with_unit(o["value"], reg["unit"]))
         rows.append({"name": card_link(rep, r["id"], esc(name_with_unit(reg))) + notes.mark(rep.notes(r)),

@@ -229,8 +229,8 @@ class Cards:
         name = name_with_unit(reg)
         unit = "" if is_missing(reg["unit"]) else str(reg["unit"])
         verify = r.get("verify")
-        verdict = chip(r["status"], r["status_zh"]) + (
-            f'<span class="verify">{esc(label("flag", "verify"))}：{esc(verify)}</span>' if not is_missing(verify) else "")
+        verdict = chip(r["status"], r["status_zh"]) + (     # a space: the chip and the mark never run together
+            f' <span class="verify">{esc(label("flag", "verify"))}：{esc(verify)}</span>' if not is_missing(verify) else "")
         outlook = "" if r["outlook"] in ("final", "not_assessable") else f"<p>展望：{esc(r['outlook_zh'])}</p>"
         notes = "".join(f'<li>{esc(label("flag", x["kind"]))}：{esc(x["text"])}</li>' for x in rep.notes(r)
                         if x["kind"] != "verify")

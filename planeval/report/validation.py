@@ -21,6 +21,7 @@ from ..data.dataset import load_dataset
 from ..engine import assess_all
 from ..engine.rules import load_history, rule_versions, rules_at
 from ..labels import label
+from .agreement import AGREE, agreement, direction, rule_text
 from .fmt import esc, html_table, keep_figures, md, percent
 from .words import unfold
 
@@ -94,7 +95,8 @@ def compare(folder: Path, version: int | None = None) -> Comparison:
     ref = ds.table("reference_verdicts").rename(columns={"ndrc_class": "ref_class", "quote": "ref_quote",
                                                          "source_id": "ref_source"})
     t = ref.merge(ours, left_on="indicator_id", right_on="id", how="left")
-    t["agree"] = t["ndrc_class"] == t["ref_class"]
+    # the one rule of agreement (report.agreement): the same class; a target we cannot judge is no agreement
+    t["agree"] = [agreement(ref, ours) == AGREE for ref, ours in zip(t["ref_class"], t["ndrc_class"])]
     t["why"] = [("" if a else _reason(r, data_through, label("reference_class", r["ref_class"])))
                 for a, (_, r) in zip(t["agree"], t.iterrows())]
     return Comparison(plan_id=ds.plan.id, plan_name=ds.plan.name, evaluator=str(meta["evaluator"]),
@@ -182,7 +184,8 @@ def history_sentence(folder: Path) -> str:
         return ""
     at = next((v for v in versions if v.in_force_at_arrival), None)
     now = versions[-1]
-    text = f"对照结论于{esc(arrival['date'])}加入本项目（提交{esc(arrival['commit'])}）"
+    # the date only: the commit (in rule_history.yml) is the maintainers' record, not the reader's
+    text = f"对照结论于{esc(arrival['date'])}收入本报告书"
     if at is not None:
         text += f"，当时适用第{at.version}版规则，一致{at.agree}项；现行第{now.version}版规则一致{now.agree}项（共{now.n}项）"
     text += ("。规则并非全部在看到对照结论之前定下，也不能说没有针对对照结论作过调整：各版规则的变更、日期、依据和由此改变的结论见下表和表下说明；"
@@ -200,9 +203,15 @@ def comparison_table(c: Comparison) -> str:
     for _, r in c.table.iterrows():
         rows.append({"name": r["name_zh"], "ours": label("ndrc_class", r["ndrc_class"], "midterm"),
                      "theirs": label("reference_class", r["ref_class"]),
-                     "agree": "一致" if r["agree"] else "不一致", "why": r["why"] or "—"})
+                     "agree": "一致" if r["agree"] else _differ(c, r), "why": r["why"] or "—"})
     return html_table(rows, [("name", "指标"), ("agree", "是否一致"), ("ours", "本方法结论"), ("theirs", f"{c.evaluator}结论"),
                              ("why", "不一致的原因")], key="name", css="report-table validation-table")
+
+
+def _differ(c: Comparison, r) -> str:
+    """不一致, with its direction when both sides have a verdict (the rule of agreement says it will)."""
+    how = direction(r["ref_class"], r["ndrc_class"], f"{c.evaluator}的结论")
+    return f"不一致（{how}）" if how else "不一致"
 
 
 def agreement_sentence(c: Comparison, escape=md) -> str:
@@ -253,7 +262,8 @@ def all_tables(rep) -> str:
         return f"<p>{esc(NONE_HERE)}</p>"
     parts = []
     for folder, c in found:
-        parts.append(f"<p>{agreement_sentence(c, esc)}{esc(class_words_sentence(c))}</p>")
+        parts.append(f"<p>{agreement_sentence(c, esc)}{esc(class_words_sentence(c))}"
+                     f"{esc(rule_text(c.evaluator + '的结论', '计为不一致'))}</p>")
         sentence = history_sentence(folder)
         if sentence:
             parts.append(f"<p>{sentence}</p>")

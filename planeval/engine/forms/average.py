@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..pace import kept_verdict, meets, na
 from ..row import Row
 from ..series import choose
-from ..values import g, rounded, target_words, years_text
+from ..values import g, rounded, target_words, years_text, years_window
 
 
 def assess_average(row: Row) -> dict:
@@ -14,7 +14,7 @@ def assess_average(row: Row) -> dict:
         return na("规划未给出年均目标值")
     chosen = choose(row)
     if not chosen.points:
-        return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
+        return na(f"暂无{years_window(row.first_year, row.cutoff)}的数据，无法评估", flags=chosen.flags)
     values = dict(chosen.points)
     t = chosen.points[-1][0]
     base = {"latest_year": t, "latest_value": values[t], "latest_scope": chosen.latest_scope, "flags": chosen.flags}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..pace import meets, na, no_final_data
 from ..row import Row
 from ..series import choose, flag
-from ..values import target_words, years_text
+from ..values import target_words, years_text, years_window
 
 
 def _span(first: int, last: int) -> str:
@@ -37,7 +37,7 @@ def assess_bound(row: Row, bound: str | None = None) -> dict:
                 flag("info", f"{years_text(y for y, _ in extra)}年为下限值：实际值不低于此数（如以产量作产能的下限）")]
             lower = True
     if not chosen.points:
-        return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
+        return na(f"暂无{years_window(row.first_year, row.cutoff)}的数据，无法评估", flags=chosen.flags)
     t, v = chosen.points[-1]
     breaches = [y for y, x in chosen.points if not meets(x, target, row.operator, d, row.rules)]
     missing = [y for y in range(row.first_year, t + 1) if y not in dict(chosen.points)]

@@ -7,7 +7,7 @@ import math
 from ..pace import na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..series import choose
-from ..values import g, rounded, years_span, years_text
+from ..values import g, rounded, years_span, years_text, years_window
 
 
 def assess_cumulative(row: Row) -> dict:
@@ -36,7 +36,7 @@ def assess_cumulative(row: Row) -> dict:
             return na(f"缺少{years_text(missing)}年数据，累计数不完整（已有年份合计{g(partial_sum)}，仅为下限）",
                       flags=yearly.flags)
     if not candidates:
-        return na(f"暂无{start}年以来的数据（截至{row.cutoff}年），无法评估", flags=totals.flags or yearly.flags)
+        return na(f"暂无{years_window(start, row.cutoff)}的数据，无法评估", flags=totals.flags or yearly.flags)
     t, _, total, method, scope, flags = max(candidates, key=lambda c: (c[0], c[1]))
     n_all = T - start + 1
     n_done = t - start + 1
@@ -83,7 +83,7 @@ def assess_cumulative_reduction(row: Row) -> dict:
     if published.points and (not yearly.points or published.points[-1][0] >= yearly.points[-1][0]):
         return _published_reduction(row, published, target, start)
     if not yearly.points:
-        return na(f"暂无{start}年以来的逐年降低率（截至{row.cutoff}年），无法评估", flags=yearly.flags)
+        return na(f"暂无{years_window(start, row.cutoff)}的逐年降低率，无法评估", flags=yearly.flags)
     rates = dict(yearly.points)
     t = yearly.points[-1][0]
     missing = [y for y in range(start, t + 1) if y not in rates]

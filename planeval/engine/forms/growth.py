@@ -7,7 +7,7 @@ import math
 from ..pace import kept_verdict, na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..series import choose
-from ..values import column_target_words, g, rounded, to_str, years_text
+from ..values import column_target_words, g, rounded, to_str, years_text, years_window
 
 
 def _average(row: Row, start: int, basis: str | None) -> dict:
@@ -22,7 +22,7 @@ def _average(row: Row, start: int, basis: str | None) -> dict:
     candidates = []
     if periods.points:
         y, v = periods.points[-1]
-        candidates.append({"avg": v / 100, "end": y, "latest_value": v, "method": f"公布的{start}—{y}年年均增速",
+        candidates.append({"avg": v / 100, "end": y, "latest_value": v, "method": f"公布的{start}—{y}年期间年均增速",
                            "scope": periods.latest_scope, "flags": periods.flags, "rank": 1})
     missing = []
     if yearly.points:
@@ -43,7 +43,7 @@ def _average(row: Row, start: int, basis: str | None) -> dict:
         if missing:
             return {"why": f"缺少{years_text(missing)}年增速，无法连乘计算年均增速", "flags": flags,
                     "latest": yearly.points[-1], "scope": yearly.latest_scope}
-        return {"why": f"暂无{start}年以来的增速数据（截至{row.cutoff}年）", "flags": flags}
+        return {"why": f"暂无{years_window(start, row.cutoff)}的增速数据", "flags": flags}
     pick = max(candidates, key=lambda c: (c["end"], c["rank"]))  # latest end year; a published average on a tie
     row.audit["growth"] = {"average_rate": pick["avg"], "first_year": start, "last_year": pick["end"],
                            "method": pick["method"]}
@@ -79,7 +79,7 @@ def assess_growth(row: Row) -> dict:
                              "eurostat_rr": avg / target if ratio_ok else None, "gap_pp": gap_pp,
                              "within_about_band": within,
                              "formula": "p = n·ln(1+ḡ)/(N·ln(1+g*)), τ = n/N, r = p/τ" if ratio_ok else "d·(ḡ − g*)（百分点）"}
-    done = f"{start}年增长{avg * 100:.1f}%" if n_done == 1 else f"{start}—{t}年年均增长{avg * 100:.1f}%"
+    done = f"{start}年增长{avg * 100:.1f}%" if n_done == 1 else f"{start}—{t}年期间年均增长{avg * 100:.1f}%"
     text = f"{done}（{res['method']}），目标{column_target_words(row.reg) or f'年均{target * 100:g}%'}"
     if row.final:
         if t >= T:
@@ -120,7 +120,7 @@ def assess_annual_targets(row: Row) -> dict:
     related = row.related[row.related["year"] >= row.first_year]
     targets = choose(row, frame=related, key="related_observations_used")
     if not actual.points:
-        return na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=actual.flags)
+        return na(f"暂无{years_window(row.first_year, row.cutoff)}的数据，无法评估", flags=actual.flags)
     goal = dict(targets.points)
     printed = {int(o["year"]): (to_str(o.get("value_text")) or f"{o['value']:g}%") for o in targets.rows}
     years = [y for y, _ in actual.points if y in goal]

@@ -7,7 +7,7 @@ from ..pace import meets, na, no_final_data, outlook, pace_status
 from ..row import Row
 from ..derived import derived_start
 from ..series import Chosen, choose, flag
-from ..values import g, gu, rounded, target_words, to_str
+from ..values import g, gu, rounded, target_words, to_str, years_window
 from .bound import assess_bound
 
 
@@ -56,7 +56,7 @@ def assess_level(row: Row) -> dict:
     chosen = choose(row)
     if not chosen.points:
         bound = _lower_bound(row, target, op, d, text)
-        return bound or na(f"暂无{row.first_year}年以来的数据（截至{row.cutoff}年），无法评估", flags=chosen.flags)
+        return bound or na(f"暂无{years_window(row.first_year, row.cutoff)}的数据，无法评估", flags=chosen.flags)
     t, v = chosen.points[-1]
     base = {"latest_year": t, "latest_value": v, "latest_scope": chosen.latest_scope, "flags": chosen.flags}
     if meets(v, target, op, d, row.rules):

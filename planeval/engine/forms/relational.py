@@ -8,7 +8,7 @@ import math
 from ..pace import kept_verdict, na
 from ..row import Row
 from ..series import choose, flag
-from ..values import rounded, to_str, years_text
+from ..values import rounded, to_str, years_text, years_window
 
 BASIS = {"real": "实际", "nominal": "名义"}
 
@@ -25,7 +25,7 @@ def assess_relational(row: Row) -> dict:
     own_bases, rel_bases = _bases(own_all), _bases(rel_all)
     row.audit["basis"] = {"target": basis, "indicator": own_bases, "related": rel_bases, "related_id": related_id}
     if not own_bases or not rel_bases:
-        return na(f"暂无{row.first_year}年以来本指标或对比序列的逐年增速（截至{row.cutoff}年）")
+        return na(f"暂无{years_window(row.first_year, row.cutoff)}本指标或对比序列的逐年增速")
     if basis:
         own, rel = own_all[own_all["price_basis"] == basis], rel_all[rel_all["price_basis"] == basis]
         if own.empty or rel.empty:
