@@ -60,7 +60,7 @@ def test_a_later_release_supersedes_a_preliminary_one_and_both_stay_in_the_audit
     assert r["latest_value"] == 5.4                      # the final release (published later) is used
     gone = audit(r)["excluded"]
     assert gone == [{"year": 2023, "value": 5.2, "scope": "全区", "source_id": "bulletin_2023", "release": "preliminary",
-                     "why": "已被更新发布的数值取代（final_2024，2024-12-30，最终核实（年鉴））"}]
+                     "why": "已被更新发布的数值取代（2024-12-30发布，最终核实（年鉴））"}]
     # the order of the rows does not matter
     assert judge(reg(baseline_value=4.0, target_value=6.0), o.iloc[::-1], eval_year=2023, sources=src)["latest_value"] == 5.4
 

@@ -115,3 +115,31 @@ def test_every_printed_column_is_a_column_of_its_table():
 
     for table, columns in list(OURS.items()) + list(PUBLISHED.items()):
         assert set(columns) <= set(table_columns(table)), table
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees of an HTML page: no scripts or styles (a chart's data), no tags, entities decoded."""
+    import html
+
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+@pytest.mark.parametrize("plan", sorted(f.name for f in paths.plan_folders()))
+def test_target_cards_name_no_id_or_file(plan):
+    """The cards word the engine's facts for readers: a source is named by its title (in the table of values used),
+    never by our id (the verdict step said （来源 plan_14th）, a superseded value 已被更新发布的数值取代（final_2024…）)."""
+    from planeval.config import load_plan
+    from planeval.report import targetpage
+    from planeval.report.context import open_report
+
+    cfg = load_plan(plan)
+    rep = open_report(str(cfg.folder), cfg.default_edition)
+    ids = plan_ids(cfg.folder)
+    found = {}
+    for name, page in targetpage.render(rep).items():
+        text = visible_text(page) if name.endswith(".html") else re.sub(r"<[^>]+>|\([^)]*\.html\)", " ", page)
+        bad = [w for w in re.findall(r"[A-Za-z0-9_]+", text) if w in ids] + FILE_NAME.findall(text)
+        if bad:
+            found[name] = sorted(set(bad))
+    assert found == {}

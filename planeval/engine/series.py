@@ -164,8 +164,9 @@ def _why_not(o, pick, plan) -> str:
     if _published(o) < _published(pick) or o["_rel"] < pick["_rel"]:
         rel = to_str(pick.get("release"))
         when = _published(pick)
-        return f"已被更新发布的数值取代（{pick['source_id']}" + (f"，{when}" if when else "") + \
-            (f"，{label('release', rel)}" if rel else "") + "）"
+        # no source id: a reader finds the newer value, with its source's title, among the values used
+        said = "，".join(x for x in (f"{when}发布" if when else "", label("release", rel) if rel else "") if x)
+        return "已被更新发布的数值取代" + (f"（{said}）" if said else "")
     return "同年同口径另有数值，按来源编号排序在后者采用"
 
 

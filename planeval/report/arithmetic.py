@@ -326,7 +326,8 @@ def _average(res, audit, unit, kind) -> list:
 
 def _verdict(res, audit, unit, kind) -> list:
     v = audit["verdict_used"]
-    return [(f"{v['year']}年原文结论：{label('verdict', v['verdict'])}（来源 {v['source_id']}）→ {_status(res['status'], kind)}", "")]
+    # the source by its title in the card's table of values used (a reader does not know our source ids)
+    return [(f"{v['year']}年原文结论：{label('verdict', v['verdict'])}（原文和来源见“采用的数值”）→ {_status(res['status'], kind)}", "")]
 
 
 def _withheld(res, audit, unit, kind) -> list:
