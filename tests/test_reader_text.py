@@ -143,3 +143,18 @@ def test_target_cards_name_no_id_or_file(plan):
         if bad:
             found[name] = sorted(set(bad))
     assert found == {}
+
+
+def test_an_imports_change_is_worded_on_the_card():
+    """The card's history lists what an import changed in words (修订), not the changelog's code (revised)."""
+    from synthetic import OBS_DEFAULTS, REG_DEFAULTS, report_for
+
+    from planeval.report import targetpage
+
+    rep = report_for(pd.DataFrame([{**REG_DEFAULTS, "id": "x", "baseline_value": 1, "target_value": 2}]),
+                     pd.DataFrame([{**OBS_DEFAULTS, "indicator_id": "x", "year": 2023, "value": 1.5}]))
+    cards = targetpage.Cards(rep, {2023: rep.results})
+    cards.changelog = pd.DataFrame([{"imported_at": "2026-01-02 10:00:00", "file": "SYNTHETIC回报表", "indicator_id": "x",
+                                     "year": "2023", "change": "revised", "old_value": "1.4", "new_value": "1.5"}])
+    text = visible_text(cards.history_table("x", "main"))
+    assert "修订" in text and "revised" not in text

@@ -51,7 +51,7 @@ def changelog_html(rep: Report) -> str:
     out = []
     for (stamp, file), rows in log.groupby(["imported_at", "file"], sort=False):
         table = [{"name": rep.name(r["indicator_id"]), "year": r["year"],
-                  "change": {"new": "新增", "revised": "修订"}.get(r["change"], r["change"]),
+                  "change": label("change", r["change"]),
                   "old": _logged(r["old_value"], unit_of(rep, r["indicator_id"])),
                   "new": _logged(r["new_value"], unit_of(rep, r["indicator_id"])),
                   "source": rep.source_title(r["new_source_id"])}

@@ -175,7 +175,7 @@ class Cards:
             for _, c in log[log["indicator_id"] == indicator_id].iterrows():
                 rows.append({"year": f"{c['imported_at'][:10]}导入", "kind": c["file"],
                              "status": esc(f"{c['year']}年：{c['old_value'] or '—'} → {c['new_value'] or '—'}"),
-                             "reason": c["change"]})
+                             "reason": label("change", c["change"])})
         return html_table(rows, [("year", "版本"), ("kind", "类别"), ("status", "评估结论"), ("reason", "依据")],
                           raw={"status"}, key="year", css="report-table tc-history")
 
