@@ -158,3 +158,15 @@ def test_an_imports_change_is_worded_on_the_card():
                                      "year": "2023", "change": "revised", "old_value": "1.4", "new_value": "1.5"}])
     text = visible_text(cards.history_table("x", "main"))
     assert "修订" in text and "revised" not in text
+
+
+def test_annual_targets_without_a_same_year_target_name_the_years_not_the_series_id():
+    """SYNTHETIC: actual 2023, annual targets set for 2021 and 2022 only. The reason said （对比序列 ctx_t）."""
+    from synthetic import PLAN, obs, reg
+
+    from planeval.engine import assess_all
+
+    row = reg(target_form="annual_targets", related_id="ctx_t", target_value=None, baseline_value=2.3)
+    goals = obs((2021, 6.0), (2022, 5.5), indicator_id="ctx_t")
+    r = assess_all(row, pd.concat([obs((2023, 5.2)), goals]), 2023, PLAN).iloc[0]
+    assert r["reason"] == "没有与实际值同年的年度预期目标（年度预期目标只有2021、2022年的）"

@@ -127,7 +127,9 @@ def assess_annual_targets(row: Row) -> dict:
     t, v = actual.points[-1]
     base = {"latest_year": t, "latest_value": v, "latest_scope": actual.latest_scope, "flags": actual.flags}
     if not years:
-        return na(f"没有与实际值同年的年度预期目标（对比序列 {row.reg.get('related_id')}）", **base)
+        # the years there are, not the series' id (a reader does not know our ids)
+        have = f"（年度预期目标只有{years_text(sorted(goal))}年的）" if goal else "（尚无任何年度的预期目标）"
+        return na(f"没有与实际值同年的年度预期目标{have}", **base)
     rates = dict(actual.points)
     # only a "左右" target has the tolerance; "6%以上" is met at 6% and above
     slack = {y: tol if "左右" in printed[y] else 0.0 for y in years}
