@@ -29,7 +29,7 @@ PUBLISHED = {"observations": ("quote", "value_text"), "breaks": ("quote",), "cla
              "sources": ("title", "publisher"), "projects": ("column_ref", "section", "name_zh", "promise", "quote"),
              "project_progress": ("quote",), "reference_verdicts": ("quote",)}
 # Latin letters an official Chinese text itself prints (units, acronyms, standard numbers), nothing else.
-ALLOWED = ("PM2.5", "GDP", "CPI", "PPI", "R&D", "GB/T", "TOD")
+ALLOWED = ("PM2.5", "GDP", "CPI", "PPI", "R&D", "GB/T")
 FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|ya?ml|png|jpe?g|pdf|txt|json|xlsx?|ipynb|py|md)\b", re.I)
 KEY_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*=\s*[^\s=]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
