@@ -6,7 +6,8 @@ For print the page gets a cover (the edition's title, issuer, data year, build d
 it, the online edition's address), a contents page with page numbers, a running header (the report's title and
 its data year), PDF bookmarks from the headings (chromium's document outline, one per heading), page numbers in
 the margin; every chapter starts on a new page, folded lists are printed open and a table that runs over a page
-break repeats its header row.
+break repeats its header row. What else changes on paper (web-only hints and the 下载 section left out, addresses
+written out, code-written headings nested, headers over numbers aligned) is planeval.book.paper.
 The contents needs the page of each heading, which only the printed PDF knows: the book is printed once with
 the numbers left blank (same width, so nothing moves), the page of every top-level heading is read from the
 PDF's outline (poppler's pdftohtml), and the book is printed again with the numbers filled in; the second
@@ -32,6 +33,7 @@ from pathlib import Path
 from .. import paths
 from ..files import write_atomic
 from . import build
+from .paper import PAPER_CSS, PAPER_JS
 from .pdflink import link_pdfs
 
 # A4 with these margins leaves a 180 mm text column: 680 CSS px, the width the page is laid out (and every
@@ -246,7 +248,8 @@ def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str], he
                 "() => [...document.querySelectorAll('div.vega-chart')].every(d => d.querySelector('svg.marks'))",
                 timeout=60_000)
             page.emulate_media(media="print")
-            page.add_style_tag(content=css)
+            page.add_style_tag(content=css + PAPER_CSS)
+            page.eval_on_selector("article.bd-article", PAPER_JS)   # before the contents are made from the headings
             entries = page.evaluate(FRONT_JS, [title, cover_lines])
             titles = [e["title"] for e in entries]
             numbers = [""] * len(entries)
