@@ -110,9 +110,9 @@ def url_lines(text: str, start: str) -> list[str]:
 @pytest.mark.parametrize("url", [LONG_URL, "https://example.org/wiki/合成市_SYNTHETIC"])
 def test_an_address_is_printed_whole_and_broken_only_where_an_address_may_break(printed, url):
     lines = url_lines(printed["text"], url[:12])
+    for line, following in zip(lines, lines[1:]):   # (chromium may also break after "?" or "-": not mid-word)
+        assert not (line[-1:].isalnum() and following[:1].isalnum()), f"broken mid-word: «{line}» | «{following}»"
     assert "".join(lines) == url                         # whole, and percent-encoding decoded
-    for line, following in zip(lines, lines[1:]):
-        assert line.endswith("//") or following[:1] in "/.-_?#~&=", f"broken mid-word: «{line}» | «{following}»"
     if url == LONG_URL:
         assert len(lines) > 1, "the long address was expected to run over more than one line"
 

@@ -82,7 +82,7 @@ table.report-table > caption { break-after: avoid; page-break-after: avoid; }
   text-align: center; break-after: page; }
 #pe-cover .pe-title { font-size: 25pt; font-weight: 700; line-height: 1.35; margin: 0 8mm 10mm; text-wrap: balance;
   word-break: keep-all; overflow-wrap: anywhere; }
-#pe-cover .pe-line { font-size: 12.5pt; margin: 2mm 0; color: #333; }
+#pe-cover .pe-line { font-size: 12.5pt; margin: 2mm 0; color: #333; text-wrap: balance; }
 #pe-toc { break-after: page; }
 #pe-toc h2 { margin-top: 0; }
 #pe-toc ol { list-style: none; padding: 0; margin: 6mm 0 0; font-size: 11.5pt; }
