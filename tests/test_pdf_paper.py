@@ -19,6 +19,7 @@ LONG_URL = ("http://www.example.gov.cn/art/2024/7/31/art_1229244062_4501630_synt
             "statistics-bureau.html?id=12&lang=zh-CN#section-three-SYNTHETIC")
 ENCODED_URL = "https://example.org/wiki/%E5%90%88%E6%88%90%E5%B8%82_SYNTHETIC"
 FIGURE = "258.8亿元"
+NO_NEWS = "暂无公开信息"
 WEB_HINT = "点击或将鼠标停在点上，可查看数值（SYNTHETIC）。"
 PAPER_NOTE = "评估结果可从本报告的网页版下载（SYNTHETIC）。"
 TITLE, HEADER = "合成报告（SYNTHETIC）", "评估数据截至2028年"
@@ -39,6 +40,10 @@ def page_html() -> str:
           "source": f'<a href="{ENCODED_URL}">合成百科（SYNTHETIC）</a>'}],
         [("name", "指标"), ("year", "年份"), ("value", "数值"), ("scope", "口径"), ("quote", "原文"), ("source", "来源")],
         numeric={"value"}, raw={"source"}, css="report-table source-table", key="name")
+    projects = html_table(
+        [{"name": "合成工程（SYNTHETIC）", "progress": NO_NEWS, "promise": "建成合成设施，" * 12, "evidence": ""}],
+        [("name", "项目（规划出处）"), ("progress", "进展"), ("promise", "规划要求"), ("evidence", "依据")],
+        key="name", css="report-table project-table")
     css = (paths.ROOT / "book" / "_static" / "report.css").as_uri()
     return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="stylesheet" href="{css}">
 <title>合成报告</title></head><body><div class="bd-page-width"><main class="bd-main"><div class="bd-content">
@@ -56,6 +61,7 @@ def page_html() -> str:
   <section id="src"><h3><span class="section-number">1.2. </span>数据来源</h3>
    <p>{INTRO}</p>
    {cell(sources)}
+   {cell(projects)}
   </section>
  </section>
 </section></article></div></main></div></body></html>"""
@@ -145,3 +151,9 @@ def test_an_introducing_sentence_stays_with_its_table(printed):
     assert len(at) == 1 and FIGURE in pages[at[0]] and "数据来源" in pages[at[0]], at
     before = pages[at[0] - 1].replace(squash(TITLE), "").replace(squash(HEADER), "")
     assert before.strip("0123456789/") == "", f"the page before was expected to hold only the filler: {before}"
+
+
+def test_a_projects_progress_is_not_squeezed_by_a_long_requirement(printed):
+    """«暂无公开信息» beside a requirement running over several lines is printed on one line, not «暂无公开 / 信息»."""
+    lines = printed["text"].splitlines()
+    assert any(NO_NEWS in ln for ln in lines), [ln for ln in lines if ln.startswith("暂无")]

@@ -11,7 +11,8 @@ cannot click, hover or download, and needs an address written out.
 - A heading written by a page's code (the rule versions on the methodology page) keeps the level it has on its own
   page, but singlehtml sets every page one level down: it is put one level below the section it stands in, so that
   its bookmark nests under that section.
-- A table's header cell over a column of numbers is right-aligned like the numbers under it.
+- A table's header cell over a column of numbers is right-aligned like the numbers under it; a project's progress
+  keeps room for 暂无公开信息 on one line.
 """
 
 PAPER_CSS = """
@@ -22,6 +23,8 @@ table.source-table a[href^="http"]::after, table.report-table td[data-label="来
   content: none !important; }
 .pe-url { font-size: .85em; color: #57606a; word-break: normal; overflow-wrap: break-word; }
 table.report-table > thead th.num { text-align: right; }
+/* a project's progress (暂无公开信息, 建成) is not squeezed to four characters a line by a long requirement beside it */
+table.project-table > tbody > tr > td[data-label="进展"] { min-width: 6.5em; }
 /* a sentence introducing a list or table ("本章使用的每一个数值…：") is never the last line of a page */
 article.bd-article section > p:has(+ .cell > .cell_output > .output > :is(details.fold, .table-wrap):first-child) {
   break-after: avoid; page-break-after: avoid; }
