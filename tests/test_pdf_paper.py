@@ -20,6 +20,12 @@ LONG_URL = ("http://www.example.gov.cn/art/2024/7/31/art_1229244062_4501630_synt
 ENCODED_URL = "https://example.org/wiki/%E5%90%88%E6%88%90%E5%B8%82_SYNTHETIC"
 FIGURE = "258.8亿元"
 NO_NEWS = "暂无公开信息"
+PACE_CAPTION = "完成进度与时间进度：合成条形图的说明（SYNTHETIC）。"
+CHART_CAPTION = "每张图中，合成路径为虚线（SYNTHETIC）。"
+# a drawn chart as the page holds it once vega has drawn (the printer waits for svg.marks)
+CHART = ('<div class="vega-chart"><svg class="marks" width="600" height="320" viewBox="0 0 600 320">'
+         '<rect x="10" y="10" width="580" height="300" fill="#ddeeff"/><text x="20" y="40">合成图（SYNTHETIC）</text>'
+         '</svg></div>')
 WEB_HINT = "点击或将鼠标停在点上，可查看数值（SYNTHETIC）。"
 PAPER_NOTE = "评估结果可从本报告的网页版下载（SYNTHETIC）。"
 TITLE, HEADER = "合成报告（SYNTHETIC）", "评估数据截至2028年"
@@ -63,6 +69,13 @@ def page_html() -> str:
    {cell(sources)}
    {cell(projects)}
   </section>
+ </section>
+ <section id="ch2"><h2><span class="section-number">2. </span>合成图表章</h2>
+  <div style="height: {pdfbook.TEXT_HEIGHT_PX - FILLER_GAP_PX - 60}px"></div>
+  <div class="cell"><div class="cell_output"><p>{PACE_CAPTION}</p><div class="output text_html">{CHART}</div></div></div>
+  <div style="break-before: page; height: {pdfbook.TEXT_HEIGHT_PX - FILLER_GAP_PX + 20}px"></div>
+  <div class="cell"><div class="cell_output"><p>{CHART_CAPTION}</p></div></div>
+  {cell(CHART)}
  </section>
 </section></article></div></main></div></body></html>"""
 
@@ -157,3 +170,12 @@ def test_a_projects_progress_is_not_squeezed_by_a_long_requirement(printed):
     """«暂无公开信息» beside a requirement running over several lines is printed on one line, not «暂无公开 / 信息»."""
     lines = printed["text"].splitlines()
     assert any(NO_NEWS in ln for ln in lines), [ln for ln in lines if ln.startswith("暂无")]
+
+
+@pytest.mark.parametrize("caption", [PACE_CAPTION, CHART_CAPTION])
+def test_a_charts_caption_stays_with_the_chart(printed, caption):
+    """A caption left room at the foot of a page goes to the next page with its chart (seen: «完成进度与时间进度。
+    条形为完成进度…» ending a page, its chart on the next), whether written in the chart's cell or before it."""
+    pages = [squash(p) for p in printed["text"].split("\f")]
+    at = [i for i, p in enumerate(pages) if squash(caption) in p]
+    assert len(at) == 1 and "合成图（SYNTHETIC）" in pages[at[0]], [p[:40] for p in pages]

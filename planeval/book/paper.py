@@ -26,7 +26,10 @@ table.report-table > thead th.num { text-align: right; }
 /* a project's progress (暂无公开信息, 建成) is not squeezed to four characters a line by a long requirement beside it */
 table.project-table > tbody > tr > td[data-label="进展"] { min-width: 6.5em; }
 /* a sentence introducing a list or table ("本章使用的每一个数值…：") is never the last line of a page */
-article.bd-article section > p:has(+ .cell > .cell_output > .output > :is(details.fold, .table-wrap):first-child) {
+article.bd-article section > p:has(+ .cell > .cell_output > .output > :is(details.fold, .table-wrap):first-child),
+/* nor a chart's caption: written in the chart's cell before it, or as a cell of text before the first chart */
+article.bd-article .cell_output > p:has(+ .output > .vega-chart:first-child),
+article.bd-article .cell:has(> .cell_output > p:last-child):has(+ .cell > .cell_output > .output > .vega-chart:first-child) {
   break-after: avoid; page-break-after: avoid; }
 """
 
