@@ -20,8 +20,9 @@ LONG_URL = ("http://www.example.gov.cn/art/2024/7/31/art_1229244062_4501630_synt
 ENCODED_URL = "https://example.org/wiki/%E5%90%88%E6%88%90%E5%B8%82_SYNTHETIC"
 FIGURE = "258.8亿元"
 NO_NEWS = "暂无公开信息"
-PACE_CAPTION = "完成进度与时间进度：合成条形图的说明（SYNTHETIC）。"
-CHART_CAPTION = "每张图中，合成路径为虚线（SYNTHETIC）。"
+# captions of three lines or more: a page break must not fall inside them either
+PACE_CAPTION = "完成进度与时间进度：合成条形图的说明，条形为完成进度，刻度为时间进度（SYNTHETIC）。" * 3
+CHART_CAPTION = "每张图中，合成路径为虚线，实线为合成实际值，菱形为合成目标（SYNTHETIC）。" * 2
 # a drawn chart as the page holds it once vega has drawn (the printer waits for svg.marks)
 CHART = ('<div class="vega-chart"><svg class="marks" width="600" height="320" viewBox="0 0 600 320">'
          '<rect x="10" y="10" width="580" height="300" fill="#ddeeff"/><text x="20" y="40">合成图（SYNTHETIC）</text>'
@@ -73,9 +74,11 @@ def page_html() -> str:
  <section id="ch2"><h2><span class="section-number">2. </span>合成图表章</h2>
   <div style="height: {pdfbook.TEXT_HEIGHT_PX - FILLER_GAP_PX - 60}px"></div>
   <div class="cell"><div class="cell_output"><p>{PACE_CAPTION}</p><div class="output text_html">{CHART}</div></div></div>
-  <div style="break-before: page; height: {pdfbook.TEXT_HEIGHT_PX - FILLER_GAP_PX + 20}px"></div>
-  <div class="cell"><div class="cell_output"><p>{CHART_CAPTION}</p></div></div>
-  {cell(CHART)}
+  <div style="break-before: page; height: {pdfbook.TEXT_HEIGHT_PX - FILLER_GAP_PX - 10}px"></div>
+  <section id="paths"><h3><span class="section-number">2.1. </span>实际值与规划路径</h3>
+   <div class="cell"><div class="cell_output"><p>{CHART_CAPTION}</p></div></div>
+   {cell(CHART)}
+  </section>
  </section>
 </section></article></div></main></div></body></html>"""
 
@@ -172,7 +175,7 @@ def test_a_projects_progress_is_not_squeezed_by_a_long_requirement(printed):
     assert any(NO_NEWS in ln for ln in lines), [ln for ln in lines if ln.startswith("暂无")]
 
 
-@pytest.mark.parametrize("caption", [PACE_CAPTION, CHART_CAPTION])
+@pytest.mark.parametrize("caption", [PACE_CAPTION, CHART_CAPTION], ids=["in the chart's cell", "before the chart"])
 def test_a_charts_caption_stays_with_the_chart(printed, caption):
     """A caption left room at the foot of a page goes to the next page with its chart (seen: «完成进度与时间进度。
     条形为完成进度…» ending a page, its chart on the next), whether written in the chart's cell or before it."""

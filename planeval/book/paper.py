@@ -13,6 +13,8 @@ cannot click, hover or download, and needs an address written out.
   its bookmark nests under that section.
 - A table's header cell over a column of numbers is right-aligned like the numbers under it; a project's progress
   keeps room for 暂无公开信息 on one line.
+- A sentence introducing a list or table, and a chart's caption, is never left (whole or its last line) at the foot
+  of a page: it goes with what it introduces.
 """
 
 PAPER_CSS = """
@@ -30,7 +32,9 @@ article.bd-article section > p:has(+ .cell > .cell_output > .output > :is(detail
 /* nor a chart's caption: written in the chart's cell before it, or as a cell of text before the first chart */
 article.bd-article .cell_output > p:has(+ .output > .vega-chart:first-child),
 article.bd-article .cell:has(> .cell_output > p:last-child):has(+ .cell > .cell_output > .output > .vega-chart:first-child) {
-  break-after: avoid; page-break-after: avoid; }
+  break-after: avoid; page-break-after: avoid;
+  /* and not split: chromium would keep the avoided break by moving the last line alone to the next page */
+  break-inside: avoid; }
 """
 
 PAPER_JS = r"""(art) => {
