@@ -99,3 +99,10 @@ def test_the_list_of_cards_gives_paper_its_own_words(tmp_path):
         paper = [re.sub(r"\\(.)", r"\1", p) for p in paper]     # Markdown escapes, as the page renders them
         assert paper == [f"本打印版各表在指标名称后注明的“指标卡N”即下列第N项；指标卡全文见本报告网页版"
                          f"{f'（{url}）' if url else ''}。"]
+
+
+def test_make_pdf_says_when_paper_can_name_no_online_address(tmp_path):
+    bare = load_plan(plan_copy(tmp_path / "bare"))
+    assert pdfbook.address_note(bare) == (f"  note: {bare.folder / 'plan.yml'} gives no site_url: the PDF cannot name "
+                                          "the online edition's address (cover, 阅读说明); add it when the site is published")
+    assert pdfbook.address_note(load_plan(plan_copy(tmp_path / "url", "\nsite_url: https://example.org/r/\n"))) == ""

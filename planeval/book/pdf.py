@@ -281,6 +281,14 @@ def cover_lines(rep, built: dt.date) -> list[str]:
             *([f"网页版：{rep.plan.site_url}"] if rep.plan.site_url else []), *cover_note(rep)]
 
 
+def address_note(plan) -> str:
+    """What `make pdf` tells the maintainer when plan.yml gives no site_url: paper then names no online address."""
+    if plan.site_url:
+        return ""
+    return (f"  note: {plan.folder / 'plan.yml'} gives no site_url: the PDF cannot name the online edition's address "
+            "(cover, 阅读说明); add it when the site is published")
+
+
 def running_header(rep) -> str:
     """The right half of the running header (the left is the report's title: plan and edition)."""
     return f"评估数据截至{rep.eval_year}年"
@@ -296,6 +304,8 @@ def main(argv=None) -> int:
     edition = build.edition_for(args.plan, args.eval_year, args.out)
     started = time.perf_counter()
     print(f"PDF edition: {edition.plan.title_for(edition.year)}, data through {edition.year}")
+    if address_note(edition.plan):
+        print(address_note(edition.plan))
     # Notebooks and downloads are brought up to date exactly as `make book` does (cached when unchanged).
     build.main(["--no-html", "--plan", str(edition.plan.folder), "--eval-year", str(edition.year),
                 *(["--out", str(edition.root)] if args.out else []), *(["--jobs", str(args.jobs)] if args.jobs else [])])
