@@ -194,3 +194,44 @@ def test_a_status_table_over_a_page_break_repeats_its_header(printed, rep):
     tops = [i for i, text in enumerate(printed["layout"], start=1) if len(body_lines(text)) > 2
             and all(w in body_lines(text)[1] for w in ("指标", "评估结论", "最新值（年份）"))]
     assert tops, "no page starts with a status table's repeated header row"
+
+
+def test_no_web_instructions_on_paper(printed):
+    """Nothing to click, hover or download on paper: no "点击…" or "鼠标" hint, no 下载 section (its sentence for
+    paper, where the files are published, is kept)."""
+    flat = squash("".join(printed["pages"]))
+    assert not re.search("点击|鼠标|悬停", flat)
+    assert "下载" not in [t for t, _ in printed["outline"]]
+    assert "可从本报告的网页版" in flat
+
+
+def test_headings_written_by_the_methodology_page_nest_under_their_section(printed):
+    """The rule versions («第3版（…）») are bookmarks under «规则的变更及其依据», not beside it."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(printed["path"])], capture_output=True,
+                         check=True).stdout.decode("utf-8", "replace")
+    depth, tree = 0, []
+    for m in re.finditer(r'<(/?)outline>|<item page="\d+">([^<]*)', xml):
+        if m.group(2) is not None:
+            tree.append((depth, " ".join(m.group(2).split())))
+        else:
+            depth += -1 if m.group(1) else 1
+    sections = [d for d, t in tree if t.endswith("规则的变更及其依据")]
+    versions = [d for d, t in tree if re.match(r"第\d+版（", t)]
+    if not sections:
+        pytest.skip("no rule changes in this edition")
+    assert versions and set(versions) == {sections[0] + 1}, tree
+
+
+def test_nothing_is_printed_beyond_the_margins(printed):
+    """Every word inside the text column, from poppler's word boxes (a full-width closing bracket's box runs into
+    its blank half: a few points of slack)."""
+    out = subprocess.run(["pdftotext", "-bbox", "-q", str(printed["path"]), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    pt = 72 / 25.4
+    outside = []
+    for n, page in enumerate(re.finditer(r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', out, re.S), start=1):
+        left, right = pdfbook.PAGE_MARGINS_MM[3] * pt, float(page.group(1)) - pdfbook.PAGE_MARGINS_MM[1] * pt
+        outside += [(n, w) for x0, x1, w in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+                                                     r'yMax="[\d.]+">([^<]*)</word>', page.group(2))
+                    if float(x0) < left - 5 or float(x1) > right + 5]
+    assert outside == [], f"words beyond the margins: {outside[:10]}"

@@ -63,3 +63,46 @@ def test_running_header_right_names_the_data_year(tmp_path):
     folder = plan_copy(tmp_path)
     rep = open_report(str(folder), load_plan(folder).default_edition)
     assert pdfbook.running_header(rep) == f"评估数据截至{rep.eval_year}年"
+
+
+def test_the_cover_of_a_retrospective_edition_says_what_it_is(tmp_path):
+    """An edition compiled years after its data year (the mid-term edition of 2028 compiled in 2031) says on its
+    cover that it is a retrospective edition, on what data, when compiled, and that it is not the report published
+    at the time; an edition compiled the year after its data year says nothing of the kind."""
+    late = plan_copy(tmp_path / "late", "\ncompiler: 合成编制组（SYNTHETIC）\ncompiled: 2031-06-01\n")
+    rep = open_report(str(late), 2028)
+    lines = pdfbook.cover_lines(rep, BUILT)
+    assert "编制单位：合成编制组（SYNTHETIC）" in lines
+    assert lines[-1] == (f"本版为回溯编制的{rep.edition_name}：只使用截至2028年的数据，编制于2031年6月1日，"
+                         "不是当时实际编制发布的评估报告")
+    timely = plan_copy(tmp_path / "timely", "\ncompiled: 2029-03-01\n")
+    assert not any("回溯" in ln for ln in pdfbook.cover_lines(open_report(str(timely), 2028), BUILT))
+
+
+def test_the_list_of_cards_gives_paper_its_own_words(tmp_path):
+    """The 指标卡 page: "点击…" only inside the web-only words (left out on paper, planeval.book.paper); paper is told
+    where the cards are, with the online edition's address when plan.yml gives one. SYNTHETIC report."""
+    import dataclasses
+    import re
+
+    from synthetic import PLAN, obs, reg, report_for
+
+    from planeval.report import targetpage
+
+    for url in ("", "https://example.org/synthetic-report/"):
+        rep = report_for(reg(baseline_value=1, target_value=2), obs((2022, 1.5)), plan=dataclasses.replace(PLAN, site_url=url))
+        page = targetpage.render(rep)["targets.md"]
+        web = re.findall(r'<span class="web-only">(.*?)</span>', page)
+        paper = re.findall(r'<span class="print-only">(.*?)</span>', page)
+        assert len(web) == 1 and web[0].startswith("点击指标名称打开指标卡")
+        assert "点击" not in re.sub(r'<span class="web-only">.*?</span>', "", page)
+        paper = [re.sub(r"\\(.)", r"\1", p) for p in paper]     # Markdown escapes, as the page renders them
+        assert paper == [f"本打印版各表在指标名称后注明的“指标卡N”即下列第N项；指标卡全文见本报告网页版"
+                         f"{f'（{url}）' if url else ''}。"]
+
+
+def test_make_pdf_says_when_paper_can_name_no_online_address(tmp_path):
+    bare = load_plan(plan_copy(tmp_path / "bare"))
+    assert pdfbook.address_note(bare) == (f"  note: {bare.folder / 'plan.yml'} gives no site_url: the PDF cannot name "
+                                          "the online edition's address (cover, 阅读说明); add it when the site is published")
+    assert pdfbook.address_note(load_plan(plan_copy(tmp_path / "url", "\nsite_url: https://example.org/r/\n"))) == ""

@@ -6,7 +6,8 @@ For print the page gets a cover (the edition's title, issuer, data year, build d
 it, the online edition's address), a contents page with page numbers, a running header (the report's title and
 its data year), PDF bookmarks from the headings (chromium's document outline, one per heading), page numbers in
 the margin; every chapter starts on a new page, folded lists are printed open and a table that runs over a page
-break repeats its header row.
+break repeats its header row. What else changes on paper (web-only hints and the 下载 section left out, addresses
+written out, code-written headings nested, headers over numbers aligned) is planeval.book.paper.
 The contents needs the page of each heading, which only the printed PDF knows: the book is printed once with
 the numbers left blank (same width, so nothing moves), the page of every top-level heading is read from the
 PDF's outline (poppler's pdftohtml), and the book is printed again with the numbers filled in; the second
@@ -32,6 +33,7 @@ from pathlib import Path
 from .. import paths
 from ..files import write_atomic
 from . import build
+from .paper import PAPER_CSS, PAPER_JS
 from .pdflink import link_pdfs
 
 # A4 with these margins leaves a 180 mm text column: 680 CSS px, the width the page is laid out (and every
@@ -80,7 +82,7 @@ table.report-table > caption { break-after: avoid; page-break-after: avoid; }
   text-align: center; break-after: page; }
 #pe-cover .pe-title { font-size: 25pt; font-weight: 700; line-height: 1.35; margin: 0 8mm 10mm; text-wrap: balance;
   word-break: keep-all; overflow-wrap: anywhere; }
-#pe-cover .pe-line { font-size: 12.5pt; margin: 2mm 0; color: #333; }
+#pe-cover .pe-line { font-size: 12.5pt; margin: 2mm 0; color: #333; text-wrap: balance; }
 #pe-toc { break-after: page; }
 #pe-toc h2 { margin-top: 0; }
 #pe-toc ol { list-style: none; padding: 0; margin: 6mm 0 0; font-size: 11.5pt; }
@@ -246,7 +248,8 @@ def print_pdf(page_html: Path, pdf: Path, title: str, cover_lines: list[str], he
                 "() => [...document.querySelectorAll('div.vega-chart')].every(d => d.querySelector('svg.marks'))",
                 timeout=60_000)
             page.emulate_media(media="print")
-            page.add_style_tag(content=css)
+            page.add_style_tag(content=css + PAPER_CSS)
+            page.eval_on_selector("article.bd-article", PAPER_JS)   # before the contents are made from the headings
             entries = page.evaluate(FRONT_JS, [title, cover_lines])
             titles = [e["title"] for e in entries]
             numbers = [""] * len(entries)
@@ -278,6 +281,14 @@ def cover_lines(rep, built: dt.date) -> list[str]:
             *([f"网页版：{rep.plan.site_url}"] if rep.plan.site_url else []), *cover_note(rep)]
 
 
+def address_note(plan) -> str:
+    """What `make pdf` tells the maintainer when plan.yml gives no site_url: paper then names no online address."""
+    if plan.site_url:
+        return ""
+    return (f"  note: {plan.folder / 'plan.yml'} gives no site_url: the PDF cannot name the online edition's address "
+            "(cover, 阅读说明); add it when the site is published")
+
+
 def running_header(rep) -> str:
     """The right half of the running header (the left is the report's title: plan and edition)."""
     return f"评估数据截至{rep.eval_year}年"
@@ -293,6 +304,8 @@ def main(argv=None) -> int:
     edition = build.edition_for(args.plan, args.eval_year, args.out)
     started = time.perf_counter()
     print(f"PDF edition: {edition.plan.title_for(edition.year)}, data through {edition.year}")
+    if address_note(edition.plan):
+        print(address_note(edition.plan))
     # Notebooks and downloads are brought up to date exactly as `make book` does (cached when unchanged).
     build.main(["--no-html", "--plan", str(edition.plan.folder), "--eval-year", str(edition.year),
                 *(["--out", str(edition.root)] if args.out else []), *(["--jobs", str(args.jobs)] if args.jobs else [])])

@@ -52,7 +52,7 @@ def cover_note(rep: Report) -> list[str]:
     lines = [f"编制单位：{rep.plan.compiler}"] if rep.plan.compiler else []
     if retrospective(rep):
         lines.append(f"本版为回溯编制的{rep.edition_name}：只使用截至{rep.eval_year}年的数据，"
-                     f"编制于{_date_words(rep.plan.compiled)}")
+                     f"编制于{_date_words(rep.plan.compiled)}，不是当时实际编制发布的评估报告")
     return lines
 
 

@@ -282,9 +282,12 @@ class Cards:
         """The list of cards, by the plan's tables: a page of the book (the site's search finds a target's name here;
         the PDF prints it, and its status tables give each target's card number)."""
         rep = self.rep
+        where = f"（{md(rep.plan.site_url)}）" if rep.plan.site_url else ""
         parts = [f"# 指标卡\n\n每项目标一页：规划原文，采用和未采用的数值及原因，代入数字的计算过程，所用规则及其依据，各版评估结论。"
-                 f"共{len(self.numbers)}项，按{md(rep.plan.short_name)}目标登记表的顺序编号。网页版点击指标名称打开指标卡；"
-                 f"打印版的状态表在指标名称后注明卡号，指标卡全文见网页版。\n"]
+                 f"共{len(self.numbers)}项，按{md(rep.plan.short_name)}目标登记表的顺序编号。"
+                 # on paper nothing can be clicked: the print says where the cards are (planeval.book.paper)
+                 f'<span class="web-only">点击指标名称打开指标卡；打印版的各表在指标名称后注明卡号。</span>'
+                 f'<span class="print-only">本打印版各表在指标名称后注明的“指标卡N”即下列第N项；指标卡全文见本报告网页版{where}。</span>\n']
         by_table: dict[str, list] = {}
         for indicator_id, n in self.numbers.items():
             by_table.setdefault(rep.reg(indicator_id)["table"], []).append((indicator_id, n))
