@@ -53,10 +53,11 @@ def printed(built_site, chromium_path, rep):
             "outline": pdfbook.outline(path)}
 
 
-def page_titles() -> list[str]:
-    """The title of every page of the book but the front page (its title is the cover's)."""
+def page_titles(paper: bool = True) -> list[str]:
+    """The title of every page of the book but the front page (its title is the cover's): those printed on paper
+    (``paper=False``: those left out of it, pages.yml `paper: false`)."""
     titles = []
-    for page in EDITION.pages[1:]:
+    for page in [p for p in EDITION.pages[1:] if p.paper == paper]:
         if page.template is None:  # the target cards' list: Markdown written by the build
             source = (EDITION.book / f"{page.file}.md").read_text(encoding="utf-8")
         else:
@@ -81,6 +82,17 @@ def test_every_chapter_has_a_bookmark(printed):
         assert any(m.endswith(squash(title)) for m in marks), f"no bookmark for «{title}»: {marks}"
     info = subprocess.run(["pdfinfo", str(printed["path"])], capture_output=True, text=True).stdout
     assert re.search(r"Tagged:\s+yes", info)
+
+
+def test_the_maintainers_working_record_stays_off_paper(printed):
+    """The 编制工作记录 (collection status, for the office) is on the site only; the printed report is the readers'."""
+    left_out = page_titles(paper=False)
+    assert left_out, "the default plan has a maintainers' page (it has responsibility.csv)"
+    marks = [squash(t) for t, _ in printed["outline"]]
+    text = squash("".join(printed["pages"]))
+    for title in left_out:
+        assert not any(m.endswith(squash(title)) for m in marks), f"«{title}» is bookmarked in the PDF"
+    assert "已报送" not in text, "the collection status table (已报送 per department) is printed"
 
 
 def test_contents_page_numbers_are_where_the_headings_are(printed):

@@ -25,6 +25,7 @@ class Page:
     caption: str | None
     numbered: bool
     chapter: str | None = None
+    paper: bool = True        # False: left out of the printed edition (pages.yml `paper: false`)
     words: dict = field(default_factory=dict, hash=False, compare=False)
 
 
@@ -57,7 +58,8 @@ def pages_for(plan: PlanConfig, eval_year: int) -> list[Page]:
             if when == "cards" and os.environ.get(NO_CARDS) == "1":
                 continue
             common = dict(template=spec.get("template"), reads=tuple(spec.get("reads", ["all"])), part=i,
-                          caption=part.get("caption"), numbered=bool(part.get("numbered")))
+                          caption=part.get("caption"), numbered=bool(part.get("numbered")),
+                          paper=spec.get("paper", True))
             if spec.get("each") == "chapter":
                 out += [Page(file=c.id, chapter=c.id, words={"chapter_title": c.title, "chapter_intro": c.intro},
                              **common) for c in plan.chapters]

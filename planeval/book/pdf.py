@@ -33,6 +33,7 @@ from pathlib import Path
 from .. import paths
 from ..files import write_atomic
 from . import build
+from .pages import render_toc
 from .paper import PAPER_CSS, PAPER_JS
 from .pdflink import link_pdfs
 
@@ -143,8 +144,12 @@ NUMBERS_JS = """(pages) => { document.querySelectorAll('#pe-toc .pe-page').forEa
 def build_singlehtml(edition, out: Path) -> Path:
     root = edition.root
     build.write_search_terms(root, edition.plan.folder)
+    # the printed edition's own contents: the pages marked `paper: false` in pages.yml stay on the site only
+    out.mkdir(parents=True, exist_ok=True)
+    toc = out / "_toc.yml"
+    toc.write_text(render_toc([p for p in edition.pages if p.paper]), encoding="utf-8")
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "singlehtml",
-           "--path-output", str(out), "-q"]
+           "--path-output", str(out), "--toc", str(toc), "-q"]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-6000:])
