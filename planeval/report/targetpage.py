@@ -28,6 +28,8 @@ from .tables import CARDS, baseline_text, card_href, card_numbers, chip, name_wi
 FOLDER = CARDS                    # book/targets/<id>.html, beside the chapter pages
 INDEX = "targets"                 # book/targets.md: the list of cards, a page of the book
 CHART_FORMS = ("level", "city_assigned", "ceiling", "floor", "cumulative")
+USED_GROUPS = {"observations_used": "本指标", "related_observations_used": "对比序列", "lower_bounds_used": "下限值",
+               "baseline_used": "起点"}   # the audit's lists of values used, and what each is used as
 EXACT = 6  # decimals of a value as recorded (trailing zeros dropped): the arithmetic above quotes it unrounded
 
 
@@ -36,6 +38,13 @@ def CHART_CODE_KEY() -> bytes:  # noqa: N802 (a constant of the run)
     """The code that draws a chart: a cached chart is stale when it changes."""
     here = Path(__file__).parent
     return b"".join((here / f).read_bytes() for f in ("charts.py", "chartdata.py", "fmt.py"))
+
+
+def where_in_plan(table_name: str, source_ref) -> str:
+    """The table and the place in the plan, the place once when the table's name already gives it
+    (发展目标（第一章第四节） and 第一章第四节)."""
+    ref = "" if is_missing(source_ref) else str(source_ref)
+    return table_name if not ref or ref in table_name else f"{table_name} {ref}"
 
 
 def observed_ids(rep: Report, before: int) -> set:
@@ -102,10 +111,8 @@ class Cards:
 
     def used_table(self, reg, audit: dict) -> str:
         ids = [reg["id"]] + ([reg["related_id"]] if not is_missing(reg.get("related_id")) else [])
-        groups = [("observations_used", "本指标"), ("related_observations_used", "对比序列"),
-                  ("lower_bounds_used", "下限值"), ("baseline_used", "起点")]
         rows = []
-        for key, role in groups:
+        for key, role in USED_GROUPS.items():
             for u in audit.get(key, []):
                 value = value_with_unit(u["value"], reg["unit"] if key != "related_observations_used" else "%", EXACT)
                 if u.get("rebased"):
@@ -129,9 +136,15 @@ class Cards:
                           raw={"source"}, key="year", css="report-table tc-used")
 
     def unused_table(self, reg, audit: dict) -> str:
+        # A value used as the start (a year before the window, so the engine also lists it as context) is shown
+        # once, among the values used: a reader must not find the same figure both used and not used.
+        used = {(u["year"], u["source_id"], u.get("value")) for key in USED_GROUPS if key != "related_observations_used"
+                for u in audit.get(key, [])}
         rows = []
         for key in ("excluded", "context_only"):
             for x in audit.get(key, []):
+                if key == "context_only" and (x["year"], x["source_id"], x.get("value")) in used:
+                    continue
                 rows.append({"year": x["year"], "value": value_with_unit(x["value"], reg["unit"], EXACT),
                              "scope": x.get("scope", ""), "source": self.source_cell(x["source_id"]), "why": x["why"]})
         for v in audit.get("context_verdicts", []):
@@ -238,7 +251,7 @@ class Cards:
         where = (f'<a href="../{esc(chapter)}.html">{esc(self.chapters.get(chapter, chapter))}</a>' if chapter in self.chapters
                  else '<a href="../retrospective.html">上一规划期回顾</a>' if reg["table"] == "previous" else "")
         plan_rows = [("规划原文", esc(f"“{reg['quote']}”") if not is_missing(reg.get("quote")) else "—"),
-                     ("出处", esc(f"{rep.table_name(reg['table'])} {reg['source_ref']}")),
+                     ("出处", esc(where_in_plan(rep.table_name(reg["table"]), reg["source_ref"]))),
                      ("单位", esc(unit or "—")), ("指标属性", esc(reg["attribute"] or "—")),
                      ("目标类型", esc(label("target_form", reg["target_form"]))),
                      ("基期", esc(baseline_text(reg))), ("目标", esc(f"{target_display(reg)}（{reg['target_year']}年）"
@@ -246,11 +259,17 @@ class Cards:
         plan_dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in plan_rows)
         kind = label("edition_kind", rep.kind)
         kind = kind.get("name") if isinstance(kind, dict) else kind
+        edition = f"{rep.eval_year}年{kind}"
+        if reg["table"] == "previous" and rep.plan.previous:
+            # a previous plan's target is judged once, in the retrospective, on its own target year's data: not a
+            # verdict of this edition on this plan
+            prev = rep.plan.previous
+            edition = f"{prev.short_name}的目标，在本报告附录{prev.short_name}回顾中按{prev.period.end}年的数据判断"
         body = f"""<header class="tc-top"><a href="../index.html">{esc(book_title)}</a> › {where} › <a href="../{INDEX}.html">指标卡</a></header>
 <main class="tc-main" id="target-{esc(indicator_id)}">
 <p class="tc-no">指标卡 {n}</p>
 <h1>{esc(name)}</h1>
-<section class="tc-verdict"><p>{esc(rep.eval_year)}年{esc(kind)}：{verdict}</p>{outlook}<p>{esc(r.get("reason") or "")}</p>
+<section class="tc-verdict"><p>{esc(edition)}：{verdict}</p>{outlook}<p>{esc(r.get("reason") or "")}</p>
 {f'<ul class="tc-notes">{notes}</ul>' if notes else ""}</section>
 <h2>规划怎么说</h2>
 <dl class="tc-plan">{plan_dl}</dl>
@@ -282,8 +301,15 @@ class Cards:
         """The list of cards, by the plan's tables: a page of the book (the site's search finds a target's name here;
         the PDF prints it, and its status tables give each target's card number)."""
         rep = self.rep
+        previous = sum(rep.reg(i)["table"] == "previous" for i in self.numbers)
+        count = f"共{len(self.numbers)}项"
+        if previous and rep.plan.previous:
+            # the previous plan's targets are cards too, but not targets of this plan: the count says so
+            prev = rep.plan.previous.short_name
+            count += (f"：{md(rep.plan.short_name)}的目标{len(self.numbers) - previous}项，"
+                      f"另有上一规划（{md(prev)}）的目标{previous}项（在附录{md(prev)}回顾中评估）")
         parts = [f"# 指标卡\n\n每项目标一页：规划原文，采用和未采用的数值及原因，代入数字的计算过程，所用规则及其依据，各版评估结论。"
-                 f"共{len(self.numbers)}项，按{md(rep.plan.short_name)}目标登记表的顺序编号。网页版点击指标名称打开指标卡；"
+                 f"{count}，按{md(rep.plan.short_name)}目标登记表的顺序编号。网页版点击指标名称打开指标卡；"
                  f"打印版的状态表在指标名称后注明卡号，指标卡全文见网页版。\n"]
         by_table: dict[str, list] = {}
         for indicator_id, n in self.numbers.items():

@@ -1,0 +1,72 @@
+"""What a reader sees on the target cards and their list (planeval.report.targetpage), beyond the arithmetic: a
+figure is either used or not used, never both; a previous plan's target says where it is judged; the list's count
+says how many cards belong to the previous plan. All SYNTHETIC (no figure is real)."""
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import pytest
+
+from planeval.report import targetpage
+from synthetic import OBS_DEFAULTS, PLAN, REG_DEFAULTS, report_for
+
+TABLES = {"main": {"name": "SYNTHETIC主要指标表", "short": "表A"},
+          "goal": {"name": "SYNTHETIC发展目标（第一章第四节）", "short": "发展目标"},
+          "previous": {"name": "上一规划SYNTHETIC指标完成情况（表1）", "short": "表1"}}
+TARGETS = [
+    # no baseline printed: the start is the base year's published value (2020), a year before the window
+    dict(id="inc", table="goal", source_ref="第一章第四节", name_zh="SYNTHETIC收入", unit="万元", path_type="geometric",
+         baseline_value=None, target_value=10, target_text="突破10万元"),
+    dict(id="lin", name_zh="SYNTHETIC线性", unit="亿元", baseline_value=100, target_value=200, target_text="200"),
+    dict(id="old", table="previous", source_ref="表1-1", name_zh="SYNTHETIC上期总量", unit="亿元", baseline_year=2015,
+         target_year=2020, baseline_value=None, target_value=1800, target_operator=">", target_text=">1800"),
+]
+VALUES = [("inc", 2020, 7.386, "s20"), ("inc", 2023, 8.8, "s23"), ("lin", 2023, 150, "s23"), ("old", 2020, 2266.1, "s20")]
+
+
+def _text(page: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _section(page: str, heading: str) -> str:
+    """The text of one <h2> section of a card."""
+    part = page.split(f"<h2>{heading}</h2>", 1)[1]
+    return _text(part.split("<h2>", 1)[0])
+
+
+@pytest.fixture(scope="module")
+def files():
+    plan = PLAN.__class__(**{**PLAN.__dict__, "tables": TABLES})
+    registry = pd.DataFrame([{**REG_DEFAULTS, **t} for t in TARGETS])
+    observations = pd.DataFrame([{**OBS_DEFAULTS, "indicator_id": i, "year": y, "value": v, "source_id": s,
+                                  "quote": f"SYNTHETIC {i} {y}"} for i, y, v, s in VALUES])
+    return targetpage.render(report_for(registry, observations, plan=plan))
+
+
+def test_a_start_before_the_window_is_listed_as_used_only(files):
+    page = files["targets/inc.html"]
+    used, unused = _section(page, "采用的数值"), _section(page, "未采用的数值及原因")
+    assert "起点" in used and "7.386万元" in used and "8.8万元" in used
+    assert "7.386" not in unused and "没有未采用的数值" in unused
+
+
+def test_a_previous_plans_target_says_it_is_judged_in_the_retrospective(files):
+    verdict = _text(files["targets/old.html"].split('<section class="tc-verdict">', 1)[1].split("</section>", 1)[0])
+    assert verdict.strip().startswith("上一规划（SYNTHETIC）的目标，在本报告附录上一规划（SYNTHETIC）回顾中按2020年的数据判断： 完成")
+    assert "中期评估" not in verdict and "2023年" not in verdict
+    # a target of this plan keeps its edition's verdict
+    assert _text(files["targets/lin.html"]).count("2023年中期评估报告：") == 1
+
+
+def test_the_list_says_how_many_cards_are_the_previous_plans(files):
+    assert ("共3项：SYNTHETIC规划的目标2项，另有上一规划（上一规划（SYNTHETIC））的目标1项（在附录上一规划（SYNTHETIC）回顾中评估）"
+            in files["targets.md"])
+
+
+def test_the_place_in_the_plan_is_named_once(files):
+    where = _text(files["targets/inc.html"]).split("出处 ", 1)[1].split(" 单位", 1)[0]
+    assert where == "SYNTHETIC发展目标（第一章第四节）"
+    where = _text(files["targets/old.html"]).split("出处 ", 1)[1].split(" 单位", 1)[0]
+    assert where == "上一规划SYNTHETIC指标完成情况（表1） 表1-1"
