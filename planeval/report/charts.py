@@ -123,18 +123,21 @@ def series_colour(name: str) -> str:
     return OTHER_TERRITORY_COLOURS[1 if before else 0]
 
 
-# Axis labels and titles: at least 12 px, readable on a phone (Vega's default is 10 px).
+# The texts of a chart (axis labels and titles, subtitle, the target's and other scopes' labels): at least 12 px,
+# readable on a phone (Vega's default is 10 px); the legend 11 px, so that its entries fit the columns
+# LEGEND_COLUMNS gives them.
 AXIS_FONT = 12
+LEGEND_FONT = 11
 AXIS_TEXT = {"labelFontSize": AXIS_FONT, "titleFontSize": AXIS_FONT}
 
 
 def _legend(title=None) -> alt.Legend:
     return alt.Legend(orient="bottom", direction="horizontal", title=title, columns=LEGEND_COLUMNS, labelLimit=0,
-                      symbolType="circle", labelFontSize=11)
+                      symbolType="circle", labelFontSize=LEGEND_FONT)
 
 
 def _title(text, subtitle=None) -> alt.TitleParams:
-    extra = {"subtitle": subtitle, "subtitleColor": "#555", "subtitleFontSize": 11} if subtitle else {}
+    extra = {"subtitle": subtitle, "subtitleColor": "#555", "subtitleFontSize": AXIS_FONT} if subtitle else {}
     return alt.TitleParams(text=wrap_title(text), anchor="start", fontSize=13, offset=8, **extra)
 
 
@@ -211,7 +214,7 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                                                          alt.Tooltip("year:Q", title="年份", format="d")])
         layers += [t.mark_point(shape="diamond", size=140, filled=True, color=TARGET_COLOUR, opacity=1)
                    .properties(name="target_point"),
-                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=11).encode(text="label:N")
+                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=AXIS_FONT).encode(text="label:N")
                    .properties(name="target_label")]
     # observed values last: drawn on top of the path, the projection and the target
     layers += [part(observed).mark_line(strokeWidth=2.2).encode(detail="segment:N").properties(name="observed_line"),
@@ -221,7 +224,7 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                        **({"href": alt.value(href)} if href else {}))
                .properties(name="observed_points")]
     if len(other):
-        layers.append(part(other).mark_text(dy=-12, fontSize=10, fontWeight="bold", color=MARKER_COLOUR)
+        layers.append(part(other).mark_text(dy=-12, fontSize=AXIS_FONT, fontWeight="bold", color=MARKER_COLOUR)
                       .encode(text="marker:N", color=alt.value(MARKER_COLOUR)).properties(name="territory_label"))
     return alt.layer(*layers).properties(title=_title(title, subtitle), width=width, height=height, autosize=FIT_X)
 

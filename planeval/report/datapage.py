@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, md, value_with_unit
+from .fmt import esc, fold, html_table, md, value_with_unit
 from .tables import unit_of
 
 
@@ -35,7 +35,9 @@ def notes_table(rep: Report) -> str:
     """Every observation that carries a note, with the note."""
     obs = rep.observations[rep.observations["note"].notna()].sort_values(["indicator_id", "year"])
     rows = [{"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "note": o["note"]} for _, o in obs.iterrows()]
-    return html_table(rows, [("name", "指标"), ("year", "年份"), ("note", "说明")], key="name")
+    # folded: one card a note, dozens of them, would be screens of a phone before the sources and the coverage
+    return fold(html_table(rows, [("name", "指标"), ("year", "年份"), ("note", "说明")], key="name"),
+                f"{len(rows)}条数值说明（{obs['indicator_id'].nunique()}项指标）", len(rows))
 
 
 def _logged(value: str, unit: str | None) -> str:
