@@ -83,7 +83,6 @@ MARKER_COLOUR = "#54278f"  # the scope label beside a value of another territory
 # a desktop and paper alike; its legend wraps into as many columns as that width holds.
 CONTAINER = "container"
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
-LEGEND_COLUMNS = {"expr": "max(1, floor(containerSize()[0] / 170))"}
 TITLE_CHARS = 18  # a phone column holds about this many characters of a 13 px title
 
 
@@ -125,14 +124,22 @@ def series_colour(name: str) -> str:
 
 # The texts of a chart (axis labels and titles, subtitle, the target's and other scopes' labels): at least 12 px,
 # readable on a phone (Vega's default is 10 px); the legend 11 px, so that its entries fit the columns
-# LEGEND_COLUMNS gives them.
+# legend_columns gives them.
 AXIS_FONT = 12
 LEGEND_FONT = 11
 AXIS_TEXT = {"labelFontSize": AXIS_FONT, "titleFontSize": AXIS_FONT}
 
 
-def _legend(title=None) -> alt.Legend:
-    return alt.Legend(orient="bottom", direction="horizontal", title=title, columns=LEGEND_COLUMNS, labelLimit=0,
+def legend_columns(names=()) -> dict:
+    """As many legend columns as the container holds entries of the longest name: a column is 170 px, or wider
+    for a long name (实际值（第五次全国经济普查修订后） ran off a phone's chart in two 170 px columns)."""
+    longest = max((sum(LEGEND_FONT if ord(c) > 0x2E80 else 0.6 * LEGEND_FONT for c in str(n)) for n in names), default=0)
+    width = max(170, int(longest) + 34)   # the symbol, its gap and the space between columns
+    return {"expr": f"max(1, floor(containerSize()[0] / {width}))"}
+
+
+def _legend(title=None, names=()) -> alt.Legend:
+    return alt.Legend(orient="bottom", direction="horizontal", title=title, columns=legend_columns(names), labelLimit=0,
                       symbolType="circle", labelFontSize=LEGEND_FONT)
 
 
@@ -180,7 +187,7 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
     years = [int(y) for y in frame["year"]] + ([int(target_year)] if target_year is not None else [])
     first, last = (min(years), max(years)) if years else (0, 1)
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[series_colour(s) for s in domain]),
-                       legend=_legend())
+                       legend=_legend(names=domain))
     x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[first, last], nice=False, zero=False, padding=16),
               axis=alt.Axis(format="d", values=list(range(first, last + 1)), labelAngle=0, grid=False,
                             labelOverlap="greedy", labelFlush=False, **AXIS_TEXT))
@@ -246,7 +253,7 @@ def pace_chart(frame, width=CONTAINER):
     )
     bars = base.mark_bar(height=18, yOffset=8).properties(name="pace_bars").encode(
         x=alt.X("shown:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5, **AXIS_TEXT)),
-        color=alt.Color("status_zh:N", title=None, legend=_legend(),
+        color=alt.Color("status_zh:N", title=None, legend=_legend(names=frame["status_zh"].unique() if len(frame) else ()),
                         scale=alt.Scale(domain=list(frame["status_zh"].drop_duplicates()),
                                         range=list(frame.drop_duplicates("status_zh")["colour"]))))
     ticks = base.mark_tick(color="black", thickness=2, size=26, yOffset=8).properties(name="pace_time").encode(

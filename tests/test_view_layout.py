@@ -1,0 +1,49 @@
+"""What looking at every page on a 390 px phone and a 1280 px desktop found, as fast checks of the stylesheet and
+the chart specs (tests/test_site_browser.py measures the same things in a real browser, on the built book)."""
+import math
+import re
+
+from planeval import paths
+from planeval.report import charts
+from planeval.report.fmt import html_table
+
+CSS = (paths.ROOT / "book" / "_static" / "report.css").read_text(encoding="utf-8")
+PHONE_CHART = 358   # a 390 px phone's chart container (the page's padding taken off)
+
+
+def columns_at(width: int, names) -> int:
+    """The legend's column count as Vega computes it from the spec's expression, at a container ``width``."""
+    expr = charts.legend_columns(names)["expr"]
+    per = int(re.fullmatch(r"max\(1, floor\(containerSize\(\)\[0\] / (\d+)\)\)", expr).group(1))
+    return max(1, math.floor(width / per))
+
+
+def test_a_long_legend_entry_gets_a_column_of_its_own_on_a_phone():
+    # 实际值（第五次全国经济普查修订后）: 16 CJK characters of 11 px, about 190 px with its symbol: two 170 px
+    # columns ran off the chart's right edge on a phone
+    assert columns_at(PHONE_CHART, ["实际值", "规划路径", "实际值（第五次全国经济普查修订后）"]) == 1
+    assert columns_at(PHONE_CHART, ["实际值", "规划路径", "按当前速度外推"]) == 2
+    assert columns_at(800, ["实际值", "实际值（第五次全国经济普查修订后）"]) == 3
+
+
+def test_verdicts_and_their_notes_are_at_least_14px_on_screen():
+    """The verdict chip was .9em of a 14 px cell (12.6 px), its 待核实 note 12.3 px, the 约束性 tag 11.6 px."""
+    assert re.search(r"\.status-chip \{[^}]*font-size: max\(\.9em, 14px\)", CSS)
+    assert re.search(r"\.report-table \.verify \{[^}]*font-size: max\(\.88em, 14px\)", CSS)
+    assert re.search(r"\.binding-tag \{[^}]*font-size: max\(\.78em, 13px\)", CSS)
+
+
+def test_a_phone_cards_label_column_holds_a_nine_character_header():
+    """2020年完成情况 (nine characters, about 7.3em) ran into its value in a 7.2em label column."""
+    label = re.search(r"td::before \{ content: attr\(data-label\); float: left; width: ([\d.]+)em;\s*margin-left: -([\d.]+)em",
+                      CSS)
+    width, indent = float(label.group(1)), float(label.group(2))
+    assert width >= 7.5 and indent - width >= 0.6
+    assert f"padding: .16em 0 .16em {label.group(2)}em" in CSS
+
+
+def test_a_numeric_columns_header_aligns_with_its_figures():
+    table = html_table([{"unit": "SYNTHETIC局", "n": 13}], [("unit", "责任单位"), ("n", "请求项数")], numeric={"n"})
+    assert '<th scope="col" class="num" role="columnheader">请求项数</th>' in table
+    assert '<th scope="col" role="columnheader">责任单位</th>' in table
+    assert "table.report-table thead th.num { text-align: right; }" in CSS
