@@ -73,6 +73,7 @@ def vega_lite_version() -> str:
 
 SERIES_COLOURS = {SERIES_ACTUAL: "#1f5fa8", SERIES_CONTEXT: "#9ecae1", SERIES_PLAN: "#8c8c8c", SERIES_PROJECTION: "#e07b00"}
 OTHER_TERRITORY_COLOURS = ("#6a3d9a", "#c2a5cf")  # values in another territory: in the period, before it
+NEW_BASIS_COLOUR = "#00897b"  # values on the new basis after a registered break (口径变化后)
 TARGET_COLOUR = "#c0392b"
 PACE_TITLE = "完成进度与时间进度"
 PACE_SUBTITLE = "条形为完成进度，黑色刻度为时间进度"
@@ -115,11 +116,15 @@ def series_order(names) -> list[str]:
     return sorted(names, key=lambda n: (rank.get(n, 5 if is_observed(n) else 7), names.index(n)))
 
 
-def series_colour(name: str) -> str:
+def series_colour(name: str, other_scope: bool = True) -> str:
+    """A series' colour: the fixed ones; another territory's values purple (pale before the period, as chartdata
+    names them 实际值（区本级，评估期前）); the values on a new basis after a break (same territory) teal, so that
+    a reader never takes the new basis for another territory."""
     if name in SERIES_COLOURS:
         return SERIES_COLOURS[name]
-    before = name.startswith(SERIES_CONTEXT)
-    return OTHER_TERRITORY_COLOURS[1 if before else 0]
+    if not other_scope:
+        return NEW_BASIS_COLOUR
+    return OTHER_TERRITORY_COLOURS[1 if name.endswith("评估期前）") else 0]
 
 
 # The texts of a chart (axis labels and titles, subtitle, the target's and other scopes' labels): at least 12 px,
@@ -186,7 +191,9 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
     domain = series_order(frame["series"])
     years = [int(y) for y in frame["year"]] + ([int(target_year)] if target_year is not None else [])
     first, last = (min(years), max(years)) if years else (0, 1)
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[series_colour(s) for s in domain]),
+    other_scope = set(frame.loc[frame["marker"].fillna("") != "", "series"]) if "marker" in frame else set()
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[series_colour(s, s in other_scope)
+                                                                                    for s in domain]),
                        legend=_legend(names=domain))
     x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[first, last], nice=False, zero=False, padding=16),
               axis=alt.Axis(format="d", values=list(range(first, last + 1)), labelAngle=0, grid=False,
