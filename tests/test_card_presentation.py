@@ -70,3 +70,12 @@ def test_the_place_in_the_plan_is_named_once(files):
     assert where == "SYNTHETIC发展目标（第一章第四节）"
     where = _text(files["targets/old.html"]).split("出处 ", 1)[1].split(" 单位", 1)[0]
     assert where == "上一规划SYNTHETIC指标完成情况（表1） 表1-1"
+
+
+def test_the_outlooks_two_bands_end_with_the_worse(files):
+    """SYNTHETIC 7.386 → 8.8 (2020–2023), target 10 in 2025: required (10 ÷ 8.8)^(1/2) − 1 = 6.60% a year against
+    (8.8 ÷ 7.386)^(1/3) − 1 = 6.01% observed, A = 1.10 (需加快); extrapolated 8.8 × 1.0601² = 9.89, shortfall
+    (10 − 9.89) ÷ 2.614 = 4.2% (预计可完成): the step named the rule but not its result."""
+    text = _text(files["targets/inc.html"])
+    assert "加速系数 1.10 在 1 与 2 之间 → 需加快方可完成" in text and "外推缺口 4.2% ≤ 5% → 预计可完成" in text
+    assert "两项取较差者 → 需加快方可完成" in text
