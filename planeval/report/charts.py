@@ -137,7 +137,7 @@ AXIS_TEXT = {"labelFontSize": AXIS_FONT, "titleFontSize": AXIS_FONT}
 
 def legend_columns(names=()) -> dict:
     """As many legend columns as the container holds entries of the longest name: a column is 170 px, or wider
-    for a long name (实际值（第五次全国经济普查修订后） ran off a phone's chart in two 170 px columns)."""
+    for a long name (a series named after a sixteen-character basis ran off a phone's chart in two 170 px columns)."""
     longest = max((sum(LEGEND_FONT if ord(c) > 0x2E80 else 0.6 * LEGEND_FONT for c in str(n)) for n in names), default=0)
     width = max(170, int(longest) + 34)   # the symbol, its gap and the space between columns
     return {"expr": f"max(1, floor(containerSize()[0] / {width}))"}
