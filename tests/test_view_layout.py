@@ -65,3 +65,10 @@ def test_a_new_basis_and_another_territory_are_told_apart_by_colour():
     assert colours["实际值（区本级，评估期前）"] == charts.OTHER_TERRITORY_COLOURS[1]
     assert colours["实际值（SYNTHETIC修订后）"] == charts.NEW_BASIS_COLOUR not in charts.OTHER_TERRITORY_COLOURS
     assert colours["实际值"] == charts.SERIES_COLOURS["实际值"]
+
+
+def test_footnote_marks_and_source_grades_are_legible():
+    """① beside a name was .75em of a 14 px cell (10.5 px); a card's source grade 11.9 px."""
+    assert re.search(r"sup\.note-mark \{[^}]*font-size: max\(\.75em, 12px\)", CSS)
+    cards_css = (paths.ROOT / "book" / "_static" / "targets.css").read_text(encoding="utf-8")
+    assert re.search(r"\.tc-grade \{[^}]*font-size: max\(\.85em, 13px\)", cards_css)
