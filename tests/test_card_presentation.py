@@ -79,3 +79,36 @@ def test_the_outlooks_two_bands_end_with_the_worse(files):
     text = _text(files["targets/inc.html"])
     assert "加速系数 1.10 在 1 与 2 之间 → 需加快方可完成" in text and "外推缺口 4.2% ≤ 5% → 预计可完成" in text
     assert "两项取较差者 → 需加快方可完成" in text
+
+
+def test_an_imports_row_names_the_file_not_its_path_and_the_change_in_words():
+    """The history of a card showed /tmp/…/incoming/20261205-154204_fill.csv under 类别 and `new` under 依据."""
+    plan = PLAN.__class__(**{**PLAN.__dict__, "tables": TABLES})
+    registry = pd.DataFrame([{**REG_DEFAULTS, **t} for t in TARGETS])
+    observations = pd.DataFrame([{**OBS_DEFAULTS, "indicator_id": i, "year": y, "value": v, "source_id": s,
+                                  "quote": f"SYNTHETIC {i} {y}"} for i, y, v, s in VALUES])
+    rep = report_for(registry, observations, plan=plan)
+    cards = targetpage.Cards(rep, targetpage.history(rep))
+    cards.changelog = pd.DataFrame([
+        {"imported_at": "2026-12-05T15:42:04", "file": "/srv/SYNTHETIC/incoming/20261205-154204_fill.csv",
+         "indicator_id": "lin", "year": "2023", "change": "new", "old_value": "", "new_value": "150"},
+        {"imported_at": "2026-12-06T09:00:00", "file": "/srv/SYNTHETIC/incoming/fix.xlsx",
+         "indicator_id": "lin", "year": "2023", "change": "revised", "old_value": "150", "new_value": "151.5"}])
+    text = _text(cards.history_table("lin", "main")).replace(" ", "")   # figures sit in spans of their own
+    assert "2026-12-05导入数据导入（20261205-154204_fill.csv）2023年数值：—→150亿元新增" in text
+    assert "2026-12-06导入数据导入（fix.xlsx）2023年数值：150亿元→151.5亿元修订" in text
+    assert "/srv/" not in text and "new" not in text
+
+
+def test_the_changelog_page_names_the_imported_file_not_its_path(tmp_path):
+    from planeval.report import datapage
+
+    plan = PLAN.__class__(**{**PLAN.__dict__, "tables": TABLES, "folder": tmp_path})
+    (tmp_path / "changelog.csv").write_text(
+        "imported_at,file,indicator_id,year,change,old_value,old_source_id,new_value,new_source_id\n"
+        "2026-12-05 15:42:04,/srv/SYNTHETIC/incoming/20261205-154204_fill.csv,lin,2023,new,,,150,s23\n", encoding="utf-8")
+    registry = pd.DataFrame([{**REG_DEFAULTS, **t} for t in TARGETS])
+    observations = pd.DataFrame([{**OBS_DEFAULTS, "indicator_id": i, "year": y, "value": v, "source_id": s,
+                                  "quote": f"SYNTHETIC {i} {y}"} for i, y, v, s in VALUES])
+    page = _text(datapage.changelog_html(report_for(registry, observations, plan=plan)))
+    assert "导入 20261205-154204_fill.csv" in page and "/srv/" not in page

@@ -2,6 +2,8 @@
 changed."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from ..labels import label
@@ -58,7 +60,8 @@ def changelog_html(rep: Report) -> str:
                   "new": _logged(r["new_value"], unit_of(rep, r["indicator_id"])),
                   "source": rep.source_title(r["new_source_id"])}
                  for _, r in rows.iterrows()]
-        out.append(f"<p><strong>{esc(stamp)} 导入</strong> {esc(file)}</p>" + html_table(
+        # the file's name: the folder it was imported from is the compiler's machine, not the reader's business
+        out.append(f"<p><strong>{esc(stamp)} 导入</strong> {esc(Path(file).name)}</p>" + html_table(
             # 原值 and 新值 are what a reader checks: they stay among the four columns a wide table keeps in view
             table, [("name", "指标"), ("year", "年份"), ("old", "原值"), ("new", "新值"), ("change", "变化"),
                     ("source", "来源")], key="name"))

@@ -30,6 +30,7 @@ INDEX = "targets"                 # book/targets.md: the list of cards, a page o
 CHART_FORMS = ("level", "city_assigned", "ceiling", "floor", "cumulative")
 USED_GROUPS = {"observations_used": "本指标", "related_observations_used": "对比序列", "lower_bounds_used": "下限值",
                "baseline_used": "起点"}   # the audit's lists of values used, and what each is used as
+CHANGES = {"new": "新增", "revised": "修订"}   # changelog.csv `change`, as the changelog page says it
 EXACT = 6  # decimals of a value as recorded (trailing zeros dropped): the arithmetic above quotes it unrounded
 
 
@@ -185,10 +186,13 @@ class Cards:
                             "kind": "各版", "status": "—", "reason": "当时规划期内尚无本指标的数据"})
         log = self.changelog
         if len(log) and "indicator_id" in log.columns:
+            unit = "" if is_missing(self.rep.reg(indicator_id)["unit"]) else str(self.rep.reg(indicator_id)["unit"])
             for _, c in log[log["indicator_id"] == indicator_id].iterrows():
-                rows.append({"year": f"{c['imported_at'][:10]}导入", "kind": c["file"],
-                             "status": esc(f"{c['year']}年：{c['old_value'] or '—'} → {c['new_value'] or '—'}"),
-                             "reason": c["change"]})
+                # the file's name, not the path it was imported from on the compiler's machine; the change in words
+                old, new = (value_with_unit(float(v), unit) if v else "—" for v in (c["old_value"], c["new_value"]))
+                rows.append({"year": f"{c['imported_at'][:10]}导入", "kind": f"数据导入（{Path(c['file']).name}）",
+                             "status": esc(f"{c['year']}年数值：{old} → {new}"),
+                             "reason": CHANGES.get(c["change"], c["change"])})
         return html_table(rows, [("year", "版本"), ("kind", "类别"), ("status", "评估结论"), ("reason", "依据")],
                           raw={"status"}, key="year", css="report-table tc-history")
 
