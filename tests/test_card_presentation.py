@@ -112,3 +112,22 @@ def test_the_changelog_page_names_the_imported_file_not_its_path(tmp_path):
                                   "quote": f"SYNTHETIC {i} {y}"} for i, y, v, s in VALUES])
     page = _text(datapage.changelog_html(report_for(registry, observations, plan=plan)))
     assert "导入 20261205-154204_fill.csv" in page and "/srv/" not in page
+
+
+def test_a_long_list_of_cards_folds_a_short_one_stays_open(monkeypatch):
+    """The list page of 171 cards was ten screens of a phone: a table with more cards than LIST_OPEN_UP_TO folds
+    behind a summary with its count (here the limit is lowered to 1: the main table's two cards fold, the goal
+    table's one stays open)."""
+    from planeval.report import fmt
+
+    monkeypatch.setattr(targetpage, "LIST_OPEN_UP_TO", 1)
+    monkeypatch.setattr(fmt, "FOLD_OPEN_UP_TO", 1)   # fold() opens a list of three or fewer
+    plan = PLAN.__class__(**{**PLAN.__dict__, "tables": TABLES})
+    registry = pd.DataFrame([{**REG_DEFAULTS, **t} for t in TARGETS]
+                            + [{**REG_DEFAULTS, **TARGETS[1], "id": "lin2", "name_zh": "SYNTHETIC线性二"}])
+    observations = pd.DataFrame([{**OBS_DEFAULTS, "indicator_id": i, "year": y, "value": v, "source_id": s,
+                                  "quote": f"SYNTHETIC {i} {y}"} for i, y, v, s in VALUES])
+    md = targetpage.render(report_for(registry, observations, plan=plan))["targets.md"]
+    main, goal = md.split("## SYNTHETIC主要指标表（2项）", 1)[1].split("## ", 1)[0], md.split("## SYNTHETIC发展目标", 1)[1]
+    assert '<details class="fold"><summary>2张指标卡</summary><ol class="tc-list">' in main
+    assert "<details" not in goal.split("## ", 1)[0]

@@ -22,7 +22,7 @@ from ..labels import label
 from . import arithmetic
 from .context import Report
 from ..files import write_atomic
-from .fmt import esc, html_table, is_missing, link, md, value_with_unit
+from .fmt import esc, fold, html_table, is_missing, link, md, value_with_unit
 from .tables import CARDS, baseline_text, card_href, card_numbers, chip, name_with_unit, target_display
 
 FOLDER = CARDS                    # book/targets/<id>.html, beside the chapter pages
@@ -31,6 +31,7 @@ CHART_FORMS = ("level", "city_assigned", "ceiling", "floor", "cumulative")
 USED_GROUPS = {"observations_used": "本指标", "related_observations_used": "对比序列", "lower_bounds_used": "下限值",
                "baseline_used": "起点"}   # the audit's lists of values used, and what each is used as
 CHANGES = {"new": "新增", "revised": "修订"}   # changelog.csv `change`, as the changelog page says it
+LIST_OPEN_UP_TO = 40   # the list page shows a table's cards open up to this many (a plan's main table), folds longer ones
 EXACT = 6  # decimals of a value as recorded (trailing zeros dropped): the arithmetic above quotes it unrounded
 
 
@@ -324,7 +325,10 @@ class Cards:
                 r, reg = self.results.loc[indicator_id], rep.reg(indicator_id)
                 lis.append(f'<li value="{n}"><a class="card-link" href="{card_href(indicator_id)}">'
                            f'{esc(name_with_unit(reg))}</a> {chip(r["status"], r["status_zh"])}</li>')
-            parts.append(f"## {md(rep.table_name(table))}（{len(items)}项）\n\n<ol class=\"tc-list\">{''.join(lis)}</ol>\n")
+            listing = f'<ol class="tc-list">{"".join(lis)}</ol>'
+            if len(items) > LIST_OPEN_UP_TO:   # a hundred names are ten screens of a phone: folded, as in the chapters
+                listing = fold(listing, f"{len(items)}张指标卡", len(items))
+            parts.append(f"## {md(rep.table_name(table))}（{len(items)}项）\n\n{listing}\n")
         return "\n".join(parts)
 
 
