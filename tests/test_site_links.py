@@ -34,3 +34,4 @@ def test_every_link_of_the_default_book_resolves(built_site):
 @pytest.mark.slow
 def test_every_link_of_the_synthetic_book_resolves(synthetic_book):
     assert unresolved(synthetic_book / "_build" / "html") == []
+

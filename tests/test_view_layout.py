@@ -72,3 +72,12 @@ def test_footnote_marks_and_source_grades_are_legible():
     assert re.search(r"sup\.note-mark \{[^}]*font-size: max\(\.75em, 12px\)", CSS)
     cards_css = (paths.ROOT / "book" / "_static" / "targets.css").read_text(encoding="utf-8")
     assert re.search(r"\.tc-grade \{[^}]*font-size: max\(\.85em, 13px\)", cards_css)
+
+
+def test_completion_and_time_share_stand_together_on_a_desktop():
+    """In document order the time share fell alone on a third line under the verdict, two columns from the
+    completion it is compared with: both go under the outlook, target and baseline under the verdict."""
+    table = "table.report-table.status-table:has(> thead th:nth-child(8)) > tbody"
+    for label, area in (("规划目标", "2 / 2 / 3 / 4"), ("基期值", "3 / 2 / 4 / 4"), ("完成进度", "2 / 4 / 3 / 5"),
+                        ("时间进度", "3 / 4 / 4 / 5")):
+        assert f'{table} td[data-label="{label}"] {{ grid-area: {area}; }}' in CSS
