@@ -81,3 +81,9 @@ def test_completion_and_time_share_stand_together_on_a_desktop():
     for label, area in (("规划目标", "2 / 2 / 3 / 4"), ("基期值", "3 / 2 / 4 / 4"), ("完成进度", "2 / 4 / 3 / 5"),
                         ("时间进度", "3 / 4 / 4 / 5")):
         assert f'{table} td[data-label="{label}"] {{ grid-area: {area}; }}' in CSS
+
+
+def test_a_final_editions_baseline_stands_under_the_latest_value():
+    """Without outlook and pace columns the baseline fell under the verdict chip and broke inside （2019年）."""
+    assert ('table.report-table.status-table:not(:has(> thead th:nth-child(8))) > tbody td[data-label="基期值"] '
+            '{ grid-column: 3 / 5; }') in CSS
