@@ -131,3 +131,16 @@ def test_a_long_list_of_cards_folds_a_short_one_stays_open(monkeypatch):
     main, goal = md.split("## SYNTHETIC主要指标表（2项）", 1)[1].split("## ", 1)[0], md.split("## SYNTHETIC发展目标", 1)[1]
     assert '<details class="fold"><summary>2张指标卡</summary><ol class="tc-list">' in main
     assert "<details" not in goal.split("## ", 1)[0]
+
+
+def test_a_published_value_equal_to_the_printed_baseline_is_not_read_as_refused():
+    """The GDP card listed the plan's start 2266.1 (2020) under 未采用 as 早于评估窗口, while the arithmetic starts
+    from the same 2266.1: the row now says it equals the printed baseline, which is the start. SYNTHETIC values."""
+    plan = PLAN.__class__(**{**PLAN.__dict__, "tables": TABLES})
+    registry = pd.DataFrame([{**REG_DEFAULTS, **TARGETS[1]}])
+    observations = pd.DataFrame([{**OBS_DEFAULTS, "indicator_id": "lin", "year": y, "value": v, "source_id": "s",
+                                  "quote": "SYNTHETIC"} for y, v in ((2019, 95), (2020, 100), (2023, 150))])
+    unused = _section(targetpage.render(report_for(registry, observations, plan=plan))["targets/lin.html"],
+                      "未采用的数值及原因").replace(" ", "")
+    assert "2020100亿元全区SYNTHETIC来源s官方原文（发布机关网站）与规划所列2020年基期值相同；计算以规划所列基期值为起点，本数值只作核对" in unused
+    assert "201995亿元全区SYNTHETIC来源s官方原文（发布机关网站）2019年早于评估窗口（2021年起），只作背景，不参与评分" in unused

@@ -147,8 +147,12 @@ class Cards:
             for x in audit.get(key, []):
                 if key == "context_only" and (x["year"], x["source_id"], x.get("value")) in used:
                     continue
+                why = x["why"]
+                if key == "context_only" and self.is_printed_baseline(reg, x):
+                    # the same figure as the plan's baseline, which is the start: a reader must not read it as refused
+                    why = f"与规划所列{x['year']}年基期值相同；计算以规划所列基期值为起点，本数值只作核对"
                 rows.append({"year": x["year"], "value": value_with_unit(x["value"], reg["unit"], EXACT),
-                             "scope": x.get("scope", ""), "source": self.source_cell(x["source_id"]), "why": x["why"]})
+                             "scope": x.get("scope", ""), "source": self.source_cell(x["source_id"]), "why": why})
         for v in audit.get("context_verdicts", []):
             rows.append({"year": v["year"], "value": label("verdict", v["verdict"]), "scope": "",
                          "source": self.source_cell(v["source_id"]), "why": v.get("why", "原文未单列本指标，只作背景")})
@@ -157,6 +161,13 @@ class Cards:
         rows.sort(key=lambda r: r["year"])
         return html_table(rows, [("year", "年份"), ("value", "数值"), ("scope", "口径"), ("source", "来源"),
                                  ("why", "未采用的原因")], raw={"source"}, key="year", css="report-table tc-unused")
+
+    @staticmethod
+    def is_printed_baseline(reg, x: dict) -> bool:
+        """A value before the window equal to the plan's printed baseline of that year."""
+        if is_missing(reg.get("baseline_year")) or is_missing(reg.get("baseline_value")) or x.get("value") is None:
+            return False
+        return int(reg["baseline_year"]) == int(x["year"]) and abs(float(reg["baseline_value"]) - float(x["value"])) < 1e-9
 
     def steps_html(self, r: dict, audit: dict, unit: str) -> str:
         lines = arithmetic.steps(r, audit, unit)
