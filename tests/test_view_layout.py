@@ -87,3 +87,9 @@ def test_a_final_editions_baseline_stands_under_the_latest_value():
     """Without outlook and pace columns the baseline fell under the verdict chip and broke inside （2019年）."""
     assert ('table.report-table.status-table:not(:has(> thead th:nth-child(8))) > tbody td[data-label="基期值"] '
             '{ grid-column: 3 / 5; }') in CSS
+
+
+def test_a_cards_unused_values_keep_value_and_scope_whole():
+    cards_css = (paths.ROOT / "book" / "_static" / "targets.css").read_text(encoding="utf-8")
+    assert ('table.tc-unused td[data-label="数值"], table.tc-unused td[data-label="口径"] { white-space: nowrap; }'
+            in cards_css)
