@@ -44,11 +44,18 @@ SURVEY_JS = r"""([scroller]) => {
           return {label: td.dataset.label, size: parseFloat(s.fontSize), colour: s.color}; });
   const axisSizes = [...art.querySelectorAll('div.vega-chart g.role-axis-label text, div.vega-chart g.role-axis-title text')]
       .map(t => parseFloat(getComputedStyle(t).fontSize));
+  // every other text of a chart: legend (11 px), subtitle, the target's label, another scope's marker (10 px before)
+  const chartTexts = [...art.querySelectorAll('div.vega-chart svg text')].filter(t => t.textContent.trim())
+      .map(t => parseFloat(getComputedStyle(t).fontSize));
   const describe = el => (el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
       (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '') +
       ' «' + (el.textContent || '').trim().slice(0, 40) + '»');
   const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 || r.height > 0; };
   // inside a screen-reader-only box (1 px, clipped): present for assistive technology, drawn nowhere
+  // the verdict and its 待核实 note, and the 约束性 tag, wherever they stand (they were 12.6, 12.3 and 11.6 px)
+  const chips = [...art.querySelectorAll('.status-chip, table.report-table .verify, .binding-tag')]
+      .filter(visible).map(e => ({text: e.textContent.trim().slice(0, 12), size: parseFloat(getComputedStyle(e).fontSize),
+                                  least: e.classList.contains('binding-tag') ? 13 : 14}));
   const srOnly = el => { for (let a = el; a && a !== art; a = a.parentElement) {
       const r = a.getBoundingClientRect(); if (r.width <= 1 && r.height <= 1) return true; } return false; };
 
@@ -116,7 +123,7 @@ SURVEY_JS = r"""([scroller]) => {
     };
   });
 
-  return {overflow, broken, charts: chartInfo, rows, folds, unfolded, height, textWidth, figures, axisSizes,
+  return {overflow, broken, charts: chartInfo, rows, folds, unfolded, height, textWidth, figures, axisSizes, chips, chartTexts,
           scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth,
           text: art.innerText, markdownTables: art.querySelectorAll('table:not(.report-table)').length};
 }"""
@@ -219,6 +226,10 @@ def test_long_lists_fold_behind_a_summary_that_says_how_many(survey):
             assert counts and counts[0] == f["rows"], f"{page}: «{f['summary']}» but {f['rows']} rows"
             assert f["open"] == (f["rows"] <= 3), f"{page}: «{f['summary']}» open={f['open']}"
     assert any("source-table" in t for t in folded) and any("project-table" in t for t in folded), folded
+    # the data appendix: the notes on the values and the coverage matrix (a row a target) fold too
+    s = survey[("data_sources", "phone")]
+    summaries = [f["summary"] for f in s["folds"] if f["fold"] and not f["open"]]
+    assert any("条数值说明" in x for x in summaries) and any("各年份有无数值" in x for x in summaries), summaries
 
 
 def test_chapters_are_a_few_screens_on_a_phone(survey):
@@ -238,6 +249,9 @@ def test_key_figures_and_axis_labels_are_readable(survey, case):
     pale = [f for f in s["figures"] if max(int(x) for x in re.findall(r"\d+", f["colour"])[:3]) > 0x40]
     assert pale == [], f"{case}: key figures in a pale colour: {pale[:5]}"
     assert all(size >= 12 for size in s["axisSizes"]), f"{case}: axis labels {sorted(set(s['axisSizes']))}"
+    assert all(size >= 11 for size in s["chartTexts"]), f"{case}: chart texts {sorted(set(s['chartTexts']))}"
+    small = [c for c in s["chips"] if c["size"] < c["least"] - 0.01]
+    assert small == [], f"{case}: verdicts or tags too small: {small[:5]}"
 
 
 def test_desktop_text_column_uses_the_screen(survey):

@@ -455,6 +455,10 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
     marker.write_text(sources, encoding="utf-8")
     staging = build_dir / f".html-new-{os.getpid()}"
     shutil.copytree(work / "_build" / "html", staging)
+    # the book's own stylesheets and scripts, as they are now: an incremental Sphinx run in which no page changed
+    # keeps the copy of _static it made last time, so a change of report.css alone never reached the site
+    if (edition.book / "_static").is_dir():
+        shutil.copytree(edition.book / "_static", staging / "_static", dirs_exist_ok=True)
     # the target cards are pages of their own (not Sphinx's): beside the book's pages, as the book links them
     cards = edition.book / targets.FOLDER
     if cards.is_dir():

@@ -62,7 +62,7 @@ def pace_rule(r: float, kind: str) -> tuple[str, str]:
 def outlook_rule(acceleration, shortfall) -> list[tuple[str, str]]:
     """The outlook's bands (rules.yml likely_max / possible_max, shortfall_likely / shortfall_possible)."""
     t = load_rules()["thresholds"]
-    out = []
+    out, ranks = [], []
     names = ("likely", "needs_acceleration", "unlikely")
     if acceleration is not None:
         rank = 0 if acceleration <= t["likely_max"] else 1 if acceleration <= t["possible_max"] else 2
@@ -70,14 +70,16 @@ def outlook_rule(acceleration, shortfall) -> list[tuple[str, str]]:
                  f"＞ {g(t['possible_max'])}")[rank]
         out.append((f"加速系数 {acceleration:.2f} {bound} → {label('outlook', names[rank])}",
                     "likely_max" if rank == 0 else "possible_max"))
+        ranks.append(rank)
     if shortfall is not None:
         rank = 0 if shortfall <= t["shortfall_likely"] else 1 if shortfall <= t["shortfall_possible"] else 2
         bound = (f"≤ {pct(t['shortfall_likely'], 0)}", f"在 {pct(t['shortfall_likely'], 0)} 与 "
                  f"{pct(t['shortfall_possible'], 0)} 之间", f"＞ {pct(t['shortfall_possible'], 0)}")[rank]
         out.append((f"外推缺口 {pct(shortfall)} {bound} → {label('outlook', names[rank])}",
                     "shortfall_likely" if rank == 0 else "shortfall_possible"))
-    if len(out) == 2:
-        out.append(("两项取较差者", ""))
+        ranks.append(rank)
+    if len(out) == 2:   # the step ends with its result, as every other step does
+        out.append((f"两项取较差者 → {label('outlook', names[max(ranks)])}", ""))
     return out
 
 

@@ -73,6 +73,7 @@ def vega_lite_version() -> str:
 
 SERIES_COLOURS = {SERIES_ACTUAL: "#1f5fa8", SERIES_CONTEXT: "#9ecae1", SERIES_PLAN: "#8c8c8c", SERIES_PROJECTION: "#e07b00"}
 OTHER_TERRITORY_COLOURS = ("#6a3d9a", "#c2a5cf")  # values in another territory: in the period, before it
+NEW_BASIS_COLOUR = "#00897b"  # values on the new basis after a registered break (口径变化后)
 TARGET_COLOUR = "#c0392b"
 PACE_TITLE = "完成进度与时间进度"
 PACE_SUBTITLE = "条形为完成进度，黑色刻度为时间进度"
@@ -83,7 +84,6 @@ MARKER_COLOUR = "#54278f"  # the scope label beside a value of another territory
 # a desktop and paper alike; its legend wraps into as many columns as that width holds.
 CONTAINER = "container"
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
-LEGEND_COLUMNS = {"expr": "max(1, floor(containerSize()[0] / 170))"}
 TITLE_CHARS = 18  # a phone column holds about this many characters of a 13 px title
 
 
@@ -116,25 +116,40 @@ def series_order(names) -> list[str]:
     return sorted(names, key=lambda n: (rank.get(n, 5 if is_observed(n) else 7), names.index(n)))
 
 
-def series_colour(name: str) -> str:
+def series_colour(name: str, other_scope: bool = True) -> str:
+    """A series' colour: the fixed ones; another territory's values purple (pale before the period, as chartdata
+    names them 实际值（区本级，评估期前）); the values on a new basis after a break (same territory) teal, so that
+    a reader never takes the new basis for another territory."""
     if name in SERIES_COLOURS:
         return SERIES_COLOURS[name]
-    before = name.startswith(SERIES_CONTEXT)
-    return OTHER_TERRITORY_COLOURS[1 if before else 0]
+    if not other_scope:
+        return NEW_BASIS_COLOUR
+    return OTHER_TERRITORY_COLOURS[1 if name.endswith("评估期前）") else 0]
 
 
-# Axis labels and titles: at least 12 px, readable on a phone (Vega's default is 10 px).
+# The texts of a chart (axis labels and titles, subtitle, the target's and other scopes' labels): at least 12 px,
+# readable on a phone (Vega's default is 10 px); the legend 11 px, so that its entries fit the columns
+# legend_columns gives them.
 AXIS_FONT = 12
+LEGEND_FONT = 11
 AXIS_TEXT = {"labelFontSize": AXIS_FONT, "titleFontSize": AXIS_FONT}
 
 
-def _legend(title=None) -> alt.Legend:
-    return alt.Legend(orient="bottom", direction="horizontal", title=title, columns=LEGEND_COLUMNS, labelLimit=0,
-                      symbolType="circle", labelFontSize=11)
+def legend_columns(names=()) -> dict:
+    """As many legend columns as the container holds entries of the longest name: a column is 170 px, or wider
+    for a long name (a series named after a sixteen-character basis ran off a phone's chart in two 170 px columns)."""
+    longest = max((sum(LEGEND_FONT if ord(c) > 0x2E80 else 0.6 * LEGEND_FONT for c in str(n)) for n in names), default=0)
+    width = max(170, int(longest) + 34)   # the symbol, its gap and the space between columns
+    return {"expr": f"max(1, floor(containerSize()[0] / {width}))"}
+
+
+def _legend(title=None, names=()) -> alt.Legend:
+    return alt.Legend(orient="bottom", direction="horizontal", title=title, columns=legend_columns(names), labelLimit=0,
+                      symbolType="circle", labelFontSize=LEGEND_FONT)
 
 
 def _title(text, subtitle=None) -> alt.TitleParams:
-    extra = {"subtitle": subtitle, "subtitleColor": "#555", "subtitleFontSize": 11} if subtitle else {}
+    extra = {"subtitle": subtitle, "subtitleColor": "#555", "subtitleFontSize": AXIS_FONT} if subtitle else {}
     return alt.TitleParams(text=wrap_title(text), anchor="start", fontSize=13, offset=8, **extra)
 
 
@@ -176,8 +191,10 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
     domain = series_order(frame["series"])
     years = [int(y) for y in frame["year"]] + ([int(target_year)] if target_year is not None else [])
     first, last = (min(years), max(years)) if years else (0, 1)
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[series_colour(s) for s in domain]),
-                       legend=_legend())
+    other_scope = set(frame.loc[frame["marker"].fillna("") != "", "series"]) if "marker" in frame else set()
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=[series_colour(s, s in other_scope)
+                                                                                    for s in domain]),
+                       legend=_legend(names=domain))
     x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[first, last], nice=False, zero=False, padding=16),
               axis=alt.Axis(format="d", values=list(range(first, last + 1)), labelAngle=0, grid=False,
                             labelOverlap="greedy", labelFlush=False, **AXIS_TEXT))
@@ -211,7 +228,7 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                                                          alt.Tooltip("year:Q", title="年份", format="d")])
         layers += [t.mark_point(shape="diamond", size=140, filled=True, color=TARGET_COLOUR, opacity=1)
                    .properties(name="target_point"),
-                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=11).encode(text="label:N")
+                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=AXIS_FONT).encode(text="label:N")
                    .properties(name="target_label")]
     # observed values last: drawn on top of the path, the projection and the target
     layers += [part(observed).mark_line(strokeWidth=2.2).encode(detail="segment:N").properties(name="observed_line"),
@@ -221,7 +238,7 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                        **({"href": alt.value(href)} if href else {}))
                .properties(name="observed_points")]
     if len(other):
-        layers.append(part(other).mark_text(dy=-12, fontSize=10, fontWeight="bold", color=MARKER_COLOUR)
+        layers.append(part(other).mark_text(dy=-12, fontSize=AXIS_FONT, fontWeight="bold", color=MARKER_COLOUR)
                       .encode(text="marker:N", color=alt.value(MARKER_COLOUR)).properties(name="territory_label"))
     return alt.layer(*layers).properties(title=_title(title, subtitle), width=width, height=height, autosize=FIT_X)
 
@@ -243,7 +260,7 @@ def pace_chart(frame, width=CONTAINER):
     )
     bars = base.mark_bar(height=18, yOffset=8).properties(name="pace_bars").encode(
         x=alt.X("shown:Q", title="完成进度（目标完成的比例）", scale=x_scale, axis=alt.Axis(format="%", tickCount=5, **AXIS_TEXT)),
-        color=alt.Color("status_zh:N", title=None, legend=_legend(),
+        color=alt.Color("status_zh:N", title=None, legend=_legend(names=frame["status_zh"].unique() if len(frame) else ()),
                         scale=alt.Scale(domain=list(frame["status_zh"].drop_duplicates()),
                                         range=list(frame.drop_duplicates("status_zh")["colour"]))))
     ticks = base.mark_tick(color="black", thickness=2, size=26, yOffset=8).properties(name="pace_time").encode(

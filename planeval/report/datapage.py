@@ -2,11 +2,13 @@
 changed."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, md, value_with_unit
+from .fmt import esc, fold, html_table, md, value_with_unit
 from .tables import unit_of
 
 
@@ -35,7 +37,9 @@ def notes_table(rep: Report) -> str:
     """Every observation that carries a note, with the note."""
     obs = rep.observations[rep.observations["note"].notna()].sort_values(["indicator_id", "year"])
     rows = [{"name": rep.name(o["indicator_id"]), "year": int(o["year"]), "note": o["note"]} for _, o in obs.iterrows()]
-    return html_table(rows, [("name", "指标"), ("year", "年份"), ("note", "说明")], key="name")
+    # folded: one card a note, dozens of them, would be screens of a phone before the sources and the coverage
+    return fold(html_table(rows, [("name", "指标"), ("year", "年份"), ("note", "说明")], key="name"),
+                f"{len(rows)}条数值说明（{obs['indicator_id'].nunique()}项指标）", len(rows))
 
 
 def _logged(value: str, unit: str | None) -> str:
@@ -56,7 +60,8 @@ def changelog_html(rep: Report) -> str:
                   "new": _logged(r["new_value"], unit_of(rep, r["indicator_id"])),
                   "source": rep.source_title(r["new_source_id"])}
                  for _, r in rows.iterrows()]
-        out.append(f"<p><strong>{esc(stamp)} 导入</strong> {esc(file)}</p>" + html_table(
+        # the file's name: the folder it was imported from is the compiler's machine, not the reader's business
+        out.append(f"<p><strong>{esc(stamp)} 导入</strong> {esc(Path(file).name)}</p>" + html_table(
             # 原值 and 新值 are what a reader checks: they stay among the four columns a wide table keeps in view
             table, [("name", "指标"), ("year", "年份"), ("old", "原值"), ("new", "新值"), ("change", "变化"),
                     ("source", "来源")], key="name"))

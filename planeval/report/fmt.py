@@ -103,6 +103,9 @@ def keep_figures(escaped: str) -> str:
 
 
 
+NUM_HEAD = ' class="num"'
+
+
 def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[str] = frozenset(),
                caption: str | None = None, raw: set[str] = frozenset(), css: str = "report-table",
                key: str | None = None) -> str:
@@ -112,7 +115,9 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
     table out for its width); a cell holding only a figure (a date, a year) is marked ``figure`` so it is never
     broken across lines. The explicit ARIA roles keep the table a table for screen readers when the
     stylesheet displays its rows as cards or grids."""
-    head = "".join(f'<th scope="col" role="columnheader">{esc(label)}</th>' for _, label in columns)
+    # a numeric column's header is marked too, so that it aligns with its right-aligned figures
+    head = "".join(f'<th scope="col"{NUM_HEAD if k in numeric else ""} role="columnheader">{esc(label)}</th>'
+                   for k, label in columns)
     body = []
     for row in rows:
         cells = []

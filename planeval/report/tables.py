@@ -308,8 +308,11 @@ def coverage_table(rep: Report, frame: pd.DataFrame) -> str:
             if not is_missing(reg["baseline_year"]) and int(reg["baseline_year"]) == y and not scopes:
                 row[str(y)] = "基期（规划）"
         rows.append(row)
-    return html_table(rows, [("name", "指标")] + [(str(y), f"{y}年") for y in years], key="name",
-                      css="report-table coverage-table")
+    table = html_table(rows, [("name", "指标")] + [(str(y), f"{y}年") for y in years], key="name",
+                       css="report-table coverage-table")
+    # folded: a row a target, over a hundred of them on a phone; the summary says how many have any data
+    have = sum(any(row[str(y)] not in ("缺", "基期（规划）") for y in years) for row in rows)
+    return fold(table, f"{len(rows)}项目标各年份有无数值（{have}项至少一年有数值）", len(rows))
 
 
 def responsible(rep: Report) -> tuple[dict, str]:

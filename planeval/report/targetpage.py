@@ -22,12 +22,15 @@ from ..labels import label
 from . import arithmetic
 from .context import Report
 from ..files import write_atomic
-from .fmt import esc, html_table, is_missing, link, md, value_with_unit
+from .fmt import esc, fold, html_table, is_missing, link, md, value_with_unit
 from .tables import CARDS, baseline_text, card_href, card_numbers, chip, name_with_unit, target_display
 
 FOLDER = CARDS                    # book/targets/<id>.html, beside the chapter pages
 INDEX = "targets"                 # book/targets.md: the list of cards, a page of the book
 CHART_FORMS = ("level", "city_assigned", "ceiling", "floor", "cumulative")
+USED_GROUPS = {"observations_used": "本指标", "related_observations_used": "对比序列", "lower_bounds_used": "下限值",
+               "baseline_used": "起点"}   # the audit's lists of values used, and what each is used as
+LIST_OPEN_UP_TO = 40   # the list page shows a table's cards open up to this many (a plan's main table), folds longer ones
 EXACT = 6  # decimals of a value as recorded (trailing zeros dropped): the arithmetic above quotes it unrounded
 
 
@@ -36,6 +39,13 @@ def CHART_CODE_KEY() -> bytes:  # noqa: N802 (a constant of the run)
     """The code that draws a chart: a cached chart is stale when it changes."""
     here = Path(__file__).parent
     return b"".join((here / f).read_bytes() for f in ("charts.py", "chartdata.py", "fmt.py"))
+
+
+def where_in_plan(table_name: str, source_ref) -> str:
+    """The table and the place in the plan, the place once when the table's name already gives it
+    (发展目标（第一章第四节） and 第一章第四节)."""
+    ref = "" if is_missing(source_ref) else str(source_ref)
+    return table_name if not ref or ref in table_name else f"{table_name} {ref}"
 
 
 def observed_ids(rep: Report, before: int) -> set:
@@ -102,10 +112,8 @@ class Cards:
 
     def used_table(self, reg, audit: dict) -> str:
         ids = [reg["id"]] + ([reg["related_id"]] if not is_missing(reg.get("related_id")) else [])
-        groups = [("observations_used", "本指标"), ("related_observations_used", "对比序列"),
-                  ("lower_bounds_used", "下限值"), ("baseline_used", "起点")]
         rows = []
-        for key, role in groups:
+        for key, role in USED_GROUPS.items():
             for u in audit.get(key, []):
                 value = value_with_unit(u["value"], reg["unit"] if key != "related_observations_used" else "%", EXACT)
                 if u.get("rebased"):
@@ -129,11 +137,21 @@ class Cards:
                           raw={"source"}, key="year", css="report-table tc-used")
 
     def unused_table(self, reg, audit: dict) -> str:
+        # A value used as the start (a year before the window, so the engine also lists it as context) is shown
+        # once, among the values used: a reader must not find the same figure both used and not used.
+        used = {(u["year"], u["source_id"], u.get("value")) for key in USED_GROUPS if key != "related_observations_used"
+                for u in audit.get(key, [])}
         rows = []
         for key in ("excluded", "context_only"):
             for x in audit.get(key, []):
+                if key == "context_only" and (x["year"], x["source_id"], x.get("value")) in used:
+                    continue
+                why = x["why"]
+                if key == "context_only" and self.is_printed_baseline(reg, x):
+                    # the same figure as the plan's baseline, which is the start: a reader must not read it as refused
+                    why = f"与规划所列{x['year']}年基期值相同；计算以规划所列基期值为起点，本数值只作核对"
                 rows.append({"year": x["year"], "value": value_with_unit(x["value"], reg["unit"], EXACT),
-                             "scope": x.get("scope", ""), "source": self.source_cell(x["source_id"]), "why": x["why"]})
+                             "scope": x.get("scope", ""), "source": self.source_cell(x["source_id"]), "why": why})
         for v in audit.get("context_verdicts", []):
             rows.append({"year": v["year"], "value": label("verdict", v["verdict"]), "scope": "",
                          "source": self.source_cell(v["source_id"]), "why": v.get("why", "原文未单列本指标，只作背景")})
@@ -142,6 +160,13 @@ class Cards:
         rows.sort(key=lambda r: r["year"])
         return html_table(rows, [("year", "年份"), ("value", "数值"), ("scope", "口径"), ("source", "来源"),
                                  ("why", "未采用的原因")], raw={"source"}, key="year", css="report-table tc-unused")
+
+    @staticmethod
+    def is_printed_baseline(reg, x: dict) -> bool:
+        """A value before the window equal to the plan's printed baseline of that year."""
+        if is_missing(reg.get("baseline_year")) or is_missing(reg.get("baseline_value")) or x.get("value") is None:
+            return False
+        return int(reg["baseline_year"]) == int(x["year"]) and abs(float(reg["baseline_value"]) - float(x["value"])) < 1e-9
 
     def steps_html(self, r: dict, audit: dict, unit: str) -> str:
         lines = arithmetic.steps(r, audit, unit)
@@ -172,9 +197,12 @@ class Cards:
                             "kind": "各版", "status": "—", "reason": "当时规划期内尚无本指标的数据"})
         log = self.changelog
         if len(log) and "indicator_id" in log.columns:
+            unit = "" if is_missing(self.rep.reg(indicator_id)["unit"]) else str(self.rep.reg(indicator_id)["unit"])
             for _, c in log[log["indicator_id"] == indicator_id].iterrows():
-                rows.append({"year": f"{c['imported_at'][:10]}导入", "kind": c["file"],
-                             "status": esc(f"{c['year']}年：{c['old_value'] or '—'} → {c['new_value'] or '—'}"),
+                # the file's name, not the path it was imported from on the compiler's machine; the change in words
+                old, new = (value_with_unit(float(v), unit) if v else "—" for v in (c["old_value"], c["new_value"]))
+                rows.append({"year": f"{c['imported_at'][:10]}导入", "kind": f"数据导入（{Path(c['file']).name}）",
+                             "status": esc(f"{c['year']}年数值：{old} → {new}"),
                              "reason": label("change", c["change"])})
         return html_table(rows, [("year", "版本"), ("kind", "类别"), ("status", "评估结论"), ("reason", "依据")],
                           raw={"status"}, key="year", css="report-table tc-history")
@@ -238,7 +266,7 @@ class Cards:
         where = (f'<a href="../{esc(chapter)}.html">{esc(self.chapters.get(chapter, chapter))}</a>' if chapter in self.chapters
                  else '<a href="../retrospective.html">上一规划期回顾</a>' if reg["table"] == "previous" else "")
         plan_rows = [("规划原文", esc(f"“{reg['quote']}”") if not is_missing(reg.get("quote")) else "—"),
-                     ("出处", esc(f"{rep.table_name(reg['table'])} {reg['source_ref']}")),
+                     ("出处", esc(where_in_plan(rep.table_name(reg["table"]), reg["source_ref"]))),
                      ("单位", esc(unit or "—")), ("指标属性", esc(reg["attribute"] or "—")),
                      ("目标类型", esc(label("target_form", reg["target_form"]))),
                      ("基期", esc(baseline_text(reg))), ("目标", esc(f"{target_display(reg)}（{reg['target_year']}年）"
@@ -246,11 +274,17 @@ class Cards:
         plan_dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in plan_rows)
         kind = label("edition_kind", rep.kind)
         kind = kind.get("name") if isinstance(kind, dict) else kind
+        edition = f"{rep.eval_year}年{kind}"
+        if reg["table"] == "previous" and rep.plan.previous:
+            # a previous plan's target is judged once, in the retrospective, on its own target year's data: not a
+            # verdict of this edition on this plan
+            prev = rep.plan.previous
+            edition = f"{prev.short_name}的目标，在本报告附录{prev.short_name}回顾中按{prev.period.end}年的数据判断"
         body = f"""<header class="tc-top"><a href="../index.html">{esc(book_title)}</a> › {where} › <a href="../{INDEX}.html">指标卡</a></header>
 <main class="tc-main" id="target-{esc(indicator_id)}">
 <p class="tc-no">指标卡 {n}</p>
 <h1>{esc(name)}</h1>
-<section class="tc-verdict"><p>{esc(rep.eval_year)}年{esc(kind)}：{verdict}</p>{outlook}<p>{esc(r.get("reason") or "")}</p>
+<section class="tc-verdict"><p>{esc(edition)}：{verdict}</p>{outlook}<p>{esc(r.get("reason") or "")}</p>
 {f'<ul class="tc-notes">{notes}</ul>' if notes else ""}</section>
 <h2>规划怎么说</h2>
 <dl class="tc-plan">{plan_dl}</dl>
@@ -282,9 +316,16 @@ class Cards:
         """The list of cards, by the plan's tables: a page of the book (the site's search finds a target's name here;
         the PDF prints it, and its status tables give each target's card number)."""
         rep = self.rep
+        previous = sum(rep.reg(i)["table"] == "previous" for i in self.numbers)
+        count = f"共{len(self.numbers)}项"
+        if previous and rep.plan.previous:
+            # the previous plan's targets are cards too, but not targets of this plan: the count says so
+            prev = rep.plan.previous.short_name
+            count += (f"：{md(rep.plan.short_name)}的目标{len(self.numbers) - previous}项，"
+                      f"另有上一规划（{md(prev)}）的目标{previous}项（在附录{md(prev)}回顾中评估）")
         where = f"（{md(rep.plan.site_url)}）" if rep.plan.site_url else ""
         parts = [f"# 指标卡\n\n每项目标一页：规划原文，采用和未采用的数值及原因，代入数字的计算过程，所用规则及其依据，各版评估结论。"
-                 f"共{len(self.numbers)}项，按{md(rep.plan.short_name)}目标登记表的顺序编号。"
+                 f"{count}，按{md(rep.plan.short_name)}目标登记表的顺序编号。"
                  # on paper nothing can be clicked: the print says where the cards are (planeval.book.paper)
                  f'<span class="web-only">点击指标名称打开指标卡；打印版的各表在指标名称后注明卡号。</span>'
                  f'<span class="print-only">本打印版各表在指标名称后注明的“指标卡N”即下列第N项；指标卡全文见本报告网页版{where}。</span>\n']
@@ -297,7 +338,10 @@ class Cards:
                 r, reg = self.results.loc[indicator_id], rep.reg(indicator_id)
                 lis.append(f'<li value="{n}"><a class="card-link" href="{card_href(indicator_id)}">'
                            f'{esc(name_with_unit(reg))}</a> {chip(r["status"], r["status_zh"])}</li>')
-            parts.append(f"## {md(rep.table_name(table))}（{len(items)}项）\n\n<ol class=\"tc-list\">{''.join(lis)}</ol>\n")
+            listing = f'<ol class="tc-list">{"".join(lis)}</ol>'
+            if len(items) > LIST_OPEN_UP_TO:   # a hundred names are ten screens of a phone: folded, as in the chapters
+                listing = fold(listing, f"{len(items)}张指标卡", len(items))
+            parts.append(f"## {md(rep.table_name(table))}（{len(items)}项）\n\n{listing}\n")
         return "\n".join(parts)
 
 
