@@ -51,7 +51,10 @@ def test_the_2025_actuals_are_the_bulletins_read_from_a_checked_mirror(ds):
     src = ds.sources.set_index("source_id")
     assert src.loc["nbs_gb2025", "source_kind"] == "official_mirror"
     assert src.loc["nbs_gb2025", "url"].startswith("https://www.stats.gov.cn/")
-    bulletin = ds.observations[ds.observations["source_id"] == "nbs_gb2025"]
+    # this plan's own rows; the 十四五 rows copied from data/national-14th keep that folder's release labels
+    # (初步核算 → preliminary, the 2024 GDP 最终核实 → final): test_the_14th_results_are_copied_word_for_word
+    own = ~ds.observations["indicator_id"].str.startswith("p")
+    bulletin = ds.observations[(ds.observations["source_id"] == "nbs_gb2025") & own]
     assert set(bulletin["year"]) == {2025} and set(bulletin["release"]) == {"bulletin"}
     got = dict(zip(bulletin["indicator_id"], bulletin["value"]))
     assert {k: got[k] for k in ("m01", "m03", "m05", "m07", "m16")} == {"m01": 5.0, "m03": 67.89, "m05": 16,
@@ -114,3 +117,42 @@ def test_chapter_counts_are_as_printed_and_the_retrospective_respects_basis_chan
     assert any(text.startswith("本章共有7项主要指标（规划专栏1，8行）") for text in counts.values())
     previous = rep.previous.set_index("id")
     assert previous.loc["p03", "status"] == "not_comparable" and previous.loc["p06", "status"] == "not_comparable"
+
+
+def test_the_14th_results_are_copied_word_for_word(ds):
+    """A 十四五 result taken over from data/national-14th (its note says so) is that folder's row: same year, figure,
+    kind, release, source and quoted sentence; and each source it cites has the same facts there (title, publisher,
+    date, address, grade; the notes on how the mirror was read may be worded differently)."""
+    n14 = load_dataset("national-14th")
+    obs = ds.observations
+    copied = obs[obs["note"].fillna("").str.contains("照录自 data/national-14th 的 ")]
+    assert len(copied) >= 40
+    cols = ["year", "value", "value_kind", "release", "source_id", "quote"]
+    theirs = {tuple(r) for r in n14.observations[cols].fillna("").astype(str).itertuples(index=False)}
+    for _, r in copied[cols + ["indicator_id"]].fillna("").iterrows():
+        assert tuple(str(r[c]) for c in cols) in theirs, (r["indicator_id"], r["year"])
+    s15, s14 = ds.sources.set_index("source_id"), n14.sources.set_index("source_id")
+    facts = ["title", "publisher", "publication_date", "url", "source_kind"]
+    for sid in set(copied["source_id"]) - {"plan_national_15th"}:   # here the plan itself, graded `plan`
+        assert s15.loc[sid, facts].fillna("").tolist() == s14.loc[sid, facts].fillna("").tolist(), sid
+
+
+def test_the_retrospective_judges_the_14th_on_its_2025_results(ds):
+    """Hand computations. GDP (各年度视情提出, 年度间综合平衡): 8.6, 3.1, 5.4 (五经普修订), 5.0, 5.0 chain to 5.41 % a
+    year; the 政府工作报告 targets 6, 5.5, 5, 5, 5 to 5.30 %: +0.11 points, 完成. 全员劳动生产率 8.7, 4.2, 5.7, 4.9, 6.1
+    → 5.91 % > 5.41 %; 居民收入 8.1, 2.9, 6.1, 5.1, 5.0 → 5.43 % (in step with 5.41): 完成. 失业率 (5.1 + 5.6 + 5.2 +
+    5.1 + 5.2)/5 = 5.24 < 5.5: 完成. 优良天数 89.3 ≥ 87.5, 粮食 1.39万亿斤 = 6.95亿吨 > 6.5, 托位 4.73 ≥ 4.5: 完成,
+    托位 on a reprint only (待核实). 能耗 and 地表水 cross registered basis changes: 口径变化. No official 2025
+    figure was found for 执业（助理）医师 per 1000 people or 养老保险参保率, nor real R&D growth for 2023–2024."""
+    res = ds.assess(2026).set_index("id")
+    done = ("p01", "p02", "p07", "p08", "p12", "p16", "p19")
+    assert {i: res.loc[i, "status_zh"] for i in done} == dict.fromkeys(done, "完成")
+    assert "2021—2025年年均增长5.41%，同期各年预期目标平均5.30%" in res.loc["p01", "reason"]
+    assert res.loc["p02", "observed_rate"] == pytest.approx(0.0591, abs=5e-5)
+    assert res.loc["p08", "observed_rate"] == pytest.approx(0.0543, abs=5e-5)
+    assert "2021—2025年平均5.24" in res.loc["p07", "reason"]
+    assert (res.loc["p16", "latest_value"], res.loc["p19", "latest_value"]) == (89.3, 6.95)
+    assert res.loc["p12", "verify"] and res[["verify"]].loc[["p01", "p02", "p08", "p16"]].isna().all().all()
+    assert {i: res.loc[i, "status"] for i in ("p14", "p17")} == dict.fromkeys(("p14", "p17"), "not_comparable")
+    assert {i: res.loc[i, "status"] for i in ("p04", "p10", "p11")} == dict.fromkeys(("p04", "p10", "p11"),
+                                                                                     "not_assessable")
