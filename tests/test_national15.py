@@ -120,12 +120,12 @@ def test_chapter_counts_are_as_printed_and_the_retrospective_respects_basis_chan
 
 
 def test_the_14th_results_are_copied_word_for_word(ds):
-    """A 十四五 result taken over from data/national-14th (its note says so) is that folder's row: same year, figure,
+    """A 十四五 result taken over from data/national-14th (its note says 评估所录数值相同) is that folder's row: same year, figure,
     kind, release, source and quoted sentence; and each source it cites has the same facts there (title, publisher,
     date, address, grade; the notes on how the mirror was read may be worded differently)."""
     n14 = load_dataset("national-14th")
     obs = ds.observations
-    copied = obs[obs["note"].fillna("").str.contains("照录自 data/national-14th 的 ")]
+    copied = obs[obs["note"].fillna("").str.contains("评估所录数值相同（同一来源、同一引文）")]
     assert len(copied) >= 40
     cols = ["year", "value", "value_kind", "release", "source_id", "quote"]
     theirs = {tuple(r) for r in n14.observations[cols].fillna("").astype(str).itertuples(index=False)}
