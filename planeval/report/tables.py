@@ -346,6 +346,20 @@ def gap_table(rep: Report, frame: pd.DataFrame) -> str:
     return fold(html_table(rows, columns, key="name"), f"{len(rows)}项目标暂无可用于评估的数据", len(rows))
 
 
+def _used_rows(obs: pd.DataFrame, audit) -> pd.DataFrame:
+    """The observations the verdict rests on (the engine's audit), in year order: the table shows what decided,
+    not every release of every year the folder holds. Empty when the verdict used none (no data, a basis change):
+    the table then shows what was published."""
+    audit = json.loads(audit) if isinstance(audit, str) else (audit if isinstance(audit, dict) else {})
+    keys = {(int(u["year"]), u.get("source_id"), float(u["value"])) for u in audit.get("observations_used", [])
+            if u.get("value") is not None and u.get("year") is not None}
+    if not keys or obs.empty:
+        return obs.iloc[0:0]
+    hit = [(int(o["year"]), o["source_id"], float(o["value"])) in keys if not is_missing(o["value"]) else False
+           for _, o in obs.iterrows()]
+    return obs[hit].drop_duplicates(["year", "value_kind", "value"]).sort_values(["year", "value_kind"])
+
+
 def retrospective_table(rep: Report) -> str:
     """The previous plan's table, judged at its own target year: verdict first."""
     notes = Notes()
@@ -353,8 +367,13 @@ def retrospective_table(rep: Report) -> str:
     for _, r in rep.previous.iterrows():
         reg = rep.reg(r["id"])
         obs = rep.observations[rep.observations["indicator_id"] == r["id"]]
+        # a verdict across a basis change is withheld: then every published figure is shown, not those on one side
+        shown = obs.iloc[0:0] if r["status"] == "not_comparable" else _used_rows(obs, r["audit"])
+        if shown.empty:   # nothing decided (no data, a basis change): what was published, each figure once
+            shown = obs.drop_duplicates(["year", "value_kind", "value"]).sort_values(["year", "value_kind"])
+        dated = shown["year"].nunique() > 1   # figures of several years: each says its year
         results = []
-        for _, o in obs.sort_values("value_kind").iterrows():
+        for _, o in shown.iterrows():
             if is_missing(o["value"]):
                 results.append(label("verdict", o["verdict"]) if not is_missing(o["verdict"]) else "")
             elif o["value_kind"] == "period_average_growth":
@@ -364,7 +383,8 @@ def retrospective_table(rep: Report) -> str:
                 results.append(period_value(o["period_start_year"], o["year"],
                                             f"累计{value_with_unit(o['value'], reg['unit'])}"))
             else:
-                results.append(value_with_unit(o["value"], reg["unit"]))
+                bound = "以上" if o["value_kind"] == "lower_bound" else ""   # the text says only "…以上"
+                results.append((f"{int(o['year'])}年" if dated else "") + value_with_unit(o["value"], reg["unit"]) + bound)
         rows.append({"name": card_link(rep, r["id"], esc(name_with_unit(reg))) + notes.mark(rep.notes(r)),
                      "status": chip(r["status"], r["status_zh"]), "result": "；".join(x for x in results if x) or "—",
                      "target": target_display(reg), "growth": reg["annual_growth_text"] or "—",
