@@ -41,3 +41,20 @@ def test_a_page_without_charts_does_not_import_altair(template):
 @pytest.mark.parametrize("template", ["index.ipynb", "chapter.ipynb"])
 def test_a_page_with_charts_draws_them_offline(template):
     assert run_page(template) == {"altair": True, "renderer": "offline"}
+
+
+def test_a_chart_shows_what_displaying_it_in_ipython_shows():
+    """show.charts displays charts.mimebundle (no re-validation of the finished spec): the same bytes as IPython's
+    own display of the chart, so the executed pages do not change."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from planeval.report import charts
+    from planeval.report.context import open_report
+
+    charts.enable_offline()
+    rep = open_report(str(SYNTHETIC_PLAN), 2028)
+    items = charts.chapter_charts(rep, "prosperity") + charts.pace_charts(rep)
+    assert len(items) >= 2
+    formatter = InteractiveShell.instance().display_formatter
+    for chart in items:
+        assert formatter.format(chart) == (charts.mimebundle(chart), {})

@@ -67,6 +67,17 @@ def enable_offline() -> None:
     alt.data_transformers.disable_max_rows()
 
 
+def mimebundle(chart) -> dict:
+    """What displaying ``chart`` in a notebook shows (the offline renderer's HTML and the plain-text repr IPython
+    adds), without altair re-validating the finished spec against the Vega-Lite schema: that check is two thirds
+    of a chart's cost in a page, and it checks our chart code, not the data, which tests/test_charts.py validates
+    for every kind of chart. tests/test_build_speed.py checks the bundle equals IPython's display of the chart."""
+    from IPython.lib.pretty import pretty
+
+    spec = chart.to_dict(validate=False, context={"pre_transform": False})  # as altair's _repr_mimebundle_
+    return {**_offline_renderer(spec), "text/plain": pretty(chart)}
+
+
 def vega_lite_version() -> str:
     return alt.SCHEMA_VERSION.lstrip("v")
 
@@ -270,7 +281,7 @@ def chapter_charts(rep, chapter: str) -> list:
             continue
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
-        data = chart_frame(r, rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
+        data = chart_frame(r, rep.observations_of(r["id"]), rep.ds.sources, reg, rep.plan.compatible_scopes, first)
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
         args = dict(title=str(reg["name_zh"]), unit=reg["unit"], target_value=target, target_year=reg["target_year"],
                     href=card_href(r["id"]))

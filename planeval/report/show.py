@@ -32,11 +32,11 @@ def charts(items: list, empty: str = "本章没有规划期内可作图的数据
     if not items:
         md(empty)
         return
-    from .charts import enable_offline
+    from .charts import enable_offline, mimebundle
 
     enable_offline()
     for chart in items:
-        display(chart)
+        display(mimebundle(chart), raw=True)
 
 
 def glue(values: dict) -> None:
