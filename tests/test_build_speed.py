@@ -1,7 +1,9 @@
-"""What keeps a build fast, asserted as behaviour (the timings themselves are `make bench`'s, not tests'):
-a page without charts never imports altair, ... All on the SYNTHETIC plan."""
+"""What keeps a build fast, asserted as behaviour (the timings themselves are `make bench`'s, not tests'): a page
+without charts never imports altair; a chart is shown as IPython would show it, without the costly re-validation;
+an assessment asked for by several processes at once is computed once. All on the SYNTHETIC plan."""
 import json
 import subprocess
+import time
 import sys
 
 import pytest
@@ -58,3 +60,37 @@ def test_a_chart_shows_what_displaying_it_in_ipython_shows():
     formatter = InteractiveShell.instance().display_formatter
     for chart in items:
         assert formatter.format(chart) == (charts.mimebundle(chart), {})
+
+
+# Two processes ask for the same assessment at once (as the build and its kernels do): each counts its own
+# computations in a file of its own, the engine made slow enough for the second to arrive while the first computes.
+_ASSESS = """
+import sys, time
+from pathlib import Path
+from planeval import engine, paths
+from planeval.data import dataset
+paths.BUILD = Path(sys.argv[1])
+real = engine.assess_all
+def slow(*a, **k):
+    Path(sys.argv[2]).write_text("computed")
+    time.sleep(1.5)
+    return real(*a, **k)
+engine.assess_all = slow
+print(dataset.load_dataset(sys.argv[3]).assess(2028).to_json())
+"""
+
+
+def test_an_assessment_asked_for_by_two_processes_at_once_is_computed_once(tmp_path):
+    build = tmp_path / "_build"
+    procs = []
+    for name in ("a", "b"):
+        cmd = [sys.executable, "-c", _ASSESS, str(build), str(tmp_path / f"computed-{name}"), str(SYNTHETIC_PLAN)]
+        procs.append(subprocess.Popen(cmd, cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        if name == "a":  # the second starts once the first is computing
+            while not (tmp_path / "computed-a").exists() and procs[0].poll() is None:
+                time.sleep(0.05)
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in results]
+    assert (tmp_path / "computed-a").exists() and not (tmp_path / "computed-b").exists()   # b read a's result
+    assert results[0][0] == results[1][0]
+    assert len(list((build / "assess-cache").glob("*.pkl"))) == 1
