@@ -94,3 +94,30 @@ def test_an_assessment_asked_for_by_two_processes_at_once_is_computed_once(tmp_p
     assert (tmp_path / "computed-a").exists() and not (tmp_path / "computed-b").exists()   # b read a's result
     assert results[0][0] == results[1][0]
     assert len(list((build / "assess-cache").glob("*.pkl"))) == 1
+
+
+def test_a_one_value_import_rewrites_that_targets_card_alone(tmp_path, monkeypatch):
+    """Every card is rendered again (cheap once the assessment is cached), but only a card whose bytes changed is
+    written, so Sphinx's search, the site copy and git see one changed card."""
+    import shutil
+
+    from planeval.book import targets
+    from planeval.book.build import Edition
+    from planeval.config import load_plan
+    from planeval.data import dataset
+
+    monkeypatch.setattr(dataset.paths, "BUILD", tmp_path / "_build")
+    folder = tmp_path / "plan"
+    shutil.copytree(SYNTHETIC_PLAN, folder)
+    edition = Edition(load_plan(folder), 2028, tmp_path / "root", False)
+    first = targets.write_cards(edition, log=lambda *_: None)
+    assert len(first) == 14 and "targets.md" in first          # 13 targets and their list, all new
+    written = {p: p.stat().st_mtime_ns for p in (edition.book / "targets").glob("*.html")}
+    obs = folder / "observations.csv"
+    text = obs.read_text(encoding="utf-8")
+    assert text.count("syn_level,2027,110,level,,110,") == 1
+    obs.write_text(text.replace("syn_level,2027,110,level,,110,", "syn_level,2027,111,level,,111,"), encoding="utf-8")
+    assert targets.write_cards(edition, log=lambda *_: None) == ["targets/syn_level.html"]
+    assert "111" in (edition.book / "targets" / "syn_level.html").read_text(encoding="utf-8")
+    assert {p for p, t in written.items() if p.stat().st_mtime_ns != t} == {edition.book / "targets" / "syn_level.html"}
+    assert targets.current(edition) and targets.review_cards(edition) == []

@@ -265,7 +265,7 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
             todo.append((page, template, output, params, key))
     if not todo:
         if meanwhile:
-            meanwhile()
+            meanwhile(None)
         return []
     if when_work:
         when_work()  # e.g. start Jupyter Book ahead (SphinxAhead) while the pages run
@@ -285,7 +285,7 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
                                str(edition.build_dir)): pg for pg, t, o, p, k in first + [t for t in todo if t not in first]}
         dataset.assess(edition.year)
         if meanwhile:
-            meanwhile()  # the cards need the assessment just computed; the kernels need this process no more
+            meanwhile(dataset)  # the cards need the assessment just computed; the kernels need this process no more
         for fut in cf.as_completed(futures):
             page = futures[fut]
             try:
@@ -502,14 +502,19 @@ def build(edition: Edition, args) -> int:
             if has_cards and not cards:
                 print(f"  = {'targets':<14} unchanged, not re-rendered")
 
-            def meanwhile():
-                """The build's own outputs (cards, downloads), written while the kernels run. Only the pages and
-                the site wait for every page to succeed: a failed page leaves both as they were."""
+            def meanwhile(dataset):
+                """The build's own outputs (cards, downloads), written while the kernels run, from one report (on
+                the dataset execute_pages loaded, if it did). Only the pages and the site wait for every page to
+                succeed: a failed page leaves both as they were."""
+                from ..report.context import open_report
                 from .publish import write_downloads
 
+                report = open_report(str(edition.plan.folder), edition.year)
+                if dataset is not None:
+                    report.ds = dataset
                 if cards:
-                    targets.write_cards(edition)
-                write_downloads(edition)
+                    targets.write_cards(edition, report=report)
+                write_downloads(edition, report=report)
 
             execute_pages(edition, force=args.force, jobs=args.jobs,
                           when_work=None if args.no_html else lambda: ahead.append(SphinxAhead(edition)),
