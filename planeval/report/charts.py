@@ -270,28 +270,40 @@ def chapter_charts(rep, chapter: str) -> list:
     """One chart per target of the chapter that has a value inside its window (main table first). A chapter with
     no such value at all (a plan's first year) draws instead every target's start and planned path, with the
     values before the window as context, each subtitled with what is missing."""
-    from .chartdata import chart_frame
+    from .chartdata import chart_frame, has_values_from
     from .tables import card_href
 
     frame = rep.in_chapter(rep.current, chapter)
     frame = frame.assign(_o=frame["table"].map({"main": 0, "goal": 1, "text": 2})).sort_values("_o", kind="stable")
-    drawn, paths = [], []
+    drawn, undrawn = [], []
     for _, r in frame.iterrows():
         if r["target_form"] not in ("level", "city_assigned", "ceiling", "floor", "cumulative"):
             continue
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
-        data = chart_frame(r, rep.observations_of(r["id"]), rep.ds.sources, reg, rep.plan.compatible_scopes, first)
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
         args = dict(title=str(reg["name_zh"]), unit=reg["unit"], target_value=target, target_year=reg["target_year"],
                     href=card_href(r["id"]))
-        if (data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
-            drawn.append(indicator_chart(data, **args))
-        elif (data["series"] == SERIES_PLAN).any():
+
+        def data(r=r, reg=reg, first=first):
+            return chart_frame(r, rep.observations_of(r["id"]), rep.ds.sources, reg, rep.plan.compatible_scopes, first)
+
+        # a chart frame costs milliseconds and many targets have no value to draw: only a target with a value
+        # inside its window is drawn, and only those need their frame now
+        frame_ = data() if has_values_from(rep.observations_of(r["id"]), first) else None
+        if frame_ is not None and (frame_["series"].str.startswith(SERIES_ACTUAL) & (frame_["year"] >= first)).any():
+            drawn.append(indicator_chart(frame_, **args))
+        else:
+            undrawn.append((data, args, first))
+    if drawn:
+        return drawn
+    paths = []
+    for data, args, first in undrawn:  # nothing to draw in the chapter: every target's start and planned path
+        frame_ = data()
+        if (frame_["series"] == SERIES_PLAN).any():
             span = f"{first}年" if first >= rep.eval_year else f"{first}—{rep.eval_year}年"
-            paths.append(lambda data=data, args=args, span=span: indicator_chart(
-                data, subtitle=NO_DATA_SUBTITLE.format(span=span), **args))
-    return drawn or [make() for make in paths]
+            paths.append(indicator_chart(frame_, subtitle=NO_DATA_SUBTITLE.format(span=span), **args))
+    return paths
 
 
 def pace_frame(rep) -> pd.DataFrame:
