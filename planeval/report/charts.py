@@ -7,10 +7,12 @@ so re-executing a notebook gives byte-identical output (nbval and git stay quiet
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from .chartdata import SERIES_ACTUAL, SERIES_CONTEXT, SERIES_PLAN, SERIES_PROJECTION
 from .fmt import esc, script_json, value_with_unit
@@ -174,6 +176,19 @@ def y_domain(values: list[float], unit: str) -> list[float] | None:
     return [round(lo, 6), round(hi, 6)]
 
 
+def _without_debug_checks(make):
+    """Build a chart without altair's debug mode, which converts and validates every object of the chart as it is
+    made (for tracebacks that point at the line in a notebook): half the cost of a chart, and the same chart.
+    tests/test_charts.py validates the finished specs of each kind of chart."""
+    @functools.wraps(make)
+    def build(*args, **kwargs):
+        with debug_mode(False):
+            return make(*args, **kwargs)
+
+    return build
+
+
+@_without_debug_checks
 def indicator_chart(frame, title: str, unit: str, target_value=None, target_year=None, width=CONTAINER,
                     height: int = 220, subtitle: str | None = INDICATOR_SUBTITLE, href: str | None = None):
     """Actual values against the planned path; the target marked; the projection dashed.
@@ -208,11 +223,11 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
     other = observed[observed["marker"] != ""]
     layers = []
     if len(plan):
-        layers += [part(plan).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(detail="segment:N")
+        layers += [part(plan).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(detail=alt.Detail("segment:N"))
                    .properties(name="plan_path"),
                    part(plan).mark_point(size=18, filled=True, opacity=0.7).properties(name="plan_points")]
     if len(projection):
-        layers += [part(projection).mark_line(strokeDash=[4, 3], strokeWidth=1.5).encode(detail="segment:N")
+        layers += [part(projection).mark_line(strokeDash=[4, 3], strokeWidth=1.5).encode(detail=alt.Detail("segment:N"))
                    .properties(name="projection_line"),
                    part(projection).mark_point(size=40, filled=False, strokeWidth=1.5).properties(name="projection_points")]
     if target_value is not None and target_year is not None:
@@ -222,21 +237,22 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                                                          alt.Tooltip("year:Q", title="年份", format="d")])
         layers += [t.mark_point(shape="diamond", size=140, filled=True, color=TARGET_COLOUR, opacity=1)
                    .properties(name="target_point"),
-                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=11).encode(text="label:N")
+                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=11).encode(text=alt.Text("label:N"))
                    .properties(name="target_label")]
     # observed values last: drawn on top of the path, the projection and the target
-    layers += [part(observed).mark_line(strokeWidth=2.2).encode(detail="segment:N").properties(name="observed_line"),
+    layers += [part(observed).mark_line(strokeWidth=2.2).encode(detail=alt.Detail("segment:N")).properties(name="observed_line"),
                part(observed).mark_point(filled=True, size=70, opacity=1, stroke="white", strokeWidth=1,
                                          **({"cursor": "pointer"} if href else {}))
-               .encode(shape=alt.condition("datum.marker !== ''", alt.value("triangle-up"), alt.value("circle")),
-                       **({"href": alt.value(href)} if href else {}))
+               .encode(shape=alt.ShapeValue(condition={"test": "datum.marker !== ''", "value": "triangle-up"}, value="circle"),
+                       **({"href": alt.HrefValue(href)} if href else {}))
                .properties(name="observed_points")]
     if len(other):
         layers.append(part(other).mark_text(dy=-12, fontSize=10, fontWeight="bold", color=MARKER_COLOUR)
-                      .encode(text="marker:N", color=alt.value(MARKER_COLOUR)).properties(name="territory_label"))
+                      .encode(text=alt.Text("marker:N"), color=alt.ColorValue(MARKER_COLOUR)).properties(name="territory_label"))
     return alt.layer(*layers).properties(title=_title(title, subtitle), width=width, height=height, autosize=FIT_X)
 
 
+@_without_debug_checks
 def pace_chart(frame, width=CONTAINER):
     """Completion share against time share, one bar per indicator, sorted by pace (ahead first). Each name is
     written above its bar, so the bars keep the full width of a phone column."""
@@ -260,7 +276,7 @@ def pace_chart(frame, width=CONTAINER):
     ticks = base.mark_tick(color="black", thickness=2, size=26, yOffset=8).properties(name="pace_time").encode(
         x=alt.X("time:Q", scale=x_scale))
     names = base.mark_text(align="left", baseline="bottom", dy=-2, fontSize=12).properties(name="pace_names").encode(
-        x=alt.datum(0, scale=x_scale), y=alt.Y("name:N", sort=sort, axis=None, bandPosition=0.5), text="name:N")
+        x=alt.XDatum(0, scale=x_scale), y=alt.Y("name:N", sort=sort, axis=None, bandPosition=0.5), text=alt.Text("name:N"))
     return alt.layer(bars, ticks, names).properties(title=_title(PACE_TITLE, PACE_SUBTITLE), width=width,
                                                      height=step * max(1, len(frame)), autosize=FIT_X)
 
