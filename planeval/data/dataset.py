@@ -2,7 +2,6 @@
 project and commentary tables, and the assessment results computed from them."""
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import pickle
@@ -54,9 +53,14 @@ class Dataset:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            # a POSIX lock: owned by this process alone (a process forked meanwhile does not hold it too), released
-            # when the file is closed or the process ends, however it ends
-            fcntl.lockf(fd, fcntl.LOCK_EX)
+            try:
+                import fcntl
+            except ImportError:  # no POSIX locks (Windows): parallel pages may each compute it, as before
+                pass
+            else:
+                # a POSIX lock: owned by this process alone (a process forked meanwhile does not hold it too),
+                # released when the file is closed or the process ends, however it ends
+                fcntl.lockf(fd, fcntl.LOCK_EX)
             if path.exists():
                 return pd.read_pickle(path)
             from ..engine import assess_all
