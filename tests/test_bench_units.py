@@ -4,6 +4,7 @@ import csv
 import shutil
 
 from conftest import SYNTHETIC_PLAN
+from planeval import paths
 from planeval.book import bench
 from planeval.config import default_plan, load_plan
 from planeval.data.observations import load_observations
@@ -68,6 +69,16 @@ def test_fresh_copy_holds_what_a_build_reads_and_no_executed_pages(tmp_path, mon
     assert (work / "data" / default_plan() / "plan.yml").exists()
     assert (work / "book" / "report.yml").exists() and not list((work / "book").glob("*.ipynb"))
     assert (work / "planeval" / "book" / "build.py").exists()
+
+
+def test_a_cold_copy_holds_no_rendered_target_cards(tmp_path, monkeypatch):
+    """A cold build must render every card: the committed cards (book/targets/, book/targets.md) stay behind,
+    or the cold build and the card ratio would be measured on a build that rendered none."""
+    monkeypatch.setitem(bench.PLAN_FOLDERS, "synthetic-15th", SYNTHETIC_PLAN)
+    assert list((paths.BOOK / "targets").glob("*.html")) and (paths.BOOK / "targets.md").exists()  # committed
+    work = bench.fresh_copy(tmp_path / "work", 1, "synthetic-15th")
+    assert not (work / "book" / "targets").exists() and not (work / "book" / "targets.md").exists()
+    assert (work / "book" / "_static" / "report.css").exists()    # the book's own files stay
 
 
 def test_goals_are_judged_on_the_real_registry_medians():

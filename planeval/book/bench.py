@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import paths
 from ..config import default_plan, load_plan
+from . import targets
 
 WORK = paths.BUILD / "bench" / "work"
 RESULT = paths.BUILD / "bench" / "bench.json"
@@ -77,11 +78,22 @@ def fresh_copy(dest: Path, scale: int, plan: str) -> Path:
             shutil.copy2(src, dest / name)
     if not (dest / "data" / plan).is_dir():
         shutil.copytree(PLAN_FOLDERS[plan], dest / "data" / plan)
-    for nb in (dest / "book").glob("*.ipynb"):
-        nb.unlink()  # cold: no executed notebooks
+    remove_build_outputs(dest / "book")
     if scale > 1:
         scale_registry(dest / "data" / plan, scale)
     return dest
+
+
+def remove_build_outputs(book: Path) -> None:
+    """Cold: book/ without anything the build writes into it, so a cold build executes every page and renders
+    every target card (book/targets/, book/targets.md). What a build writes outside book/ (_build/: the
+    assessment and chart caches, the Sphinx state, the site) is not copied at all. Kept: the Vega bundle
+    (book/_static/vega-bundle.js), which is made once per installed altair release, like the .venv, not from
+    the book's inputs."""
+    for nb in book.glob("*.ipynb"):
+        nb.unlink()
+    shutil.rmtree(book / targets.FOLDER, ignore_errors=True)
+    (book / targets.INDEX).unlink(missing_ok=True)
 
 
 def _read(path: Path) -> tuple[list, list]:

@@ -17,6 +17,8 @@ What a failed build leaves (tests/test_build_faults.py):
   build succeeded: a failed Sphinx run leaves the last good site as it was;
 - one build per book root at a time (a lock under _build/); a second one waits, or with --no-wait is refused;
 - Jupyter Book is started while the pages run (SphinxAhead) and told to build only after they all succeeded;
+- the target cards and the downloads (book/targets/, book/_extra/) are written while the pages run: they reach
+  readers only with the site, which a failed page leaves as it was;
 - a data error prints its message (file, row, column, value, expected) alone; the traceback goes to
   _build/logs/build-error.log.
 """
@@ -207,9 +209,11 @@ def _execute(template: str, output: str, params: dict, cwd: str, fingerprint: st
     _quiet_kernel_stderr(work / "logs" / f"{out.stem}.log")
     try:
         with private_kernel_manager() as manager:
+            # every output is in once the last cell reported idle: the kernel is stopped at once, not asked to
+            # shut down and polled until it has
             pm.execute_notebook(template, str(tmp), parameters=params, cwd=cwd, kernel_name="python3",
                                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                kernel_manager_class=manager)
+                                kernel_manager_class=manager, shutdown_kernel="immediate")
         clean_executed_notebook(tmp, params, fingerprint, words)
         os.replace(tmp, out)
     except BaseException:
@@ -246,7 +250,7 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
     A page is current only when book/<page>.ipynb records the key of today's inputs: the key is written into
     the notebook by the run that produced it, and the notebook replaces its target only when that run
     succeeded, so a current-looking page is always the successful output of that key. ``meanwhile`` (the target
-    cards) runs in this process while the pages execute; with no page to execute, it runs alone."""
+    cards and the downloads) runs in this process while the pages execute; with no page to execute, it runs alone."""
     todo = []
     for page in edition.pages:
         if page.template is None:  # written by the build itself (the target cards' list)
@@ -261,7 +265,7 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
             todo.append((page, template, output, params, key))
     if not todo:
         if meanwhile:
-            meanwhile()
+            meanwhile(None)
         return []
     if when_work:
         when_work()  # e.g. start Jupyter Book ahead (SphinxAhead) while the pages run
@@ -271,20 +275,17 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
     shutil.rmtree(edition.build_dir / "tmp", ignore_errors=True)  # we hold the lock: leftovers are a crash's
     jobs = jobs or os.cpu_count() or 1
     log(f"  executing {len(todo)} notebook(s) with papermill, {min(jobs, len(todo))} in parallel")
-    # Pages that read no table of the plan start at once; the others wait for the assessment, computed once
-    # here while the first pages run, which every page then reads from the cache.
+    # Every page starts at once, those that read no table of the plan first. The assessment is computed once,
+    # here, while the kernels start; a page that needs it waits for it (Dataset.assess holds a lock while it
+    # computes) and reads it from the cache.
     first = [t for t in todo if not set(t[0].reads) & DATA_READS]
     failures = []
     with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        def submit(batch):
-            return {pool.submit(_execute, str(t), str(o), p, str(edition.book), k, pg.words,
-                                str(edition.build_dir)): pg for pg, t, o, p, k in batch}
-
-        futures = submit(first)
+        futures = {pool.submit(_execute, str(t), str(o), p, str(edition.book), k, pg.words,
+                               str(edition.build_dir)): pg for pg, t, o, p, k in first + [t for t in todo if t not in first]}
         dataset.assess(edition.year)
-        futures.update(submit([t for t in todo if t not in first]))
         if meanwhile:
-            meanwhile()  # the cards need the assessment just computed; the kernels need this process no more
+            meanwhile(dataset)  # the cards need the assessment just computed; the kernels need this process no more
         for fut in cf.as_completed(futures):
             page = futures[fut]
             try:
@@ -501,17 +502,28 @@ def build(edition: Edition, args) -> int:
         ahead = []
         try:
             has_cards = any(p.template is None for p in edition.pages)
-            cards = None if not has_cards or (not args.force and targets.current(edition)) else \
-                (lambda: targets.write_cards(edition))
-            if has_cards and cards is None:
+            cards = has_cards and (args.force or not targets.current(edition))
+            if has_cards and not cards:
                 print(f"  = {'targets':<14} unchanged, not re-rendered")
+
+            def meanwhile(dataset):
+                """The build's own outputs (cards, downloads), written while the kernels run, from one report (on
+                the dataset execute_pages loaded, if it did). Only the pages and the site wait for every page to
+                succeed: a failed page leaves both as they were."""
+                from ..report.context import open_report
+                from .publish import write_downloads
+
+                report = open_report(str(edition.plan.folder), edition.year)
+                if dataset is not None:
+                    report.ds = dataset
+                if cards:
+                    targets.write_cards(edition, report=report)
+                write_downloads(edition, report=report)
+
             execute_pages(edition, force=args.force, jobs=args.jobs,
                           when_work=None if args.no_html else lambda: ahead.append(SphinxAhead(edition)),
-                          meanwhile=cards)
+                          meanwhile=meanwhile)
             remove_dropped_pages(edition)
-            from .publish import write_downloads
-
-            write_downloads(edition)
             if args.no_html:
                 return 0
             print("[2/2] site (jupyter-book, strict)", flush=True)

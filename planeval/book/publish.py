@@ -251,12 +251,13 @@ def input_downloads(folder: Path) -> dict:
     return wanted
 
 
-def write_downloads(edition) -> Path:
+def write_downloads(edition, report=None) -> Path:
     """Rewrite the files only when their content changed: an untouched site must stay untouched, so a no-op
-    rebuild skips Jupyter Book entirely (xlsx files carry a timestamp, hence the csv check)."""
+    rebuild skips Jupyter Book entirely (xlsx files carry a timestamp, hence the csv check). ``report``: the
+    edition's, when open already."""
     from ..report.context import open_report
 
-    report = open_report(str(edition.plan.folder), edition.year)
+    report = report or open_report(str(edition.plan.folder), edition.year)
     out = edition.book / "_extra" / "data"
     reader, uses = reader_table(report), value_uses(report)
     formats = reader_formats(reader)

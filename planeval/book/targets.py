@@ -56,17 +56,17 @@ def current(edition) -> bool:
     return stamp.get("key") == cards_key(edition) and stamp.get("files") == _digest(edition.book)
 
 
-def expected(edition) -> dict[str, str]:
-    """Every card file as the build writes it, by path under book/."""
+def expected(edition, report=None) -> dict[str, str]:
+    """Every card file as the build writes it, by path under book/ (``report``: the edition's, when open already)."""
     from ..report.context import open_report
     from ..report.targetpage import render
 
-    return render(open_report(str(edition.plan.folder), edition.year))
+    return render(report or open_report(str(edition.plan.folder), edition.year))
 
 
-def write_cards(edition, log=print) -> list[str]:
+def write_cards(edition, log=print, report=None) -> list[str]:
     """Render every card; write the files whose bytes changed, remove cards of targets no longer registered."""
-    files = expected(edition)
+    files = expected(edition, report)
     book = edition.book
     changed = [rel for rel, text in files.items() if write_if_changed(book / rel, text.encode("utf-8"))]
     for old in _files(book):

@@ -3,6 +3,7 @@ project and commentary tables, and the assessment results computed from them."""
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from dataclasses import dataclass
 from functools import cached_property
@@ -43,15 +44,32 @@ class Dataset:
         """Every registry row judged as of ``eval_year`` (the previous plan's rows at its own target year).
 
         Every page of a build needs the same results, so they are cached under _build/assess-cache/,
-        keyed by the plan folder, the package code and the year: a stale result cannot be read."""
+        keyed by the plan folder, the package code and the year: a stale result cannot be read. Pages started
+        together compute them once: the first to ask holds a lock while it computes (the build's own process,
+        while the kernels start), the others wait for it and read the cache."""
         path = paths.BUILD / "assess-cache" / f"{self._cache_key(eval_year)}.pkl"
         if path.exists():
             return pd.read_pickle(path)
-        from ..engine import assess_all
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                import fcntl
+            except ImportError:  # no POSIX locks (Windows): parallel pages may each compute it, as before
+                pass
+            else:
+                # a POSIX lock: owned by this process alone (a process forked meanwhile does not hold it too),
+                # released when the file is closed or the process ends, however it ends
+                fcntl.lockf(fd, fcntl.LOCK_EX)
+            if path.exists():
+                return pd.read_pickle(path)
+            from ..engine import assess_all
 
-        results = assess_all(self.registry, self.observations, eval_year, self.plan, sources=self.sources,
-                             breaks=self.table("breaks"))
-        write_atomic(path, pickle.dumps(results))  # pages running in parallel never read a half-written file
+            results = assess_all(self.registry, self.observations, eval_year, self.plan, sources=self.sources,
+                                 breaks=self.table("breaks"))
+            write_atomic(path, pickle.dumps(results))  # pages running in parallel never read a half-written file
+        finally:
+            os.close(fd)
         return results
 
     def _cache_key(self, eval_year: int) -> str:

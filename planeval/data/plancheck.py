@@ -66,7 +66,8 @@ def check_responsibility(registry: pd.DataFrame, resp: pd.DataFrame, file: str) 
         if iid not in ids:
             raise DataError(file, row=row, column="indicator_id", value=iid,
                             expected="an id of indicators.csv of this plan")
-    missing = [i for i in own if i not in set(resp["indicator_id"])]
+    assigned = set(resp["indicator_id"])
+    missing = [i for i in own if i not in assigned]
     if missing:
         raise DataError(file, column="indicator_id", value=", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""),
                         expected=f"a row for every target of the plan ({len(missing)} without a department)")

@@ -49,8 +49,7 @@ def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, regis
     same = (plan_scope,) if isinstance(plan_scope, str) else tuple(plan_scope)
     plan_scope = same[0]
     titles = dict(zip(sources["source_id"], sources["title"]))
-    obs = observations[(observations["indicator_id"] == registry_row["id"]) & (observations["value_kind"] == "level")
-                       & observations["value"].notna() & (observations["months_covered"].fillna(12) >= 12)]
+    obs = drawn_values(observations[observations["indicator_id"] == registry_row["id"]])
     rows = []
     brks = _breaks(result, registry_row["id"])
     ref_year = registry_row.get("baseline_year")
@@ -83,6 +82,18 @@ def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, regis
                 rows.append({"year": year, "value": value, "series": SERIES_PROJECTION,
                              "source": "按此前实际速度外推（不是统计数据）", "scope": "", "note": ""})
     return with_segments(pd.DataFrame(rows, columns=COLUMNS).assign(marker=lambda f: f["marker"].fillna("")))
+
+
+def drawn_values(observations: pd.DataFrame) -> pd.DataFrame:
+    """The observations a chart draws as values: whole-year levels."""
+    return observations[(observations["value_kind"] == "level") & observations["value"].notna()
+                        & (observations["months_covered"].fillna(12) >= 12)]
+
+
+def has_values_from(observations: pd.DataFrame, first_year: int) -> bool:
+    """Whether one target's chart (chart_frame of these observations) has a value from ``first_year`` on, without
+    making the frame."""
+    return bool((drawn_values(observations)["year"] >= first_year).any())
 
 
 def _breaks(result, indicator_id) -> list:

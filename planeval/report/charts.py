@@ -7,10 +7,12 @@ so re-executing a notebook gives byte-identical output (nbval and git stay quiet
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from .chartdata import SERIES_ACTUAL, SERIES_CONTEXT, SERIES_PLAN, SERIES_PROJECTION
 from .fmt import esc, script_json, value_with_unit
@@ -65,6 +67,17 @@ def enable_offline() -> None:
     alt.renderers.register("offline", _offline_renderer)
     alt.renderers.enable("offline")
     alt.data_transformers.disable_max_rows()
+
+
+def mimebundle(chart) -> dict:
+    """What displaying ``chart`` in a notebook shows (the offline renderer's HTML and the plain-text repr IPython
+    adds), without altair re-validating the finished spec against the Vega-Lite schema: that check is two thirds
+    of a chart's cost in a page, and it checks our chart code, not the data, which tests/test_charts.py validates
+    for every kind of chart. tests/test_build_speed.py checks the bundle equals IPython's display of the chart."""
+    from IPython.lib.pretty import pretty
+
+    spec = chart.to_dict(validate=False, context={"pre_transform": False})  # as altair's _repr_mimebundle_
+    return {**_offline_renderer(spec), "text/plain": pretty(chart)}
 
 
 def vega_lite_version() -> str:
@@ -178,6 +191,19 @@ def y_domain(values: list[float], unit: str) -> list[float] | None:
     return [round(lo, 6), round(hi, 6)]
 
 
+def _without_debug_checks(make):
+    """Build a chart without altair's debug mode, which converts and validates every object of the chart as it is
+    made (for tracebacks that point at the line in a notebook): half the cost of a chart, and the same chart.
+    tests/test_charts.py validates the finished specs of each kind of chart."""
+    @functools.wraps(make)
+    def build(*args, **kwargs):
+        with debug_mode(False):
+            return make(*args, **kwargs)
+
+    return build
+
+
+@_without_debug_checks
 def indicator_chart(frame, title: str, unit: str, target_value=None, target_year=None, width=CONTAINER,
                     height: int = 220, subtitle: str | None = INDICATOR_SUBTITLE, href: str | None = None):
     """Actual values against the planned path; the target marked; the projection dashed.
@@ -214,11 +240,11 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
     other = observed[observed["marker"] != ""]
     layers = []
     if len(plan):
-        layers += [part(plan).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(detail="segment:N")
+        layers += [part(plan).mark_line(strokeDash=[6, 4], strokeWidth=1.5).encode(detail=alt.Detail("segment:N"))
                    .properties(name="plan_path"),
                    part(plan).mark_point(size=18, filled=True, opacity=0.7).properties(name="plan_points")]
     if len(projection):
-        layers += [part(projection).mark_line(strokeDash=[4, 3], strokeWidth=1.5).encode(detail="segment:N")
+        layers += [part(projection).mark_line(strokeDash=[4, 3], strokeWidth=1.5).encode(detail=alt.Detail("segment:N"))
                    .properties(name="projection_line"),
                    part(projection).mark_point(size=40, filled=False, strokeWidth=1.5).properties(name="projection_points")]
     if target_value is not None and target_year is not None:
@@ -228,21 +254,22 @@ def indicator_chart(frame, title: str, unit: str, target_value=None, target_year
                                                          alt.Tooltip("year:Q", title="年份", format="d")])
         layers += [t.mark_point(shape="diamond", size=140, filled=True, color=TARGET_COLOUR, opacity=1)
                    .properties(name="target_point"),
-                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=AXIS_FONT).encode(text="label:N")
+                   t.mark_text(dy=-13, dx=-4, align="right", color=TARGET_COLOUR, fontSize=AXIS_FONT).encode(text=alt.Text("label:N"))
                    .properties(name="target_label")]
     # observed values last: drawn on top of the path, the projection and the target
-    layers += [part(observed).mark_line(strokeWidth=2.2).encode(detail="segment:N").properties(name="observed_line"),
+    layers += [part(observed).mark_line(strokeWidth=2.2).encode(detail=alt.Detail("segment:N")).properties(name="observed_line"),
                part(observed).mark_point(filled=True, size=70, opacity=1, stroke="white", strokeWidth=1,
                                          **({"cursor": "pointer"} if href else {}))
-               .encode(shape=alt.condition("datum.marker !== ''", alt.value("triangle-up"), alt.value("circle")),
-                       **({"href": alt.value(href)} if href else {}))
+               .encode(shape=alt.ShapeValue(condition={"test": "datum.marker !== ''", "value": "triangle-up"}, value="circle"),
+                       **({"href": alt.HrefValue(href)} if href else {}))
                .properties(name="observed_points")]
     if len(other):
         layers.append(part(other).mark_text(dy=-12, fontSize=AXIS_FONT, fontWeight="bold", color=MARKER_COLOUR)
-                      .encode(text="marker:N", color=alt.value(MARKER_COLOUR)).properties(name="territory_label"))
+                      .encode(text=alt.Text("marker:N"), color=alt.ColorValue(MARKER_COLOUR)).properties(name="territory_label"))
     return alt.layer(*layers).properties(title=_title(title, subtitle), width=width, height=height, autosize=FIT_X)
 
 
+@_without_debug_checks
 def pace_chart(frame, width=CONTAINER):
     """Completion share against time share, one bar per indicator, sorted by pace (ahead first). Each name is
     written above its bar, so the bars keep the full width of a phone column."""
@@ -266,7 +293,7 @@ def pace_chart(frame, width=CONTAINER):
     ticks = base.mark_tick(color="black", thickness=2, size=26, yOffset=8).properties(name="pace_time").encode(
         x=alt.X("time:Q", scale=x_scale))
     names = base.mark_text(align="left", baseline="bottom", dy=-2, fontSize=12).properties(name="pace_names").encode(
-        x=alt.datum(0, scale=x_scale), y=alt.Y("name:N", sort=sort, axis=None, bandPosition=0.5), text="name:N")
+        x=alt.XDatum(0, scale=x_scale), y=alt.Y("name:N", sort=sort, axis=None, bandPosition=0.5), text=alt.Text("name:N"))
     return alt.layer(bars, ticks, names).properties(title=_title(PACE_TITLE, PACE_SUBTITLE), width=width,
                                                      height=step * max(1, len(frame)), autosize=FIT_X)
 
@@ -276,28 +303,40 @@ def chapter_charts(rep, chapter: str) -> list:
     """One chart per target of the chapter that has a value inside its window (main table first). A chapter with
     no such value at all (a plan's first year) draws instead every target's start and planned path, with the
     values before the window as context, each subtitled with what is missing."""
-    from .chartdata import chart_frame
+    from .chartdata import chart_frame, has_values_from
     from .tables import card_href
 
     frame = rep.in_chapter(rep.current, chapter)
     frame = frame.assign(_o=frame["table"].map({"main": 0, "goal": 1, "text": 2})).sort_values("_o", kind="stable")
-    drawn, paths = [], []
+    drawn, undrawn = [], []
     for _, r in frame.iterrows():
         if r["target_form"] not in ("level", "city_assigned", "ceiling", "floor", "cumulative"):
             continue
         reg = rep.reg(r["id"])
         first = rep.audit(r).get("first_scored_year", rep.plan.period.start)
-        data = chart_frame(r, rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
         target = reg["target_value"] if not pd.isna(reg["target_value"]) else None
         args = dict(title=str(reg["name_zh"]), unit=reg["unit"], target_value=target, target_year=reg["target_year"],
                     href=card_href(r["id"]))
-        if (data["series"].str.startswith(SERIES_ACTUAL) & (data["year"] >= first)).any():
-            drawn.append(indicator_chart(data, **args))
-        elif (data["series"] == SERIES_PLAN).any():
+
+        def data(r=r, reg=reg, first=first):
+            return chart_frame(r, rep.observations_of(r["id"]), rep.ds.sources, reg, rep.plan.compatible_scopes, first)
+
+        # a chart frame costs milliseconds and many targets have no value to draw: only a target with a value
+        # inside its window is drawn, and only those need their frame now
+        frame_ = data() if has_values_from(rep.observations_of(r["id"]), first) else None
+        if frame_ is not None and (frame_["series"].str.startswith(SERIES_ACTUAL) & (frame_["year"] >= first)).any():
+            drawn.append(indicator_chart(frame_, **args))
+        else:
+            undrawn.append((data, args, first))
+    if drawn:
+        return drawn
+    paths = []
+    for data, args, first in undrawn:  # nothing to draw in the chapter: every target's start and planned path
+        frame_ = data()
+        if (frame_["series"] == SERIES_PLAN).any():
             span = f"{first}年" if first >= rep.eval_year else f"{first}—{rep.eval_year}年"
-            paths.append(lambda data=data, args=args, span=span: indicator_chart(
-                data, subtitle=NO_DATA_SUBTITLE.format(span=span), **args))
-    return drawn or [make() for make in paths]
+            paths.append(indicator_chart(frame_, subtitle=NO_DATA_SUBTITLE.format(span=span), **args))
+    return paths
 
 
 def pace_frame(rep) -> pd.DataFrame:

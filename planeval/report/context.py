@@ -105,6 +105,15 @@ class Report:
         obs = self.ds.observations
         return obs[obs["year"] <= self.eval_year]
 
+    @cached_property
+    def _observations_by_id(self) -> dict:
+        return {k: g for k, g in self.observations.groupby("indicator_id", sort=False)}
+
+    def observations_of(self, indicator_id: str) -> pd.DataFrame:
+        """``observations`` of one indicator (rows in file order), grouped once: a page or the cards look up every
+        target's values, and scanning all observations for each grows with the square of the registry."""
+        return self._observations_by_id.get(indicator_id, self.observations.iloc[0:0])
+
     @property
     def data_year(self) -> int | None:
         """The latest year any main indicator has data for (≤ the edition's year)."""

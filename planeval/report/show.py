@@ -2,13 +2,12 @@
 the functions that compute its tables, sentences and charts, and shows them with these."""
 from __future__ import annotations
 
-from .charts import enable_offline
 from .context import Report, open_report
 
 
 def start(data_dir: str, eval_year: int) -> Report:
-    """Every page's first call: charts that draw offline, and the edition's report."""
-    enable_offline()
+    """Every page's first call: the edition's report. Charts are set to draw offline where they are shown
+    (``charts``), so a page without charts never imports altair (a quarter second of every kernel)."""
     return open_report(data_dir, eval_year)
 
 
@@ -32,8 +31,12 @@ def charts(items: list, empty: str = "本章没有规划期内可作图的数据
 
     if not items:
         md(empty)
+        return
+    from .charts import enable_offline, mimebundle
+
+    enable_offline()
     for chart in items:
-        display(chart)
+        display(mimebundle(chart), raw=True)
 
 
 def glue(values: dict) -> None:

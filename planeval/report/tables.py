@@ -296,14 +296,13 @@ def sources_table(rep: Report, ids=None) -> str:
 def coverage_table(rep: Report, frame: pd.DataFrame) -> str:
     """Which years each target has data for, and in which scope."""
     years = list(range(rep.plan.baseline_year, rep.eval_year + 1))
-    obs = rep.observations
     rows = []
     for _, r in frame.iterrows():
         reg = rep.reg(r["id"])
         row = {"name": reg["name_zh"]}
-        mine = obs[obs["indicator_id"] == r["id"]]
+        mine = {y: set(g) for y, g in rep.observations_of(r["id"]).groupby("year")["scope"]}
         for y in years:
-            scopes = sorted(set(mine[mine["year"] == y]["scope"]))
+            scopes = sorted(mine.get(y, ()))
             row[str(y)] = "、".join(scopes) if scopes else "缺"
             if not is_missing(reg["baseline_year"]) and int(reg["baseline_year"]) == y and not scopes:
                 row[str(y)] = "基期（规划）"

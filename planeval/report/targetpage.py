@@ -89,6 +89,12 @@ class Cards:
         self.chapters = {c.id: c.title for c in rep.plan.chapters}
         self.observed = observed_ids(rep, rep.eval_year)
         self.observed_before = observed_ids(rep, rep.eval_year - 1)
+        # every card looks up its own rows: grouped once, as scanning whole tables per card grows with the square
+        # of the registry (rows keep their order in the file)
+        self.obs_by_id = _groups(self.obs, "indicator_id")
+        self.resp_by_id = _groups(self.resp, "indicator_id")
+        self.comments_by_id = _groups(self.comments, "subject_id")
+        self.changelog_by_id = _groups(self.changelog, "indicator_id")
 
     # ------------------------------------------------------------------------------------------ parts
     def source_cell(self, source_id: str) -> str:
@@ -101,8 +107,10 @@ class Cards:
 
     def quote_of(self, ids, u: dict) -> str:
         """The sentence a value was read from: its observation row (indicator, year, source, kind)."""
-        o = self.obs
-        hit = o[o["indicator_id"].isin(ids) & (o["year"] == u["year"]) & (o["source_id"] == u["source_id"])
+        found = [self.obs_by_id[i] for i in dict.fromkeys(ids) if i in self.obs_by_id]
+        # one indicator's rows; with a comparison series too, the whole table in file order (rare)
+        o = found[0] if len(found) == 1 else self.obs[self.obs["indicator_id"].isin(ids)] if found else self.obs.iloc[0:0]
+        hit = o[(o["year"] == u["year"]) & (o["source_id"] == u["source_id"])
                 & (o["value_kind"] == u.get("kind", "level"))]
         if len(hit) > 1 and u.get("value") is not None:
             value = u.get("published_value", u["value"])
@@ -195,10 +203,9 @@ class Cards:
         if earlier and indicator_id not in self.observed_before:
             rows.insert(0, {"year": f"{earlier[0]}—{earlier[-1]}年" if len(earlier) > 1 else f"{earlier[0]}年",
                             "kind": "各版", "status": "—", "reason": "当时规划期内尚无本指标的数据"})
-        log = self.changelog
-        if len(log) and "indicator_id" in log.columns:
+        if indicator_id in self.changelog_by_id:
             unit = "" if is_missing(self.rep.reg(indicator_id)["unit"]) else str(self.rep.reg(indicator_id)["unit"])
-            for _, c in log[log["indicator_id"] == indicator_id].iterrows():
+            for _, c in self.changelog_by_id[indicator_id].iterrows():
                 # the file's name, not the path it was imported from on the compiler's machine; the change in words
                 old, new = (value_with_unit(float(v), unit) if v else "—" for v in (c["old_value"], c["new_value"]))
                 rows.append({"year": f"{c['imported_at'][:10]}导入", "kind": f"数据导入（{Path(c['file']).name}）",
@@ -209,13 +216,11 @@ class Cards:
 
     def request_html(self, indicator_id: str) -> str:
         parts = []
-        resp = self.resp[self.resp["indicator_id"] == indicator_id] if len(self.resp) else self.resp
-        for _, x in resp.iterrows():
+        for _, x in self.resp_by_id.get(indicator_id, self.resp.iloc[0:0]).iterrows():
             state = "已确认" if x["assignment"] == "confirmed" else "建议（待确认）"
             parts.append(f"<p>责任单位：{esc(x['department'])}（{state}）"
                          + (f"；依据：{esc(x['basis'])}" if not is_missing(x.get("basis")) else "") + "</p>")
-        com = self.comments[self.comments["subject_id"] == indicator_id] if len(self.comments) else self.comments
-        for _, c in com.iterrows():
+        for _, c in self.comments_by_id.get(indicator_id, self.comments.iloc[0:0]).iterrows():
             by = "，".join(str(x) for x in (c.get("author"), c.get("date")) if not is_missing(x))
             parts.append(f'<blockquote class="tc-comment">{esc(c["text"])}' +
                          (f"<footer>{esc(by)}</footer>" if by else "") + "</blockquote>")
@@ -230,7 +235,7 @@ class Cards:
         from .chartdata import SERIES_ACTUAL, chart_frame
 
         first = audit.get("first_scored_year", rep.plan.period.start)
-        data = chart_frame(pd.Series(r), rep.observations, rep.ds.sources, reg, rep.plan.compatible_scopes, first)
+        data = chart_frame(pd.Series(r), rep.observations_of(reg["id"]), rep.ds.sources, reg, rep.plan.compatible_scopes, first)
         if data.empty or not data["series"].str.startswith(SERIES_ACTUAL).any():
             return ""
         target = None if pd.isna(reg["target_value"]) else float(reg["target_value"])
@@ -343,6 +348,12 @@ class Cards:
                 listing = fold(listing, f"{len(items)}张指标卡", len(items))
             parts.append(f"## {md(rep.table_name(table))}（{len(items)}项）\n\n{listing}\n")
         return "\n".join(parts)
+
+
+def _groups(frame: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
+    if not len(frame) or column not in frame.columns:
+        return {}
+    return {k: g for k, g in frame.groupby(column, sort=False)}
 
 
 def render(rep: Report) -> dict[str, str]:
