@@ -94,7 +94,16 @@ class Cards:
         self.obs_by_id = _groups(self.obs, "indicator_id")
         self.resp_by_id = _groups(self.resp, "indicator_id")
         self.comments_by_id = _groups(self.comments, "subject_id")
-        self.changelog_by_id = _groups(self.changelog, "indicator_id")
+
+    @property
+    def changelog(self) -> pd.DataFrame:
+        return self._changelog
+
+    @changelog.setter
+    def changelog(self, frame: pd.DataFrame) -> None:
+        """The imports log, with its rows grouped by target once (set again, e.g. by a test: grouped again)."""
+        self._changelog = frame
+        self.changelog_by_id = _groups(frame, "indicator_id")
 
     # ------------------------------------------------------------------------------------------ parts
     def source_cell(self, source_id: str) -> str:
