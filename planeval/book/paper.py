@@ -27,6 +27,11 @@ table.source-table a[href^="http"]::after, table.report-table td[data-label="来
 table.report-table > thead th.num { text-align: right; }
 /* a project's progress (暂无公开信息, 建成) is not squeezed to four characters a line by a long requirement beside it */
 table.project-table > tbody > tr > td[data-label="进展"] { min-width: 6.5em; }
+/* nor the plan's requirement (深化……建设) to two characters a line by a long source address beside it */
+table.project-table > tbody > tr > td[data-label="规划要求"] { min-width: 7em; }
+/* a folded list's summary (72个项目（…）) is its table's heading on paper: never split, never left at a page's foot */
+article.bd-article details.fold > summary { display: block; break-inside: avoid; page-break-inside: avoid;
+  break-after: avoid; page-break-after: avoid; }
 /* a sentence introducing a list or table ("本章使用的每一个数值…：") is never the last line of a page */
 article.bd-article section > p:has(+ .cell > .cell_output > .output > :is(details.fold, .table-wrap):first-child),
 /* nor a chart's caption: written in the chart's cell before it, or as a cell of text before the first chart */
