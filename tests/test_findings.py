@@ -279,3 +279,21 @@ def test_a_problem_to_verify_says_why():
                      obs((2023, 3.0), scope="未注明"))
     line = plain(problems.problems_markdown(rep)).split("\n")[0]
     assert line.endswith("而此前实际每年提高0.17个百分点（结论待核实：数据的统计口径为“来源未注明口径”，未确认为全区）。")
+
+
+# ---------------------------------------------------------------- session 6 page review (four books)
+def test_judgement_counts_every_verdict_split_into_checked_and_to_verify():
+    """SYNTHETIC: 5 main targets; 乙 met (20→21), 丙 binding 10→20 at 12 (滞后), 戊 judged on a value of unstated
+    scope (待核实), 丁 and 己 without data. 2 checked of 5 = 40 % < 50 %: no overall judgement; the sentence counts the
+    3 verdicts as 2 checked + 1 to verify (the old text said "只有2项有数据可以评估" beside 3 verdicts)."""
+    registry, observations = _mixed()
+    registry = pd.concat([registry[registry["id"] != "a"],
+                          reg(baseline_value=10, target_value=20, target_text="20", name_zh="戊").assign(id="e"),
+                          reg(baseline_value=10, target_value=20, target_text="20", name_zh="己").assign(id="f")])
+    observations = pd.concat([observations[observations["indicator_id"] != "a"],
+                              obs((2023, 19), indicator_id="e", scope="未注明")])
+    rep = report_for(registry, observations)
+    assert plain(prose.judgement_sentence(rep)) == (
+        "**总体判断。** 5项主要指标中，3项有数据可以评估，其中2项已核实、1项待核实（结论仅依据口径未确认或非官方来源的数据，"
+        "未计入总体判断）。已核实的2项只占主要指标的40%，现有数据不足以对规划实施的总体进展作出判断；已核实的2项中，"
+        "1项达到或快于预期进度（提前实现、快于预期、符合或基本符合预期），1项滞后。")

@@ -146,6 +146,11 @@ def judgement_sentence(rep: Report) -> str:
         return (f"**总体判断。** {n}项主要指标都还没有可以评估且已核实的数据，现有数据不足以对规划实施的总体进展作出判断"
                 + (f"；{apart}。" if apart else "。"))
     if not n or k / n < t["judgement_coverage_min"]:
+        if len(checked):    # the targets with a verdict, split as the class counts split them: never "只有9项" beside 15
+            return (f"**总体判断。** {n}项主要指标中，{k + len(checked)}项有数据可以评估，其中{k}项已核实、"
+                    f"{len(checked)}项待核实（结论仅依据口径未确认或非官方来源的数据，未计入总体判断）。"
+                    f"已核实的{k}项只占主要指标的{percent(k / n)}，现有数据不足以对规划实施的总体进展作出判断；"
+                    f"已核实的{k}项{split}。")
         return (f"**总体判断。** {n}项主要指标中只有{k}项有数据可以评估（占{percent(k / n) if n else '—'}），"
                 f"现有数据不足以对规划实施的总体进展作出判断；{counts}。")
     if lag / k <= t["judgement_lagging_max"]:
