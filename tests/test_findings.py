@@ -297,3 +297,36 @@ def test_judgement_counts_every_verdict_split_into_checked_and_to_verify():
         "**总体判断。** 5项主要指标中，3项有数据可以评估，其中2项已核实、1项待核实（结论仅依据口径未确认或非官方来源的数据，"
         "未计入总体判断）。已核实的2项只占主要指标的40%，现有数据不足以对规划实施的总体进展作出判断；已核实的2项中，"
         "1项达到或快于预期进度（提前实现、快于预期、符合或基本符合预期），1项滞后。")
+
+
+def test_a_first_year_edition_without_data_projects_or_responsibility_table_says_only_what_holds():
+    """SYNTHETIC: the plan's first year (2021), two targets with only a 2020 value, no projects, no responsibility
+    table, no compiler or date in plan.yml (the 十五五 first monitoring report's case)."""
+    registry = pd.concat([reg(baseline_value=2.5, target_value=3.6, target_text="3.6", name_zh="甲").assign(id="a"),
+                          reg(baseline_value=10, target_value=20, target_text="20", name_zh="乙").assign(id="b")])
+    rep = report_for(registry, pd.concat([obs((2020, 2.5), indicator_id="a"), obs((2020, 10), indicator_id="b")]),
+                     eval_year=2021)
+    # both targets lack data: 均 (the old text said 多数指标缺少公开数据)
+    assert prose.achievements_markdown(rep) == ("本版尚无可以确认达到或符合预期进度的量化目标：规划期内（2021年）尚无数据，"
+                                                "2项量化目标均待数据发布后评估（见各章）。")
+    # one problem, one recommendation: no guide to an order; no 责任分工表 to cite
+    assert problems.problems_markdown(rep).count("\n") == 0 and problems.problems_intro(rep) == ""
+    assert problems.recommendations_markdown(rep).count("\n") == 0 and problems.recommendations_intro(rep) == ""
+    assert problems.adjustments_markdown(rep) == "规划期内（2021年）尚无数据，本版不提出规划调整建议。"
+    from planeval.report import projects
+    assert projects.summary_markdown(rep) == "本版未收录这部规划列出的重大工程项目和重点任务，不评估其进展。"
+    assert projects.where_listed(rep) == ""         # no pointer to project lists that do not exist
+    # no compiler, no date: said in a reader's words; the date is bounded by the latest source used
+    assert "- **编制单位和日期**：编制单位：未注明；编制日期：未注明。" in plain(evaluation.work_markdown(rep))
+    rep.ds.sources["publication_date"] = ["2021-03-13", "2021-03-12"]
+    assert ("- **编制单位和日期**：编制单位：未注明；编制日期：不早于2021年3月13日（所用来源的最晚发布日期）。"
+            in plain(evaluation.work_markdown(rep)))
+
+
+def test_intros_name_only_the_groups_that_follow():
+    rep = report_for(*_mixed())       # 丙 and 甲 behind, 乙 met early, 丁 without data; no projects, no 责任分工表
+    assert problems.problems_intro(rep) == ("按问题的轻重排列：先列进度落后的目标（约束性指标在前）及其完成进度、时间进度和"
+                                            "此后所需的速度，再列已达到规划目标的目标和数据缺口。")
+    assert problems.recommendations_intro(rep) == "逐一对应上述问题：涉及的目标和此后所需的速度。"
+    _with(rep, responsibility=[{"indicator_id": "c", "department": "SYNTHETIC局", "assignment": "confirmed"}])
+    assert problems.recommendations_intro(rep) == "逐一对应上述问题：涉及的目标、责任单位（来自责任分工表）和此后所需的速度。"

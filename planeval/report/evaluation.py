@@ -103,9 +103,12 @@ def work_markdown(rep: Report) -> str:
     words = "" if rep.final else "分类沿用国家发展改革委中期评估的用语，"
     lines.append(f"- **评估方法**：{method}口径变化前后的数值不直接比较；其他地域口径的数值不参与评分；"
                  f"{words}每条规则及其依据见附录“评估方法”。")
-    who = md(plan.compiler) if plan.compiler else "未注明编制单位"
-    when = f"，{_date_words(plan.compiled)}" if plan.compiled else ""
-    lines.append(f"- **编制单位和日期**：{who}{when}。")
+    if plan.compiler and plan.compiled:
+        lines.append(f"- **编制单位和日期**：{md(plan.compiler)}，{_date_words(plan.compiled)}。")
+    else:   # what is not given says so in a reader's words; an unstated date is bounded by the latest source used
+        when = (_date_words(plan.compiled) if plan.compiled else
+                f"不早于{_date_words(published.max())}（所用来源的最晚发布日期）" if len(published) else "未注明")
+        lines.append(f"- **编制单位和日期**：编制单位：{md(plan.compiler) if plan.compiler else '未注明'}；编制日期：{when}。")
     limits = limits_of_data(rep)
     weak = sources[sources["source_kind"].isin(("press", "third_party", "ungraded"))]
     if len(weak):

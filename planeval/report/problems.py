@@ -85,18 +85,38 @@ def _dept_text(rep: Report, indicator_id: str) -> str:
 
 
 def problems_intro(rep: Report) -> str:
-    """How the problems are ordered, in the words of the edition: a final edition has targets missed, not paces."""
-    if rep.final:
-        return ("按问题的轻重排列：先列未完成规划目标的目标（约束性指标在前）及其目标年的数值，再列进展不明的重大工程项目"
-                "和数据缺口。")
-    return ("按问题的轻重排列：先列进度落后的目标（约束性指标在前）及其完成进度、时间进度和此后所需的速度，"
-            "再列已达到规划目标的目标、进展不明的重大工程项目和数据缺口。")
+    """How the problems are ordered, naming only the groups that follow (a final edition has targets missed, not
+    paces); nothing over a single item, which needs no guide."""
+    if len(problems_markdown(rep).split("\n")) < 2:
+        return ""
+    groups = []
+    if len(behind(rep)):
+        groups.append("未完成规划目标的目标（约束性指标在前）及其目标年的数值" if rep.final else
+                      "进度落后的目标（约束性指标在前）及其完成进度、时间进度和此后所需的速度")
+    if len(met_early(rep)):
+        groups.append("已达到规划目标的目标")
+    c = project_counts(rep)
+    if c["n"] and c["none"]:
+        groups.append("进展不明的重大工程项目")
+    if not before_first_data(rep) and _data_gap_items(rep):
+        groups.append("数据缺口")
+    if len(groups) < 2:
+        return ""
+    rest = groups[1:]
+    then = "、".join(rest[:-1]) + ("和" if len(rest) > 1 else "") + rest[-1]
+    return f"按问题的轻重排列：先列{groups[0]}，再列{then}。"
 
 
 def recommendations_intro(rep: Report) -> str:
-    if rep.final:
-        return "逐一对应上述问题：涉及的目标和责任单位（来自责任分工表），供总结经验和编制下一规划参考。"
-    return "逐一对应上述问题：涉及的目标、责任单位（来自责任分工表）和此后所需的速度。"
+    """What each recommendation names: the department only when the plan has a responsibility table, the pace only
+    when a target behind its pace is listed; nothing over a single item."""
+    if len(recommendations_markdown(rep).split("\n")) < 2:
+        return ""
+    has_table = not rep.ds.table("responsibility").empty
+    pace = not rep.final and len(behind(rep))
+    what = ["涉及的目标"] + (["责任单位（来自责任分工表）"] if has_table else []) + (["此后所需的速度"] if pace else [])
+    said = "、".join(what[:-1]) + "和" + what[-1] if len(what) > 1 else what[0]
+    return f"逐一对应上述问题：{said}" + ("，供总结经验和编制下一规划参考。" if rep.final else "。")
 
 
 def problems_markdown(rep: Report) -> str:
@@ -229,6 +249,9 @@ def adjustments_markdown(rep: Report) -> str:
     turns them into points for the next plan."""
     if rep.final:
         return _next_plan_markdown(rep)
+    first = before_first_data(rep)
+    if first:       # nothing measured yet: nothing the data could ask to adjust
+        return f"规划期内（{first}）尚无数据，本版不提出规划调整建议。"
     binding = load_rules()["binding_attribute"]
     out = []
     for _, r in met_early(rep).iterrows():

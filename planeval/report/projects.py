@@ -179,7 +179,7 @@ def project_counts(rep: Report, chapter: str | None = None) -> dict:
 def summary_markdown(rep: Report, lead: str = "") -> str:
     c = project_counts(rep)
     if not c["n"]:
-        return f"{lead}本报告尚未登记这部规划的重大工程项目。"
+        return f"{lead}本版未收录这部规划列出的重大工程项目和重点任务，不评估其进展。"
     stages = "、".join(f"{s}{c['stages'][s]}项" for s in STAGE_ORDER if c["stages"].get(s))
     unverified = (f"；{c['unverified']}项的进展只见于第三方转载或本报告推断的对应，{UNVERIFIED}，未计入"
                   if c["unverified"] else "")

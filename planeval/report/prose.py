@@ -287,7 +287,7 @@ def achievements_markdown(rep: Report) -> str:
     """主要成效, domain by domain: the targets reached or on pace, with their figures and years."""
     good = rep.current[rep.current["status"].isin(("achieved", "ahead", "on_track"))]
     if good.empty:
-        return "本版尚无可以确认达到或符合预期进度的量化目标（多数指标缺少公开数据，见各章）。"
+        return "本版尚无可以确认达到或符合预期进度的量化目标" + _why_none(rep) + "。"
     out = []
     for c in rep.plan.chapters:
         rows = good[good["chapter"] == c.id]
@@ -298,6 +298,20 @@ def achievements_markdown(rep: Report) -> str:
         if phrases:
             out.append(f"- **{md(c.short)}**：" + "；".join(phrases) + "。")
     return "\n".join(out)
+
+
+def _why_none(rep: Report) -> str:
+    """Why no achievement is listed, with the count it rests on (全部/均 when it is every target, never 多数)."""
+    cur = rep.current
+    bare = cur[cur["latest_year"].isna()]
+    first = before_first_data(rep)
+    if first and len(bare) == len(cur):
+        return f"：规划期内（{first}）尚无数据，{len(cur)}项量化目标均待数据发布后评估（见各章）"
+    if len(bare) == len(cur):
+        return f"：{len(cur)}项量化目标均缺少规划期内的公开数据（见各章）"
+    if len(bare):
+        return f"：{len(cur)}项量化目标中{len(bare)}项缺少规划期内的公开数据，有数据的尚无达到或符合预期进度的（见各章）"
+    return "（见各章）"
 
 
 def _required_phrase(rep: Report, r) -> str:
