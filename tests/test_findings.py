@@ -330,3 +330,29 @@ def test_intros_name_only_the_groups_that_follow():
     assert problems.recommendations_intro(rep) == "逐一对应上述问题：涉及的目标和此后所需的速度。"
     _with(rep, responsibility=[{"indicator_id": "c", "department": "SYNTHETIC局", "assignment": "confirmed"}])
     assert problems.recommendations_intro(rep) == "逐一对应上述问题：涉及的目标、责任单位（来自责任分工表）和此后所需的速度。"
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _bare_dates(html: str) -> list[str]:
+    """Dates in the reader's text not kept whole: neither in a figure span nor a figure cell (addresses skipped)."""
+    text = re.sub(r'<span class="figure">[^<]*</span>', "", html)
+    text = re.sub(r'<td class="figure"[^>]*>[^<]*</td>', "", text)
+    text = re.sub(r"<[^>]+>", "", text)                # tags and their attributes (an address may hold a date)
+    return _DATE.findall(text)
+
+
+def test_every_date_in_claims_rule_history_and_validation_is_kept_on_one_line():
+    from planeval import paths as p
+    from planeval.report import methodology, validation
+
+    national = open_report("national-14th", 2023)
+    claims = evaluation.claims_html(national)
+    assert "（<span class=\"figure\">2023-12-26</span>）" in claims      # the NDRC statement's source date
+    assert _bare_dates(claims) == []
+    assert _bare_dates(validation.all_tables(national)) == []
+    assert _bare_dates(methodology.rule_changes_html(open_report("yinzhou-14th", 2023))) == []
+    # the figure span is kept whole in running text too, not only in a table cell (report.css)
+    css = (p.ROOT / "book" / "_static" / "report.css").read_text(encoding="utf-8")
+    assert re.search(r"(^|\n)span\.figure \{ white-space: nowrap; \}", css)

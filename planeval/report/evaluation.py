@@ -9,7 +9,7 @@ from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .tables import items_text
-from .fmt import esc, html_table, is_missing, link, md, percent
+from .fmt import esc, html_table, is_missing, keep_figures, link, md, percent
 from .agreement import AGREE, DIFFER, UNKNOWN, WORDS, agreement, direction, rule_text
 from .projects import project_counts
 from .prose import limits_of_data
@@ -186,7 +186,9 @@ def claim_rows(rep: Report) -> list[dict]:
                     agreed += f"（另有{unknown}项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）"
         s = rep.source_rows.loc[c["source_id"]]
         grade = s["source_kind"]
-        source = link(s["title"], s["url"]) + ("" if is_missing(s["publication_date"]) else esc(f"（{s['publication_date']}）"))
+        # the date is a figure kept on one line (a phone broke "2023-12-26" after its hyphens)
+        source = link(s["title"], s["url"]) + ("" if is_missing(s["publication_date"])
+                                               else keep_figures(esc(f"（{s['publication_date']}）")))
         if grade not in ("plan", "official", "official_mirror"):
             source += esc(f"（{label('source_kind', grade).split('（')[0]}，待核实）")
         quote = str(c["quote"]).replace("“", "‘").replace("”", "’")     # quoted inside “…”

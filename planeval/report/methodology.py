@@ -140,7 +140,7 @@ def anchor_quotes_html(keys, skip: set | None = None) -> str:
         where = keep_figures("，".join(filter(None, (esc(t["document"]), esc(t["publisher"]), esc(str(t["date"]))))))
         url = f"，{link('原文网址', t['url'])}" if t.get("url") else ""  # a link: a bare address breaks mid-figure
         note = f"<br>说明：{keep_figures(esc(unfold(t['note'])))}" if t.get("note") else ""
-        items.append(f"<blockquote><p>“{esc(unfold(t['quote'].strip()))}”</p><p>——{where}{url}。"
+        items.append(f"<blockquote><p>“{keep_figures(esc(unfold(t['quote'].strip())))}”</p><p>——{where}{url}。"
                      f"读取：{esc(t['read_from'])}。{note}</p></blockquote>")
     return "".join(items)
 
@@ -169,7 +169,7 @@ def rule_changes_html(rep: Report) -> str:
                 if key in decisions:
                     d = decisions[key]
                     text = unfold(d["text"]).replace("{growth_gap_pp}", gap)
-                    body.append(f"<p><strong>{esc(d['title'])}。</strong>{esc(text)}</p>")
+                    body.append(f"<p><strong>{esc(d['title'])}。</strong>{keep_figures(esc(text))}</p>")
                 body.append(anchor_quotes_html([key], quoted))
         if v.get("note"):
             body.append(f"<p><strong>说明：</strong>{keep_figures(esc(unfold(str(v['note']))))}</p>")

@@ -13,7 +13,7 @@ from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link, fold, md, number, percent, target_display, value_with_unit
+from .fmt import esc, html_table, is_missing, keep_figures, link, fold, md, number, percent, target_display, value_with_unit
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NO_DATA = "暂无数据"
@@ -167,7 +167,7 @@ class Notes:
             return ""
         lis = "".join(f'<li class="note-{"warn" if k in WARNINGS else "info"}"><span class="note-no">'
                       f'{esc(MARKS[i] if i < len(MARKS) else i + 1)}</span>{"⚠ " if k in WARNINGS else ""}'
-                      f'{esc(label("flag", k))}：{esc(t)}</li>'
+                      f'{esc(label("flag", k))}：{keep_figures(esc(t))}</li>'
                       for i, (k, t) in enumerate(self.items))
         return f'<ol class="table-notes">{lis}</ol>'
 

@@ -170,7 +170,7 @@ def history_table(folder: Path) -> str:
         if v.flipped:
             parts.append("与上一版相比，" + "；".join(f"{esc(name)}变为{state}" for name, state in v.flipped))
         if parts:
-            notes.append(f"<li>第{v.version}版：" + "。".join(esc(p) if i == 0 and v.note else p
+            notes.append(f"<li>第{v.version}版：" + "。".join(keep_figures(esc(p)) if i == 0 and v.note else p
                                                           for i, p in enumerate(parts)) + "。</li>")
     return table + (f"<ol class=\"validation-history-notes\">{''.join(notes)}</ol>" if notes else "")
 
