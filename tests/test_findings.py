@@ -356,3 +356,31 @@ def test_every_date_in_claims_rule_history_and_validation_is_kept_on_one_line():
     # the figure span is kept whole in running text too, not only in a table cell (report.css)
     css = (p.ROOT / "book" / "_static" / "report.css").read_text(encoding="utf-8")
     assert re.search(r"(^|\n)span\.figure \{ white-space: nowrap; \}", css)
+
+
+def _six_without_data():
+    """SYNTHETIC: 乙 met (20→21) and six targets 子…巳 without any value."""
+    registry, observations = _mixed()
+    names = ["子", "丑", "寅", "卯", "辰", "巳"]
+    registry = pd.concat([registry[registry["id"] == "b"]] + [
+        reg(baseline_value=10, target_value=20, target_text="20", name_zh=n).assign(id=f"g{k}", source_ref=f"SYN{k}") for k, n in enumerate(names)])
+    return report_for(registry, observations[observations["indicator_id"] == "b"]), names
+
+
+def test_a_long_data_gap_list_folds_behind_its_count():
+    rep, names = _six_without_data()
+    lines = problems.problems_markdown(rep).split("\n")
+    # 6 of 7 = 86 %; more than five names: the bullet keeps the count, the names fold behind it
+    assert plain(lines[-2]) == ("- **统计数据不足，部分目标无法评估**：6项主要指标（占86%）缺少2021年以来可用于评估的数据（逐项见下）。")
+    assert lines[-1].startswith('  <details class="fold"><summary>缺少数据的6项主要指标</summary><p>')
+    assert plain(lines[-1]).endswith("<p>" + "、".join(names) + "。</p></details>")
+    rec = problems.recommendations_markdown(rep).split("\n")       # no 责任分工表: no department named
+    assert plain(rec[-2]) == "- **补齐统计数据**：请有关部门按年报送缺少数据的6项主要指标，注明口径和来源（逐项见下）。"
+    assert rec[-1] == lines[-1]
+    _with(rep, responsibility=[{"indicator_id": f"g{k}", "department": "SYNTHETIC甲局" if k < 4 else "SYNTHETIC乙局",
+                                "assignment": "confirmed"} for k in range(6)])
+    rec = problems.recommendations_markdown(rep).split("\n")
+    assert plain(rec[-2]) == "- **补齐统计数据**：请2个单位按年报送缺少数据的6项主要指标，注明口径和来源（按单位见下）。"
+    assert rec[-1].startswith('  <details class="fold"><summary>按责任单位列出的6项主要指标（2个单位）</summary>')
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", plain(rec[-1]))
+    assert cells == ["SYNTHETIC甲局", "4", "子、丑、寅、卯", "SYNTHETIC乙局", "2", "辰、巳"]
