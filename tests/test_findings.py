@@ -384,3 +384,20 @@ def test_a_long_data_gap_list_folds_behind_its_count():
     assert rec[-1].startswith('  <details class="fold"><summary>按责任单位列出的6项主要指标（2个单位）</summary>')
     cells = re.findall(r"<td[^>]*>(.*?)</td>", plain(rec[-1]))
     assert cells == ["SYNTHETIC甲局", "4", "子、丑、寅、卯", "SYNTHETIC乙局", "2", "辰、巳"]
+
+
+def test_each_rule_version_folds_behind_its_heading_and_one_line():
+    """规则的变更及其依据 (every book): the heading (第N版（day）, a PDF bookmark) stays visible; the detail folds
+    behind one line on what changed (rule_history.yml `summary`)."""
+    from planeval.report import methodology
+
+    html = methodology.rule_changes_html(open_report("yinzhou-14th", 2023))
+    blocks = html.split("\n")
+    assert [re.match(r"<h3>(.*?)</h3>", b).group(1) for b in blocks] == [
+        '第3版（<span class="figure">2026-12-05</span>）', '第2版（<span class="figure">2026-11-29</span>）',
+        '第1版（<span class="figure">2026-11-28</span>）']
+    summaries = [re.search(r'</h3><details class="fold"><summary>(.*?)</summary>', b).group(1) for b in blocks]
+    assert summaries == ["变化：各年度视情提出的目标按规划期综合平衡；约束性指标不再改判“滞后”；须每年保持的目标更换依据",
+                         "变化：须每年保持的目标，期中由“提前实现”改为“符合预期”",
+                         "变化：最初的规则：须每年保持的目标各年满足即“提前实现”，约束性指标需加力按“滞后”报告"]
+    assert all(b.endswith("</details>") for b in blocks)        # everything after the line is folded

@@ -186,7 +186,7 @@ def claim_rows(rep: Report) -> list[dict]:
                     agreed += f"（另有{unknown}项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）"
         s = rep.source_rows.loc[c["source_id"]]
         grade = s["source_kind"]
-        # the date is a figure kept on one line (a phone broke "2023-12-26" after its hyphens)
+        # the date is a figure kept on one line (a phone broke a source date after its hyphens)
         source = link(s["title"], s["url"]) + ("" if is_missing(s["publication_date"])
                                                else keep_figures(esc(f"（{s['publication_date']}）")))
         if grade not in ("plan", "official", "official_mirror"):
