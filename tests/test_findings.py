@@ -401,3 +401,11 @@ def test_each_rule_version_folds_behind_its_heading_and_one_line():
                          "变化：须每年保持的目标，期中由“提前实现”改为“符合预期”",
                          "变化：最初的规则：须每年保持的目标各年满足即“提前实现”，约束性指标需加力按“滞后”报告"]
     assert all(b.endswith("</details>") for b in blocks)        # everything after the line is folded
+
+
+def test_a_plans_first_year_is_one_year_not_a_span_from_it_to_itself():
+    """SYNTHETIC plan folder, first edition with data (2026): 合成能耗强度降低 2026 = 3 % (one year of a cumulative
+    reduction): "2026年累计降低3%", never "2026—2026年累计降低3%"."""
+    rep = open_report(FIXTURE, 2026)
+    text = plain(prose.achievements_markdown(rep))
+    assert "合成能耗强度降低2026年累计降低3%，" in text and "2026—2026年" not in text
