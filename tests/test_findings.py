@@ -409,3 +409,19 @@ def test_a_plans_first_year_is_one_year_not_a_span_from_it_to_itself():
     rep = open_report(FIXTURE, 2026)
     text = plain(prose.achievements_markdown(rep))
     assert "合成能耗强度降低2026年累计降低3%，" in text and "2026—2026年" not in text
+
+
+def test_findings_intros_and_lists_fit_what_follows_on_real_rows():
+    """The 与官方表述对照 intro says nothing of statements without named targets (the national 2023 book has
+    none); the computed sentence says it where there are some. The per-domain project counts of the district (5
+    domains: five cards of six lines on a phone) fold behind their count; the sentence above keeps the totals."""
+    import json
+    from planeval.report import projects
+
+    template = json.loads((paths.ROOT / "notebooks" / "findings.ipynb").read_text(encoding="utf-8"))
+    said = "".join("".join(c["source"]) for c in template["cells"] if c["cell_type"] == "markdown")
+    assert "未列明具体指标" not in said
+    assert "未列明具体指标" not in evaluation.claims_html(open_report("national-14th", 2023))
+    assert "1条表述未列明具体指标，只比较数量。" in evaluation.claims_html(open_report("yinzhou-14th", 2025))
+    counts = projects.chapter_counts_table(open_report("yinzhou-14th", 2023))
+    assert counts.startswith('<details class="fold"><summary>按领域列出的项目数（5个领域）</summary>')

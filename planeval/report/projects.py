@@ -204,6 +204,9 @@ def chapter_counts_table(rep: Report) -> str:
                          "other": n["other"], "none": n["none"]})
     if not rows:
         return ""
-    return html_table(rows, [("chapter", "领域"), ("n", "项目数"), ("with", "有进展报道"),
-                             ("unverified", f"进展{UNVERIFIED}"), ("other", "仅有前期信息"), ("none", NO_EVIDENCE)],
-                      numeric={"n", "with", "unverified", "other", "none"}, key="chapter")
+    table = html_table(rows, [("chapter", "领域"), ("n", "项目数"), ("with", "有进展报道"),
+                              ("unverified", f"进展{UNVERIFIED}"), ("other", "仅有前期信息"), ("none", NO_EVIDENCE)],
+                       numeric={"n", "with", "unverified", "other", "none"}, key="chapter")
+    # a phone shows each domain as a card of six lines: more than a few domains fold behind their count (the
+    # sentence above keeps the totals)
+    return fold(table, f"按领域列出的项目数（{len(rows)}个领域）", len(rows))
