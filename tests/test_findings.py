@@ -425,3 +425,13 @@ def test_findings_intros_and_lists_fit_what_follows_on_real_rows():
     assert "1条表述未列明具体指标，只比较数量。" in evaluation.claims_html(open_report("yinzhou-14th", 2025))
     counts = projects.chapter_counts_table(open_report("yinzhou-14th", 2023))
     assert counts.startswith('<details class="fold"><summary>按领域列出的项目数（5个领域）</summary>')
+
+
+def test_methodology_comparability_rules_are_a_numbered_list_in_reader_words():
+    from planeval.report import methodology
+
+    text = methodology.section(open_report("yinzhou-14th", 2023), "data")
+    items = re.findall(r"^(\d)\. \*\*(.+?)\*\*：", text, re.M)
+    assert items == [("1", "发布版本"), ("2", "口径变化"), ("3", "证据须点名"), ("4", "来源分级"), ("5", "结论与展望一致"),
+                     ("6", "下限值")]
+    assert "规划文件夹" not in text and "（1）" not in text
