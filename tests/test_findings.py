@@ -279,3 +279,159 @@ def test_a_problem_to_verify_says_why():
                      obs((2023, 3.0), scope="未注明"))
     line = plain(problems.problems_markdown(rep)).split("\n")[0]
     assert line.endswith("而此前实际每年提高0.17个百分点（结论待核实：数据的统计口径为“来源未注明口径”，未确认为全区）。")
+
+
+# ---------------------------------------------------------------- session 6 page review (four books)
+def test_judgement_counts_every_verdict_split_into_checked_and_to_verify():
+    """SYNTHETIC: 5 main targets; 乙 met (20→21), 丙 binding 10→20 at 12 (滞后), 戊 judged on a value of unstated
+    scope (待核实), 丁 and 己 without data. 2 checked of 5 = 40 % < 50 %: no overall judgement; the sentence counts the
+    3 verdicts as 2 checked + 1 to verify (the old text said "只有2项有数据可以评估" beside 3 verdicts)."""
+    registry, observations = _mixed()
+    registry = pd.concat([registry[registry["id"] != "a"],
+                          reg(baseline_value=10, target_value=20, target_text="20", name_zh="戊").assign(id="e"),
+                          reg(baseline_value=10, target_value=20, target_text="20", name_zh="己").assign(id="f")])
+    observations = pd.concat([observations[observations["indicator_id"] != "a"],
+                              obs((2023, 19), indicator_id="e", scope="未注明")])
+    rep = report_for(registry, observations)
+    assert plain(prose.judgement_sentence(rep)) == (
+        "**总体判断。** 5项主要指标中，3项有数据可以评估，其中2项已核实、1项待核实（结论仅依据口径未确认或非官方来源的数据，"
+        "未计入总体判断）。已核实的2项只占主要指标的40%，现有数据不足以对规划实施的总体进展作出判断；已核实的2项中，"
+        "1项达到或快于预期进度（提前实现、快于预期、符合或基本符合预期），1项滞后。")
+
+
+def test_a_first_year_edition_without_data_projects_or_responsibility_table_says_only_what_holds():
+    """SYNTHETIC: the plan's first year (2021), two targets with only a 2020 value, no projects, no responsibility
+    table, no compiler or date in plan.yml (the 十五五 first monitoring report's case)."""
+    registry = pd.concat([reg(baseline_value=2.5, target_value=3.6, target_text="3.6", name_zh="甲").assign(id="a"),
+                          reg(baseline_value=10, target_value=20, target_text="20", name_zh="乙").assign(id="b")])
+    rep = report_for(registry, pd.concat([obs((2020, 2.5), indicator_id="a"), obs((2020, 10), indicator_id="b")]),
+                     eval_year=2021)
+    # both targets lack data: 均 (the old text said 多数指标缺少公开数据)
+    assert prose.achievements_markdown(rep) == ("本版尚无可以确认达到或符合预期进度的量化目标：规划期内（2021年）尚无数据，"
+                                                "2项量化目标均待数据发布后评估（见各章）。")
+    # one problem, one recommendation: no guide to an order; no 责任分工表 to cite
+    assert problems.problems_markdown(rep).count("\n") == 0 and problems.problems_intro(rep) == ""
+    assert problems.recommendations_markdown(rep).count("\n") == 0 and problems.recommendations_intro(rep) == ""
+    assert problems.adjustments_markdown(rep) == "规划期内（2021年）尚无数据，本版不提出规划调整建议。"
+    from planeval.report import projects
+    assert projects.summary_markdown(rep) == "本版未收录这部规划列出的重大工程项目和重点任务，不评估其进展。"
+    assert projects.where_listed(rep) == ""         # no pointer to project lists that do not exist
+    # no compiler, no date: said in a reader's words; the date is bounded by the latest source used
+    assert "- **编制单位和日期**：编制单位：未注明；编制日期：未注明。" in plain(evaluation.work_markdown(rep))
+    rep.ds.sources["publication_date"] = ["2021-03-13", "2021-03-12"]
+    assert ("- **编制单位和日期**：编制单位：未注明；编制日期：不早于2021年3月13日（所用来源的最晚发布日期）。"
+            in plain(evaluation.work_markdown(rep)))
+
+
+def test_intros_name_only_the_groups_that_follow():
+    rep = report_for(*_mixed())       # 丙 and 甲 behind, 乙 met early, 丁 without data; no projects, no 责任分工表
+    assert problems.problems_intro(rep) == ("按问题的轻重排列：先列进度落后的目标（约束性指标在前）及其完成进度、时间进度和"
+                                            "此后所需的速度，再列已达到规划目标的目标和数据缺口。")
+    assert problems.recommendations_intro(rep) == "逐一对应上述问题：涉及的目标和此后所需的速度。"
+    _with(rep, responsibility=[{"indicator_id": "c", "department": "SYNTHETIC局", "assignment": "confirmed"}])
+    assert problems.recommendations_intro(rep) == "逐一对应上述问题：涉及的目标、责任单位（来自责任分工表）和此后所需的速度。"
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _bare_dates(html: str) -> list[str]:
+    """Dates in the reader's text not kept whole: neither in a figure span nor a figure cell (addresses skipped)."""
+    text = re.sub(r'<span class="figure">[^<]*</span>', "", html)
+    text = re.sub(r'<td class="figure"[^>]*>[^<]*</td>', "", text)
+    text = re.sub(r"<[^>]+>", "", text)                # tags and their attributes (an address may hold a date)
+    return _DATE.findall(text)
+
+
+def test_every_date_in_claims_rule_history_and_validation_is_kept_on_one_line():
+    from planeval import paths as p
+    from planeval.report import methodology, validation
+
+    national = open_report("national-14th", 2023)
+    claims = evaluation.claims_html(national)
+    assert "（<span class=\"figure\">2023-12-26</span>）" in claims      # the NDRC statement's source date
+    assert _bare_dates(claims) == []
+    assert _bare_dates(validation.all_tables(national)) == []
+    assert _bare_dates(methodology.rule_changes_html(open_report("yinzhou-14th", 2023))) == []
+    # the figure span is kept whole in running text too, not only in a table cell (report.css)
+    css = (p.ROOT / "book" / "_static" / "report.css").read_text(encoding="utf-8")
+    assert re.search(r"(^|\n)span\.figure \{ white-space: nowrap; \}", css)
+
+
+def _six_without_data():
+    """SYNTHETIC: 乙 met (20→21) and six targets 子…巳 without any value."""
+    registry, observations = _mixed()
+    names = ["子", "丑", "寅", "卯", "辰", "巳"]
+    registry = pd.concat([registry[registry["id"] == "b"]] + [
+        reg(baseline_value=10, target_value=20, target_text="20", name_zh=n).assign(id=f"g{k}", source_ref=f"SYN{k}") for k, n in enumerate(names)])
+    return report_for(registry, observations[observations["indicator_id"] == "b"]), names
+
+
+def test_a_long_data_gap_list_folds_behind_its_count():
+    rep, names = _six_without_data()
+    lines = problems.problems_markdown(rep).split("\n")
+    # 6 of 7 = 86 %; more than five names: the bullet keeps the count, the names fold behind it
+    assert plain(lines[-2]) == ("- **统计数据不足，部分目标无法评估**：6项主要指标（占86%）缺少2021年以来可用于评估的数据（逐项见下）。")
+    assert lines[-1].startswith('  <details class="fold"><summary>缺少数据的6项主要指标</summary><p>')
+    assert plain(lines[-1]).endswith("<p>" + "、".join(names) + "。</p></details>")
+    rec = problems.recommendations_markdown(rep).split("\n")       # no 责任分工表: no department named
+    assert plain(rec[-2]) == "- **补齐统计数据**：请有关部门按年报送缺少数据的6项主要指标，注明口径和来源（逐项见下）。"
+    assert rec[-1] == lines[-1]
+    _with(rep, responsibility=[{"indicator_id": f"g{k}", "department": "SYNTHETIC甲局" if k < 4 else "SYNTHETIC乙局",
+                                "assignment": "confirmed"} for k in range(6)])
+    rec = problems.recommendations_markdown(rep).split("\n")
+    assert plain(rec[-2]) == "- **补齐统计数据**：请2个单位按年报送缺少数据的6项主要指标，注明口径和来源（按单位见下）。"
+    assert rec[-1].startswith('  <details class="fold"><summary>按责任单位列出的6项主要指标（2个单位）</summary>')
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", plain(rec[-1]))
+    assert cells == ["SYNTHETIC甲局", "4", "子、丑、寅、卯", "SYNTHETIC乙局", "2", "辰、巳"]
+
+
+def test_each_rule_version_folds_behind_its_heading_and_one_line():
+    """规则的变更及其依据 (every book): the heading (第N版（day）, a PDF bookmark) stays visible; the detail folds
+    behind one line on what changed (rule_history.yml `summary`)."""
+    from planeval.report import methodology
+
+    html = methodology.rule_changes_html(open_report("yinzhou-14th", 2023))
+    blocks = html.split("\n")
+    assert [re.match(r"<h3>(.*?)</h3>", b).group(1) for b in blocks] == [
+        '第3版（<span class="figure">2026-12-05</span>）', '第2版（<span class="figure">2026-11-29</span>）',
+        '第1版（<span class="figure">2026-11-28</span>）']
+    summaries = [re.search(r'</h3><details class="fold"><summary>(.*?)</summary>', b).group(1) for b in blocks]
+    assert summaries == ["变化：各年度视情提出的目标按规划期综合平衡；约束性指标不再改判“滞后”；须每年保持的目标更换依据",
+                         "变化：须每年保持的目标，期中由“提前实现”改为“符合预期”",
+                         "变化：最初的规则：须每年保持的目标各年满足即“提前实现”，约束性指标需加力按“滞后”报告"]
+    assert all(b.endswith("</details>") for b in blocks)        # everything after the line is folded
+
+
+def test_a_plans_first_year_is_one_year_not_a_span_from_it_to_itself():
+    """SYNTHETIC plan folder, first edition with data (2026): 合成能耗强度降低 2026 = 3 % (one year of a cumulative
+    reduction): "2026年累计降低3%", never "2026—2026年累计降低3%"."""
+    rep = open_report(FIXTURE, 2026)
+    text = plain(prose.achievements_markdown(rep))
+    assert "合成能耗强度降低2026年累计降低3%，" in text and "2026—2026年" not in text
+
+
+def test_findings_intros_and_lists_fit_what_follows_on_real_rows():
+    """The 与官方表述对照 intro says nothing of statements without named targets (the national 2023 book has
+    none); the computed sentence says it where there are some. The per-domain project counts of the district (5
+    domains: five cards of six lines on a phone) fold behind their count; the sentence above keeps the totals."""
+    import json
+    from planeval.report import projects
+
+    template = json.loads((paths.ROOT / "notebooks" / "findings.ipynb").read_text(encoding="utf-8"))
+    said = "".join("".join(c["source"]) for c in template["cells"] if c["cell_type"] == "markdown")
+    assert "未列明具体指标" not in said
+    assert "未列明具体指标" not in evaluation.claims_html(open_report("national-14th", 2023))
+    assert "1条表述未列明具体指标，只比较数量。" in evaluation.claims_html(open_report("yinzhou-14th", 2025))
+    counts = projects.chapter_counts_table(open_report("yinzhou-14th", 2023))
+    assert counts.startswith('<details class="fold"><summary>按领域列出的项目数（5个领域）</summary>')
+
+
+def test_methodology_comparability_rules_are_a_numbered_list_in_reader_words():
+    from planeval.report import methodology
+
+    text = methodology.section(open_report("yinzhou-14th", 2023), "data")
+    items = re.findall(r"^(\d)\. \*\*(.+?)\*\*：", text, re.M)
+    assert items == [("1", "发布版本"), ("2", "口径变化"), ("3", "证据须点名"), ("4", "来源分级"), ("5", "结论与展望一致"),
+                     ("6", "下限值")]
+    assert "规划文件夹" not in text and "（1）" not in text

@@ -193,7 +193,9 @@ def test_real_rows_rule_history_shows_dates_and_versions_not_commits_or_files():
     for internal in ("rules.yml", "yinzhou_eval", "提交", "测试"):
         assert internal not in text, internal
     assert not re.search(r"\b[0-9a-f]{7}\b", text)
-    assert "2026年11月29日00:26加入" in text and "第2版" in text
+    # the day a version was made, never the clock time (a maintainers' record)
+    assert not re.search(r"\d{1,2}:\d{2}", text), re.findall(r".{20}\d{1,2}:\d{2}.{10}", text)
+    assert "这一改变于2026年11月29日加入，比国家发展改革委中期评估结论收入本报告书（同日）早7分钟" in text and "第2版" in text
 
 
 def test_limits_count_printed_items_and_say_when_no_in_period_figure_is_out_yet():

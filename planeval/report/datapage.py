@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..labels import label
 from .context import Report
-from .fmt import esc, fold, html_table, md, value_with_unit
+from .fmt import esc, fold, html_table, keep_figures, md, value_with_unit
 from .tables import unit_of
 
 
@@ -61,7 +61,7 @@ def changelog_html(rep: Report) -> str:
                   "source": rep.source_title(r["new_source_id"])}
                  for _, r in rows.iterrows()]
         # the file's name: the folder it was imported from is the compiler's machine, not the reader's business
-        out.append(f"<p><strong>{esc(stamp)} 导入</strong> {esc(Path(file).name)}</p>" + html_table(
+        out.append(f"<p><strong>{keep_figures(esc(stamp))} 导入</strong> {esc(Path(file).name)}</p>" + html_table(
             # 原值 and 新值 are what a reader checks: they stay among the four columns a wide table keeps in view
             table, [("name", "指标"), ("year", "年份"), ("old", "原值"), ("new", "新值"), ("change", "变化"),
                     ("source", "来源")], key="name"))

@@ -9,7 +9,7 @@ from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .tables import items_text
-from .fmt import esc, html_table, is_missing, link, md, percent
+from .fmt import esc, html_table, is_missing, keep_figures, link, md, percent
 from .agreement import AGREE, DIFFER, UNKNOWN, WORDS, agreement, direction, rule_text
 from .projects import project_counts
 from .prose import limits_of_data
@@ -103,9 +103,12 @@ def work_markdown(rep: Report) -> str:
     words = "" if rep.final else "分类沿用国家发展改革委中期评估的用语，"
     lines.append(f"- **评估方法**：{method}口径变化前后的数值不直接比较；其他地域口径的数值不参与评分；"
                  f"{words}每条规则及其依据见附录“评估方法”。")
-    who = md(plan.compiler) if plan.compiler else "未注明编制单位"
-    when = f"，{_date_words(plan.compiled)}" if plan.compiled else ""
-    lines.append(f"- **编制单位和日期**：{who}{when}。")
+    if plan.compiler and plan.compiled:
+        lines.append(f"- **编制单位和日期**：{md(plan.compiler)}，{_date_words(plan.compiled)}。")
+    else:   # what is not given says so in a reader's words; an unstated date is bounded by the latest source used
+        when = (_date_words(plan.compiled) if plan.compiled else
+                f"不早于{_date_words(published.max())}（所用来源的最晚发布日期）" if len(published) else "未注明")
+        lines.append(f"- **编制单位和日期**：编制单位：{md(plan.compiler) if plan.compiler else '未注明'}；编制日期：{when}。")
     limits = limits_of_data(rep)
     weak = sources[sources["source_kind"].isin(("press", "third_party", "ungraded"))]
     if len(weak):
@@ -183,7 +186,9 @@ def claim_rows(rep: Report) -> list[dict]:
                     agreed += f"（另有{unknown}项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）"
         s = rep.source_rows.loc[c["source_id"]]
         grade = s["source_kind"]
-        source = link(s["title"], s["url"]) + ("" if is_missing(s["publication_date"]) else esc(f"（{s['publication_date']}）"))
+        # the date is a figure kept on one line (a phone broke a source date after its hyphens)
+        source = link(s["title"], s["url"]) + ("" if is_missing(s["publication_date"])
+                                               else keep_figures(esc(f"（{s['publication_date']}）")))
         if grade not in ("plan", "official", "official_mirror"):
             source += esc(f"（{label('source_kind', grade).split('（')[0]}，待核实）")
         quote = str(c["quote"]).replace("“", "‘").replace("”", "’")     # quoted inside “…”

@@ -139,10 +139,11 @@ def html_table(rows: list[dict], columns: list[tuple[str, str]], numeric: set[st
 FOLD_OPEN_UP_TO = 3   # a list this short is shown open: folding it would hide less than the summary says
 
 
-def fold(html: str, summary: str, count: int) -> str:
+def fold(html: str, summary: str, count: int | None = None) -> str:
     """A long list (sources, data gaps, projects) folded behind a summary that says how many it holds, so a
-    phone reader scrolls past it in one line; a short one stays open. book/_static/report.css styles it."""
-    opened = " open" if count <= FOLD_OPEN_UP_TO else ""
+    phone reader scrolls past it in one line; a short one stays open (``count`` None: a detail that always folds
+    behind its summary line). book/_static/report.css styles it."""
+    opened = " open" if count is not None and count <= FOLD_OPEN_UP_TO else ""
     return f'<details class="fold"{opened}><summary>{esc(summary)}</summary>{html}</details>'
 
 

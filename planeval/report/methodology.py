@@ -10,7 +10,7 @@ from ..engine.rules import load_rules
 from ..engine.values import g
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, keep_figures, link, md
+from .fmt import esc, fold, html_table, keep_figures, link, md
 from .words import unfold, words
 
 FORM_ORDER = ["level", "held", "average", "growth", "cumulative", "cumulative_reduction", "relational", "annual_targets",
@@ -140,7 +140,7 @@ def anchor_quotes_html(keys, skip: set | None = None) -> str:
         where = keep_figures("，".join(filter(None, (esc(t["document"]), esc(t["publisher"]), esc(str(t["date"]))))))
         url = f"，{link('原文网址', t['url'])}" if t.get("url") else ""  # a link: a bare address breaks mid-figure
         note = f"<br>说明：{keep_figures(esc(unfold(t['note'])))}" if t.get("note") else ""
-        items.append(f"<blockquote><p>“{esc(unfold(t['quote'].strip()))}”</p><p>——{where}{url}。"
+        items.append(f"<blockquote><p>“{keep_figures(esc(unfold(t['quote'].strip())))}”</p><p>——{where}{url}。"
                      f"读取：{esc(t['read_from'])}。{note}</p></blockquote>")
     return "".join(items)
 
@@ -161,15 +161,16 @@ def rule_changes_html(rep: Report) -> str:
     effects = rule_change_effects(rep) if (rep.ds.folder / "reference_verdicts.csv").exists() else []
     parts = []
     for v in reversed(versions):
-        body = [f"<h3>第{v['version']}版（{keep_figures(esc(str(v['date'])))}）</h3>",
-                f"<p><strong>变化：</strong>{keep_figures(esc(unfold(str(v.get('text', '')))))}。</p>"]
+        # the heading (a PDF bookmark) and one line on what changed; the detail folds behind that line
+        head = f"<h3>第{v['version']}版（{keep_figures(esc(day(v['date'])))}）</h3>"
+        body = [f"<p><strong>变化：</strong>{keep_figures(esc(unfold(str(v.get('text', '')))))}。</p>"]
         if v is versions[-1]:
             quoted: set = set()
             for key in _anchor_keys(v):
                 if key in decisions:
                     d = decisions[key]
                     text = unfold(d["text"]).replace("{growth_gap_pp}", gap)
-                    body.append(f"<p><strong>{esc(d['title'])}。</strong>{esc(text)}</p>")
+                    body.append(f"<p><strong>{esc(d['title'])}。</strong>{keep_figures(esc(text))}</p>")
                 body.append(anchor_quotes_html([key], quoted))
         if v.get("note"):
             body.append(f"<p><strong>说明：</strong>{keep_figures(esc(unfold(str(v['note']))))}</p>")
@@ -179,5 +180,11 @@ def rule_changes_html(rep: Report) -> str:
         if rows:
             body.append(html_table(rows, [("year", "评估年份"), ("effect", "对本规划结论的影响（上一版→本版）")],
                                    key="year"))
-        parts.append("".join(body))
+        line = unfold(str(v.get("summary") or v.get("text", "")))
+        parts.append(head + fold("".join(body), f"变化：{line}"))
     return "\n".join(parts)
+
+
+def day(date) -> str:
+    """A version's date as a reader needs it: the day (the history keeps the time for its own order)."""
+    return str(date)[:10]

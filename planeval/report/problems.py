@@ -11,9 +11,9 @@ import pandas as pd
 from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
-from .fmt import is_missing, md, number, percent, target_display, value_with_unit
+from .fmt import esc, fold, html_table, is_missing, md, number, percent, target_display, value_with_unit
 from .projects import project_counts
-from .tables import name_md
+from .tables import card_link, name_md
 from .prose import _issues, _names, _required_phrase, _stale_before, before_first_data, latest_phrase, missing_clause
 
 BEHIND = ("reversing", "lagging", "needs_acceleration")     # worst first
@@ -85,18 +85,38 @@ def _dept_text(rep: Report, indicator_id: str) -> str:
 
 
 def problems_intro(rep: Report) -> str:
-    """How the problems are ordered, in the words of the edition: a final edition has targets missed, not paces."""
-    if rep.final:
-        return ("按问题的轻重排列：先列未完成规划目标的目标（约束性指标在前）及其目标年的数值，再列进展不明的重大工程项目"
-                "和数据缺口。")
-    return ("按问题的轻重排列：先列进度落后的目标（约束性指标在前）及其完成进度、时间进度和此后所需的速度，"
-            "再列已达到规划目标的目标、进展不明的重大工程项目和数据缺口。")
+    """How the problems are ordered, naming only the groups that follow (a final edition has targets missed, not
+    paces); nothing over a single item, which needs no guide."""
+    if len(problems_markdown(rep).split("\n")) < 2:
+        return ""
+    groups = []
+    if len(behind(rep)):
+        groups.append("未完成规划目标的目标（约束性指标在前）及其目标年的数值" if rep.final else
+                      "进度落后的目标（约束性指标在前）及其完成进度、时间进度和此后所需的速度")
+    if len(met_early(rep)):
+        groups.append("已达到规划目标的目标")
+    c = project_counts(rep)
+    if c["n"] and c["none"]:
+        groups.append("进展不明的重大工程项目")
+    if not before_first_data(rep) and _data_gap_items(rep):
+        groups.append("数据缺口")
+    if len(groups) < 2:
+        return ""
+    rest = groups[1:]
+    then = "、".join(rest[:-1]) + ("和" if len(rest) > 1 else "") + rest[-1]
+    return f"按问题的轻重排列：先列{groups[0]}，再列{then}。"
 
 
 def recommendations_intro(rep: Report) -> str:
-    if rep.final:
-        return "逐一对应上述问题：涉及的目标和责任单位（来自责任分工表），供总结经验和编制下一规划参考。"
-    return "逐一对应上述问题：涉及的目标、责任单位（来自责任分工表）和此后所需的速度。"
+    """What each recommendation names: the department only when the plan has a responsibility table, the pace only
+    when a target behind its pace is listed; nothing over a single item."""
+    if len(recommendations_markdown(rep).split("\n")) < 2:
+        return ""
+    has_table = not rep.ds.table("responsibility").empty
+    pace = not rep.final and len(behind(rep))
+    what = ["涉及的目标"] + (["责任单位（来自责任分工表）"] if has_table else []) + (["此后所需的速度"] if pace else [])
+    said = "、".join(what[:-1]) + "和" + what[-1] if len(what) > 1 else what[0]
+    return f"逐一对应上述问题：{said}" + ("，供总结经验和编制下一规划参考。" if rep.final else "。")
 
 
 def problems_markdown(rep: Report) -> str:
@@ -137,8 +157,28 @@ def problems_markdown(rep: Report) -> str:
         return "\n".join(out)
     gaps = _data_gap_items(rep)
     if gaps:
-        out.append("- **统计数据不足，部分目标无法评估**：" + "；".join(gaps) + "。")
+        out.append("- **统计数据不足，部分目标无法评估**：" + "；".join(gaps) + "。" + _missing_fold(rep))
     return "\n".join(out) if out else "根据现有数据，未发现滞后或数据不足的主要指标。"
+
+
+FOLD_OVER = 5     # a list of more names than this folds behind its count (a phone showed 23 linked names as 15 lines)
+
+
+def _fold_item(html: str, summary: str, count: int) -> str:
+    """A folded list under a Markdown bullet: an HTML block on the bullet's next line (indented into the item,
+    all on one line, so the Markdown parser passes it through whole)."""
+    return "\n  " + fold(html, summary, count)
+
+
+def _names_html(rep: Report, ids) -> str:
+    return "、".join(card_link(rep, i, esc(rep.name(i))) for i in ids)
+
+
+def _missing_fold(rep: Report) -> str:
+    missing = _issues(rep)["missing"]
+    if len(missing) <= FOLD_OVER:
+        return ""
+    return _fold_item(f"<p>{_names_html(rep, missing['id'])}。</p>", f"缺少数据的{len(missing)}项主要指标", len(missing))
 
 
 def _data_gap_items(rep: Report) -> list[str]:
@@ -146,7 +186,8 @@ def _data_gap_items(rep: Report) -> list[str]:
     items = []
     n = len(rep.main)
     if len(i["missing"]):
-        items.append(f"{missing_clause(rep)}（{_names(rep, i['missing'], limit=10)}）")
+        listed = "逐项见下" if len(i["missing"]) > FOLD_OVER else _names(rep, i["missing"])
+        items.append(f"{missing_clause(rep)}（{listed}）")
     if len(i["undecided"]):
         items.append(f"{_names(rep, i['undecided'])}有数据，但不足以作出结论")
     if len(i["pending"]):
@@ -201,7 +242,7 @@ def recommendations_markdown(rep: Report) -> str:
         out.append(f"- **按年收集数据**：{first}的数据发布后，请各责任部门报送{len(_issues(rep)['missing'])}项主要指标"
                    "的数值，注明口径和来源，下一版即可逐项评估。")
     elif gaps:
-        out.append("- **补齐统计数据**：请各单位按年报送缺少数据的目标，注明口径和来源：" + "；".join(gaps) + "。")
+        out.append(gaps)
     i = _issues(rep)
     if len(i["pending"]):
         out.append(f"- **明确上级下达目标**：收集{_names(rep, i['pending'])}的上级下达数值和年度考核结论，纳入评估。")
@@ -211,16 +252,32 @@ def recommendations_markdown(rep: Report) -> str:
     return "\n".join(out) if out else "根据现有数据，没有需要由数据提出的建议。"
 
 
-def _gaps_by_department(rep: Report) -> list[str]:
+def _gaps_by_department(rep: Report) -> str:
+    """补齐统计数据: the targets without data by the department that reports them (a plan without a
+    responsibility table names no department); a long list folds behind its count, as a table by department."""
     missing = _issues(rep)["missing"]
     if missing.empty:
-        return []
+        return ""
     resp = rep.ds.table("responsibility")
     units = dict(zip(resp["indicator_id"], resp["department"]))
+    head = "- **补齐统计数据**："
+    if not units:
+        if len(missing) <= FOLD_OVER:
+            return f"{head}请有关部门按年报送缺少数据的目标，注明口径和来源：{_names(rep, missing)}。"
+        return (f"{head}请有关部门按年报送缺少数据的{len(missing)}项主要指标，注明口径和来源（逐项见下）。"
+                + _missing_fold(rep))
     groups: dict[str, list[str]] = {}
     for i in missing["id"]:
-        groups.setdefault(units.get(i) or "责任单位未登记", []).append(name_md(rep, i))
-    return [f"{md(d)}{len(v)}项（{'、'.join(v)}）" for d, v in sorted(groups.items(), key=lambda kv: -len(kv[1]))]
+        groups.setdefault(units.get(i) or "责任单位未登记", []).append(i)
+    ordered = sorted(groups.items(), key=lambda kv: -len(kv[1]))
+    if len(missing) <= FOLD_OVER:
+        return (f"{head}请各单位按年报送缺少数据的目标，注明口径和来源："
+                + "；".join(f"{md(d)}{len(v)}项（{_names(rep, missing[missing['id'].isin(v)])}）" for d, v in ordered) + "。")
+    rows = [{"dept": d, "n": len(v), "names": _names_html(rep, v)} for d, v in ordered]
+    table = html_table(rows, [("dept", "责任单位"), ("n", "项数"), ("names", "缺少数据的指标")], numeric={"n"},
+                       raw={"names"}, key="dept")
+    return (f"{head}请{len(ordered)}个单位按年报送缺少数据的{len(missing)}项主要指标，注明口径和来源（按单位见下）。"
+            + _fold_item(table, f"按责任单位列出的{len(missing)}项主要指标（{len(ordered)}个单位）", len(missing)))
 
 
 def adjustments_markdown(rep: Report) -> str:
@@ -229,6 +286,9 @@ def adjustments_markdown(rep: Report) -> str:
     turns them into points for the next plan."""
     if rep.final:
         return _next_plan_markdown(rep)
+    first = before_first_data(rep)
+    if first:       # nothing measured yet: nothing the data could ask to adjust
+        return f"规划期内（{first}）尚无数据，本版不提出规划调整建议。"
     binding = load_rules()["binding_attribute"]
     out = []
     for _, r in met_early(rep).iterrows():

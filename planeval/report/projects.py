@@ -179,7 +179,7 @@ def project_counts(rep: Report, chapter: str | None = None) -> dict:
 def summary_markdown(rep: Report, lead: str = "") -> str:
     c = project_counts(rep)
     if not c["n"]:
-        return f"{lead}本报告尚未登记这部规划的重大工程项目。"
+        return f"{lead}本版未收录这部规划列出的重大工程项目和重点任务，不评估其进展。"
     stages = "、".join(f"{s}{c['stages'][s]}项" for s in STAGE_ORDER if c["stages"].get(s))
     unverified = (f"；{c['unverified']}项的进展只见于第三方转载或本报告推断的对应，{UNVERIFIED}，未计入"
                   if c["unverified"] else "")
@@ -204,6 +204,9 @@ def chapter_counts_table(rep: Report) -> str:
                          "other": n["other"], "none": n["none"]})
     if not rows:
         return ""
-    return html_table(rows, [("chapter", "领域"), ("n", "项目数"), ("with", "有进展报道"),
-                             ("unverified", f"进展{UNVERIFIED}"), ("other", "仅有前期信息"), ("none", NO_EVIDENCE)],
-                      numeric={"n", "with", "unverified", "other", "none"}, key="chapter")
+    table = html_table(rows, [("chapter", "领域"), ("n", "项目数"), ("with", "有进展报道"),
+                              ("unverified", f"进展{UNVERIFIED}"), ("other", "仅有前期信息"), ("none", NO_EVIDENCE)],
+                       numeric={"n", "with", "unverified", "other", "none"}, key="chapter")
+    # a phone shows each domain as a card of six lines: more than a few domains fold behind their count (the
+    # sentence above keeps the totals)
+    return fold(table, f"按领域列出的项目数（{len(rows)}个领域）", len(rows))

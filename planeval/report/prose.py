@@ -146,6 +146,11 @@ def judgement_sentence(rep: Report) -> str:
         return (f"**总体判断。** {n}项主要指标都还没有可以评估且已核实的数据，现有数据不足以对规划实施的总体进展作出判断"
                 + (f"；{apart}。" if apart else "。"))
     if not n or k / n < t["judgement_coverage_min"]:
+        if len(checked):    # the targets with a verdict, split as the class counts split them: never "只有9项" beside 15
+            return (f"**总体判断。** {n}项主要指标中，{k + len(checked)}项有数据可以评估，其中{k}项已核实、"
+                    f"{len(checked)}项待核实（结论仅依据口径未确认或非官方来源的数据，未计入总体判断）。"
+                    f"已核实的{k}项只占主要指标的{percent(k / n)}，现有数据不足以对规划实施的总体进展作出判断；"
+                    f"已核实的{k}项{split}。")
         return (f"**总体判断。** {n}项主要指标中只有{k}项有数据可以评估（占{percent(k / n) if n else '—'}），"
                 f"现有数据不足以对规划实施的总体进展作出判断；{counts}。")
     if lag / k <= t["judgement_lagging_max"]:
@@ -282,7 +287,7 @@ def achievements_markdown(rep: Report) -> str:
     """主要成效, domain by domain: the targets reached or on pace, with their figures and years."""
     good = rep.current[rep.current["status"].isin(("achieved", "ahead", "on_track"))]
     if good.empty:
-        return "本版尚无可以确认达到或符合预期进度的量化目标（多数指标缺少公开数据，见各章）。"
+        return "本版尚无可以确认达到或符合预期进度的量化目标" + _why_none(rep) + "。"
     out = []
     for c in rep.plan.chapters:
         rows = good[good["chapter"] == c.id]
@@ -293,6 +298,20 @@ def achievements_markdown(rep: Report) -> str:
         if phrases:
             out.append(f"- **{md(c.short)}**：" + "；".join(phrases) + "。")
     return "\n".join(out)
+
+
+def _why_none(rep: Report) -> str:
+    """Why no achievement is listed, with the count it rests on (全部/均 when it is every target, never 多数)."""
+    cur = rep.current
+    bare = cur[cur["latest_year"].isna()]
+    first = before_first_data(rep)
+    if first and len(bare) == len(cur):
+        return f"：规划期内（{first}）尚无数据，{len(cur)}项量化目标均待数据发布后评估（见各章）"
+    if len(bare) == len(cur):
+        return f"：{len(cur)}项量化目标均缺少规划期内的公开数据（见各章）"
+    if len(bare):
+        return f"：{len(cur)}项量化目标中{len(bare)}项缺少规划期内的公开数据，有数据的尚无达到或符合预期进度的（见各章）"
+    return "（见各章）"
 
 
 def _required_phrase(rep: Report, r) -> str:

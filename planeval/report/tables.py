@@ -11,9 +11,10 @@ import pandas as pd
 from ..data.registry import is_estimate
 from ..engine.rules import load_rules, status_colour
 from ..engine.series import WARNINGS
+from ..engine.values import years_window
 from ..labels import label
 from .context import Report
-from .fmt import esc, html_table, is_missing, link, fold, md, number, percent, target_display, value_with_unit
+from .fmt import esc, html_table, is_missing, keep_figures, link, fold, md, number, percent, target_display, value_with_unit
 
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NO_DATA = "暂无数据"
@@ -87,8 +88,8 @@ def latest_text(rep: Report, r) -> str:
 
 def period_value(first, last, value: str) -> str:
     """A figure over a span of years in a table cell: 年均4.7%（Y1—Y2年）, the span after it as a single year's is
-    (never "Y1—Y2年年均…" with 年 twice)."""
-    return f"{value}（{int(first)}—{int(last)}年）"
+    (never "Y1—Y2年年均…" with 年 twice); one year alone is that year (a plan's first year: never "Y—Y年")."""
+    return f"{value}（{years_window(first, last)}）"
 
 
 BASIS_WORDS = {"real": "实际", "nominal": "名义"}
@@ -167,7 +168,7 @@ class Notes:
             return ""
         lis = "".join(f'<li class="note-{"warn" if k in WARNINGS else "info"}"><span class="note-no">'
                       f'{esc(MARKS[i] if i < len(MARKS) else i + 1)}</span>{"⚠ " if k in WARNINGS else ""}'
-                      f'{esc(label("flag", k))}：{esc(t)}</li>'
+                      f'{esc(label("flag", k))}：{keep_figures(esc(t))}</li>'
                       for i, (k, t) in enumerate(self.items))
         return f'<ol class="table-notes">{lis}</ol>'
 

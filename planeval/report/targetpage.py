@@ -22,7 +22,7 @@ from ..labels import label
 from . import arithmetic
 from .context import Report
 from ..files import write_atomic
-from .fmt import esc, fold, html_table, is_missing, link, md, value_with_unit
+from .fmt import esc, fold, html_table, is_missing, keep_figures, link, md, value_with_unit
 from .tables import CARDS, baseline_text, card_href, card_numbers, chip, name_with_unit, target_display
 
 FOLDER = CARDS                    # book/targets/<id>.html, beside the chapter pages
@@ -112,7 +112,7 @@ class Cards:
         s = self.sources.loc[source_id]
         date = "" if is_missing(s["publication_date"]) else f"，{s['publication_date']}"
         grade = label("source_kind", s["source_kind"]) if not is_missing(s.get("source_kind")) else ""
-        return f"{link(s['title'], s['url'])}{esc(date)}" + (f'<span class="tc-grade">{esc(grade)}</span>' if grade else "")
+        return f"{link(s['title'], s['url'])}{keep_figures(esc(date))}" + (f'<span class="tc-grade">{esc(grade)}</span>' if grade else "")
 
     def quote_of(self, ids, u: dict) -> str:
         """The sentence a value was read from: its observation row (indicator, year, source, kind)."""

@@ -129,7 +129,7 @@ def history(folder: Path) -> list[Version]:
             now = c.table.set_index("indicator_id")
             flipped = tuple((now.loc[i, "name_zh"], "一致" if now.loc[i, "agree"] else "不一致")
                             for i in now.index if bool(now.loc[i, "agree"]) != bool(was.get(i)))
-        out.append(Version(version=int(v["version"]), date=str(v["date"]), text=unfold(str(v.get("text", ""))),
+        out.append(Version(version=int(v["version"]), date=str(v["date"])[:10], text=unfold(str(v.get("text", ""))),
                            agree=c.agree, n=c.n,
                            in_force_at_arrival=arrival.get("version") == v["version"],
                            note=unfold(str(v.get("note", ""))).strip(), flipped=flipped))
@@ -170,7 +170,7 @@ def history_table(folder: Path) -> str:
         if v.flipped:
             parts.append("与上一版相比，" + "；".join(f"{esc(name)}变为{state}" for name, state in v.flipped))
         if parts:
-            notes.append(f"<li>第{v.version}版：" + "。".join(esc(p) if i == 0 and v.note else p
+            notes.append(f"<li>第{v.version}版：" + "。".join(keep_figures(esc(p)) if i == 0 and v.note else p
                                                           for i, p in enumerate(parts)) + "。</li>")
     return table + (f"<ol class=\"validation-history-notes\">{''.join(notes)}</ol>" if notes else "")
 
@@ -185,7 +185,7 @@ def history_sentence(folder: Path) -> str:
     at = next((v for v in versions if v.in_force_at_arrival), None)
     now = versions[-1]
     # the date only: the commit (in rule_history.yml) is the maintainers' record, not the reader's
-    text = f"对照结论于{esc(arrival['date'])}收入本报告书"
+    text = f"对照结论于{esc(str(arrival['date'])[:10])}收入本报告书"       # the day, not the clock time
     if at is not None:
         text += f"，当时适用第{at.version}版规则，一致{at.agree}项；现行第{now.version}版规则一致{now.agree}项（共{now.n}项）"
     text += ("。规则并非全部在看到对照结论之前定下，也不能说没有针对对照结论作过调整：各版规则的变更、日期、依据和由此改变的结论见下表和表下说明；"
