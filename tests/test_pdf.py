@@ -240,6 +240,19 @@ def slack(word: str) -> float:
     return 6.0 if word and word[-1] in "”’）」』】》〉，。；：！？、" else 5.0
 
 
+def test_a_rule_version_heading_is_not_set_larger_than_its_section(printed):
+    """On paper «第3版（…）» was printed larger and bolder than «8.7 规则的变更及其依据» it stands under."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(printed["path"])], capture_output=True,
+                         check=True).stdout.decode("utf-8", "replace")
+    size = {m.group(1): float(m.group(2)) for m in re.finditer(r'<fontspec id="(\d+)" size="([\d.]+)"', xml)}
+    texts = [(size[f], re.sub(r"<[^>]+>", "", t)) for f, t in re.findall(r'<text [^>]*font="(\d+)"[^>]*>(.*?)</text>', xml)]
+    section = [z for z, t in texts if t.strip().endswith("规则的变更及其依据")]
+    versions = [z for z, t in texts if re.match(r"\s*第\d+版（", t)]
+    if not section:
+        pytest.skip("no rule changes in this edition")
+    assert versions and max(versions) <= max(section), (section, versions)
+
+
 def test_nothing_is_printed_beyond_the_margins(printed):
     """Every word inside the text column, from poppler's word boxes (a full-width closing bracket's box runs into
     its blank half: a few points of slack)."""

@@ -29,6 +29,8 @@ table.report-table > thead th.num { text-align: right; }
 table.project-table > tbody > tr > td[data-label="进展"] { min-width: 6.5em; }
 /* nor the plan's requirement (深化……建设) to two characters a line by a long source address beside it */
 table.project-table > tbody > tr > td[data-label="规划要求"] { min-width: 7em; }
+/* and a project's name (with its place in the plan) keeps room for a few characters more than either */
+table.project-table > tbody > tr > td[data-label="项目（规划出处）"] { min-width: 9em; }
 /* a folded list's summary (72个项目（…）) is its table's heading on paper: never split, never left at a page's foot */
 article.bd-article details.fold > summary { display: block; break-inside: avoid; page-break-inside: avoid;
   break-after: avoid; page-break-after: avoid; }

@@ -74,7 +74,9 @@ body { font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', sans-serif; backgro
    before, and chromium then wrote its bookmark twice ("3.4. 3.4. 实际值与规划路径实际值与规划路径") */
 article.bd-article h2 { font-size: 1.55rem; margin-top: 0 !important; padding-top: 1.6rem; }
 article.bd-article h3 { font-size: 1.18rem; margin-top: 0 !important; padding-top: 1.1rem; }
-article.bd-article h4 { margin-top: 0 !important; padding-top: .9rem; }
+article.bd-article h4 { font-size: 1.05rem; margin-top: 0 !important; padding-top: .9rem; }
+/* a heading below a section's (the rule versions under 8.7) is never set larger than the section's own */
+article.bd-article h5, article.bd-article h6 { font-size: 1rem; margin-top: 0 !important; padding-top: .8rem; }
 article.bd-article h2.pe-new-page { break-before: page; padding-top: 0; }
 /* a heading or a list's summary is never the last line of a page: it stays with what it introduces */
 article.bd-article h2, article.bd-article h3, article.bd-article h4, article.bd-article summary,

@@ -253,7 +253,8 @@ def summary_markdown(rep) -> str:
     found = [(f, compare(f)) for f in _own(rep)]
     if not found:
         return NONE_HERE
-    return "\n\n".join(agreement_sentence(c) + md(versions_sentence(f)) for f, c in found)
+    return ("\n\n".join(agreement_sentence(c) + md(versions_sentence(f)) for f, c in found)
+            + "\n\n逐项对照和历次规则下的结果见附录“方法检验”。")
 
 
 def all_tables(rep) -> str:
