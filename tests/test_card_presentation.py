@@ -77,7 +77,7 @@ def test_the_outlooks_two_bands_end_with_the_worse(files):
     (8.8 ÷ 7.386)^(1/3) − 1 = 6.01% observed, A = 1.10 (需加快); extrapolated 8.8 × 1.0601² = 9.89, shortfall
     (10 − 9.89) ÷ 2.614 = 4.2% (预计可完成): the step named the rule but not its result."""
     text = _text(files["targets/inc.html"])
-    assert "加速系数 1.10 在 1 与 2 之间 → 需加快方可完成" in text and "外推缺口 4.2% ≤ 5% → 预计可完成" in text
+    assert "加速系数 1.10 在 1÷0.95≈1.05 与 2 之间 → 需加快方可完成" in text and "外推缺口 4.2% ≤ 5% → 预计可完成" in text
     assert "两项取较差者 → 需加快方可完成" in text
 
 

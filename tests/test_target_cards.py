@@ -88,7 +88,7 @@ def test_level_linear_by_hand(cards):
     assert f"(150 − 100) ÷ 3 = {round(observed, 4):g}亿元/年" in t
     assert f"(200 − 150) ÷ 2 = {required:g}亿元/年" in t
     assert f"150 + {round(observed, 4):g} × 2 = {round(projected, 2):g}亿元" in t
-    assert f"= {required / observed:.2f}" in t and "加速系数 1.50 在 1 与 2 之间 → 需加快方可完成" in t
+    assert f"= {required / observed:.2f}" in t and "加速系数 1.50 在 1÷0.95≈1.05 与 2 之间 → 需加快方可完成" in t
     assert f"= {pc((200 - projected) / (200 - 100))}" in t                   # 16.7 %
     assert "依据（“基本符合预期”的进度比下限）" in t                          # the rule's published anchor
 

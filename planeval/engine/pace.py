@@ -15,6 +15,16 @@ def pace_status(ratio: float, rules: dict) -> str:
     return "ahead"
 
 
+def acceleration_rank(acceleration: float, t: dict) -> int:
+    """0 on pace, 1 needs acceleration, 2 unlikely. The same 5 % band as the pace ratio (on_track): a required pace
+    within likely_max ÷ on_track (1 ÷ 0.95) of the pace so far is on pace, so a verdict of 符合预期 and its outlook
+    never contradict each other over a rounding-sized gap. The cards' arithmetic reads this same function."""
+    eps = 1e-9  # a required pace equal to the pace so far (up to float rounding) needs no acceleration
+    if acceleration * t["on_track"] <= t["likely_max"] + eps:
+        return 0
+    return 1 if acceleration <= t["possible_max"] + eps else 2
+
+
 def outlook(acceleration: float | None, shortfall: float | None, observed_oriented: float | None,
             rules: dict) -> str:
     """likely / needs_acceleration / unlikely from the acceleration factor and the projected shortfall (the worse)."""
@@ -26,10 +36,7 @@ def outlook(acceleration: float | None, shortfall: float | None, observed_orient
     ranks = []
     eps = 1e-9  # a required pace equal to the pace so far (up to float rounding) needs no acceleration
     if acceleration is not None:
-        # the same 5 % band as the pace ratio (on_track): a required pace within 1/0.95 of the pace so far is on
-        # pace, so a verdict of 符合预期 and its outlook never contradict each other over a rounding-sized gap
-        on_pace = acceleration * t["on_track"] <= t["likely_max"] + eps
-        ranks.append(0 if on_pace else 1 if acceleration <= t["possible_max"] + eps else 2)
+        ranks.append(acceleration_rank(acceleration, t))
     if shortfall is not None:
         ranks.append(0 if shortfall <= t["shortfall_likely"] + eps else 1 if shortfall <= t["shortfall_possible"] + eps
                      else 2)

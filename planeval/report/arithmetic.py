@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..engine.rules import load_rules
 from ..engine.values import g, is_missing
+from ..engine.pace import acceleration_rank
 from ..labels import label
 
 OPS = {">": "＞", ">=": "≥", "<": "＜", "<=": "≤", "~": "左右", "=": "达到"}
@@ -65,9 +66,9 @@ def outlook_rule(acceleration, shortfall) -> list[tuple[str, str]]:
     out, ranks = [], []
     names = ("likely", "needs_acceleration", "unlikely")
     if acceleration is not None:
-        rank = 0 if acceleration <= t["likely_max"] else 1 if acceleration <= t["possible_max"] else 2
-        bound = (f"≤ {g(t['likely_max'])}", f"在 {g(t['likely_max'])} 与 {g(t['possible_max'])} 之间",
-                 f"＞ {g(t['possible_max'])}")[rank]
+        rank = acceleration_rank(acceleration, t)   # the engine's own test, so the card shows what decided
+        on_pace = f"{g(t['likely_max'])}÷{g(t['on_track'])}≈{t['likely_max'] / t['on_track']:.2f}"
+        bound = (f"≤ {on_pace}", f"在 {on_pace} 与 {g(t['possible_max'])} 之间", f"＞ {g(t['possible_max'])}")[rank]
         out.append((f"加速系数 {acceleration:.2f} {bound} → {label('outlook', names[rank])}",
                     "likely_max" if rank == 0 else "possible_max"))
         ranks.append(rank)

@@ -72,8 +72,11 @@ def status_table(rep: Report) -> str:
 def thresholds_table() -> str:
     rules = load_rules()
     anchors = rules["anchors"]
-    rows = [{"name": label("threshold", k), "value": g(v), "anchor": anchors.get(k, "")}
-            for k, v in rules["thresholds"].items()]
+    t = rules["thresholds"]
+    # likely_max is applied with the pace ratio's 5 % band (engine.pace.acceleration_rank): the value in force is shown
+    shown = {"likely_max": f"{g(t['likely_max'])}÷{g(t['on_track'])}≈{t['likely_max'] / t['on_track']:.2f}"}
+    rows = [{"name": label("threshold", k), "value": shown.get(k, g(v)), "anchor": anchors.get(k, "")}
+            for k, v in t.items()]
     rows += [{"name": label("threshold", k), "value": "—", "anchor": v} for k, v in anchors.items()
              if k not in rules["thresholds"]]
     return html_table(rows, [("name", "参数"), ("value", "取值"), ("anchor", "依据")], key="name")
