@@ -46,7 +46,7 @@ def test_values_are_separated_by_period_and_territory():
                    {"year": 2023, "value": 104.0, "scope": "区本级"}])
     obs = f[f["series"].str.startswith(SERIES_ACTUAL)].set_index(["year", "scope"])
     assert obs.loc[(2020, "全区"), "series"] == SERIES_CONTEXT              # before the window: context
-    assert obs.loc[(2020, "区本级"), "series"] == "实际值（区本级，评估期前）"
+    assert obs.loc[(2020, "区本级"), "series"] == "实际值（区本级，规划期前）"
     assert obs.loc[(2022, "未注明"), "series"] == SERIES_ACTUAL             # a compatible scope joins the line
     assert obs.loc[(2023, "区本级"), "series"] == f"{SERIES_ACTUAL}（区本级）"
     # the other territory is marked for the chart; the plan's own territory is not
@@ -124,7 +124,7 @@ def test_other_territory_is_a_labelled_triangle_and_has_its_own_legend_entry():
     assert shape["condition"]["value"] == "triangle-up" and "marker" in shape["condition"]["test"]
     assert layer(spec, "territory_label")["encoding"]["text"]["field"] == "marker"
     colour = layer(spec, "observed_points")["encoding"]["color"]
-    assert "实际值（区本级，评估期前）" in colour["scale"]["domain"]
+    assert "实际值（区本级，规划期前）" in colour["scale"]["domain"]
     assert colour["legend"]["orient"] == "bottom"
     assert colour["scale"]["domain"][0] == SERIES_ACTUAL   # observed values first in the legend
 

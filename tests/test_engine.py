@@ -261,7 +261,7 @@ def test_a_verdict_shows_its_sentence_year_and_source():
     assert r["status"] == "on_track" and r["status_zh"] == "符合预期"
     assert (r["evidence_year"], r["evidence_quote"], r["evidence_source_id"]) == (2023, q, "src_plan_report")
     assert note_kinds(r) == ["territory", "verify"]    # an unstated scope: the verdict is 待核实
-    assert r["verify"] == "数据的统计口径为“来源未注明口径”，未确认为全区"
+    assert r["verify"] == "数据未注明统计口径，未确认为全区"
 
 
 def test_a_sentence_that_does_not_name_the_target_decides_nothing():

@@ -278,7 +278,7 @@ def test_a_problem_to_verify_says_why():
     rep = report_for(reg(baseline_value=2.5, target_value=3.6, target_text="3.6", name_zh="甲"),
                      obs((2023, 3.0), scope="未注明"))
     line = plain(problems.problems_markdown(rep)).split("\n")[0]
-    assert line.endswith("而此前实际每年提高0.17个百分点（结论待核实：数据的统计口径为“来源未注明口径”，未确认为全区）。")
+    assert line.endswith("而此前实际每年提高0.17个百分点（结论待核实：数据未注明统计口径，未确认为全区）。")
 
 
 # ---------------------------------------------------------------- session 6 page review (four books)
@@ -296,7 +296,7 @@ def test_judgement_counts_every_verdict_split_into_checked_and_to_verify():
     assert plain(prose.judgement_sentence(rep)) == (
         "**总体判断。** 5项主要指标中，3项有数据可以评估，其中2项已核实、1项待核实（结论仅依据口径未确认或非官方来源的数据，"
         "未计入总体判断）。已核实的2项只占主要指标的40%，现有数据不足以对规划实施的总体进展作出判断；已核实的2项中，"
-        "1项达到或快于预期进度（提前实现、快于预期、符合或基本符合预期），1项滞后。")
+        "1项达到或基本达到预期进度（提前实现、快于预期、符合或基本符合预期），1项滞后。")
 
 
 def test_a_first_year_edition_without_data_projects_or_responsibility_table_says_only_what_holds():

@@ -135,7 +135,7 @@ def test_judgement_sentence_by_hand():
     rep = report_for(registry, observations)
     # 3 of 4 assessed (75 % ≥ 50 %); 1 of 3 lagging (33 %: over 20 %, not over 34 %) → 基本达到, 部分滞后
     assert prose.judgement_sentence(rep) == ("**总体判断。** 规划实施基本达到预期进度要求，但部分指标滞后：有数据可以评估的"
-                                             "3项主要指标中，2项达到或快于预期进度（提前实现、快于预期、符合或基本符合预期），1项滞后（占33%）。")
+                                             "3项主要指标中，2项达到或基本达到预期进度（提前实现、快于预期、符合或基本符合预期），1项滞后（占33%）。")
     # 乙 lagging too: 2 of 3 (67 %) → 进度总体偏慢
     slow = report_for(registry, pd.concat([observations[observations["indicator_id"] != "b"],
                                            obs((2023, 11), indicator_id="b")]))
@@ -441,7 +441,7 @@ def test_a_first_year_chapter_draws_the_start_and_the_planned_path_labelled():
     spec = drawn[0].to_dict()
     assert spec["title"]["subtitle"] == "规划期内（2021年）尚无数据：仅起点与规划路径"
     names = {v["series"] for d in spec["datasets"].values() for v in d if "series" in v}
-    assert names == {"规划路径", "实际值（评估期前）"}
+    assert names == {"规划路径", "实际值（规划期前）"}
 
 
 @pytest.mark.parametrize("args, text", [

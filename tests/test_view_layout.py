@@ -50,19 +50,19 @@ def test_a_numeric_columns_header_aligns_with_its_figures():
 
 
 def test_a_new_basis_and_another_territory_are_told_apart_by_colour():
-    """The 2025 book drew 实际值（区本级，评估期前） and 实际值（第五次全国经济普查修订后） in the same purple: a reader
+    """The 2025 book drew 实际值（区本级，规划期前） and 实际值（第五次全国经济普查修订后） in the same purple: a reader
     took the new basis for another territory. SYNTHETIC values."""
     import pandas as pd
 
-    rows = [(2020, 90, "实际值（区本级，评估期前）", "区本级"), (2022, 95, "实际值（区本级）", "区本级"),
-            (2020, 100, "实际值（评估期前）", ""), (2023, 110, "实际值", ""), (2025, 130, "实际值（SYNTHETIC修订后）", "")]
+    rows = [(2020, 90, "实际值（区本级，规划期前）", "区本级"), (2022, 95, "实际值（区本级）", "区本级"),
+            (2020, 100, "实际值（规划期前）", ""), (2023, 110, "实际值", ""), (2025, 130, "实际值（SYNTHETIC修订后）", "")]
     frame = pd.DataFrame([{"year": y, "value": v, "series": s, "source": "SYNTHETIC", "scope": "", "note": "",
                            "segment": s, "marker": m} for y, v, s, m in rows])
     spec = charts.indicator_chart(frame, title="SYNTHETIC", unit="亿元").to_dict(validate=False)
     scale = next(layer["encoding"]["color"]["scale"] for layer in spec["layer"] if "color" in layer.get("encoding", {}))
     colours = dict(zip(scale["domain"], scale["range"]))
     assert colours["实际值（区本级）"] == charts.OTHER_TERRITORY_COLOURS[0]
-    assert colours["实际值（区本级，评估期前）"] == charts.OTHER_TERRITORY_COLOURS[1]
+    assert colours["实际值（区本级，规划期前）"] == charts.OTHER_TERRITORY_COLOURS[1]
     assert colours["实际值（SYNTHETIC修订后）"] == charts.NEW_BASIS_COLOUR not in charts.OTHER_TERRITORY_COLOURS
     assert colours["实际值"] == charts.SERIES_COLOURS["实际值"]
 

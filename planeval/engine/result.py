@@ -137,8 +137,10 @@ def _to_verify(row: Row, res: dict) -> list:
     out = []
     latest_scope = res.get("latest_scope")
     if latest_scope is not None and latest_scope != row.plan.plan_scope:
-        out.append(f"数据的统计口径为“{row.plan.scope_label(latest_scope) if latest_scope in row.plan.scope_codes else latest_scope}”，"
-                   f"未确认为{row.plan.plan_scope}")
+        said = row.plan.scope_label(latest_scope) if latest_scope in row.plan.scope_codes else latest_scope
+        # an unstated scope is said plainly (not «口径为“口径未注明”»); a stated other one is named
+        out.append(f"数据未注明统计口径，未确认为{row.plan.plan_scope}" if "未注明" in str(said) else
+                   f"数据的统计口径为“{said}”，未确认为{row.plan.plan_scope}")
     ids = {(u["year"], u["source_id"]) for u in used}
     rows = own[[(int(y), s) in ids for y, s in zip(own["year"], own["source_id"])]] if len(own) else own
     guessed = set()

@@ -16,7 +16,7 @@ from ..engine.breaks import reference_side, side
 from .fmt import is_missing
 
 SERIES_ACTUAL = "实际值"
-SERIES_CONTEXT = "实际值（评估期前）"
+SERIES_CONTEXT = "实际值（规划期前）"
 SERIES_PLAN = "规划路径"
 SERIES_PROJECTION = "按当前速度外推"
 COLUMNS = ["year", "value", "series", "source", "scope", "note", "segment", "marker"]
@@ -58,8 +58,8 @@ def chart_frame(result, observations: pd.DataFrame, sources: pd.DataFrame, regis
         before = int(o["year"]) < first_year
         other = o["scope"] not in same
         crossed = [b for b in brks if side(o, b) != reference_side(b, ref_year)]
-        if other:      # one bracket: 实际值（区本级，评估期前）
-            name = f"{SERIES_ACTUAL}（{o['scope']}{'，评估期前' if before else ''}）"
+        if other:      # one bracket: 实际值（区本级，规划期前）
+            name = f"{SERIES_ACTUAL}（{o['scope']}{'，规划期前' if before else ''}）"
         elif crossed:  # a basis change is a break in the line: the new basis is its own series
             name = f"{SERIES_ACTUAL}（{crossed[0].get('new_label') or '口径变化后'}）"
         else:

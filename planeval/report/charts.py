@@ -131,13 +131,13 @@ def series_order(names) -> list[str]:
 
 def series_colour(name: str, other_scope: bool = True) -> str:
     """A series' colour: the fixed ones; another territory's values purple (pale before the period, as chartdata
-    names them 实际值（区本级，评估期前）); the values on a new basis after a break (same territory) teal, so that
+    names them 实际值（区本级，规划期前）); the values on a new basis after a break (same territory) teal, so that
     a reader never takes the new basis for another territory."""
     if name in SERIES_COLOURS:
         return SERIES_COLOURS[name]
     if not other_scope:
         return NEW_BASIS_COLOUR
-    return OTHER_TERRITORY_COLOURS[1 if name.endswith("评估期前）") else 0]
+    return OTHER_TERRITORY_COLOURS[1 if name.endswith("规划期前）") else 0]
 
 
 # The texts of a chart (axis labels and titles, subtitle, the target's and other scopes' labels): at least 12 px,

@@ -133,7 +133,7 @@ def judgement_sentence(rep: Report) -> str:
         split = (f"均{done}" if not lag else f"均{undone}" if not good else f"中，{good}项{done}、{lag}项{undone}")
         return (f"**总体判断。** 规划期已经结束。有数据作出结论的{k}项主要指标{split}" + (f"；{apart}" if apart else "")
                 + (f"；其余{rest}项缺少目标年数据、可比数据或上级下达的目标，无法作出结论。" if rest else "。"))
-    pace = "达到或快于预期进度（提前实现、快于预期、符合或基本符合预期）"
+    pace = "达到或基本达到预期进度（提前实现、快于预期、符合或基本符合预期）"
     lagging = label("ndrc_class", "lagging", kind)
     split = (f"均{pace}" if not lag else f"均{lagging}" if not good else f"中，{good}项{pace}，{lag}项{lagging}")
     counts = f"有数据可以评估的{k}项主要指标{split}" + (f"；{apart}" if apart else "")
@@ -169,7 +169,8 @@ def overall_markdown(rep: Report) -> str:
     lines = [judgement_sentence(rep)]
     grouping = "按完成情况" if rep.final else "按国家发展改革委中期评估的分类"
     alike = one_class(rep, main)      # 共20项主要指标（21行），均暂无法评估: never "21项暂无法评估" beside 20项
-    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{items_text(rep, main, '主要指标')}，"
+    noun = "" if table.endswith("主要指标") else "主要指标"   # «…主要指标共20项», never «主要指标共20项主要指标»
+    lines.append(f"**主要指标。** 本版使用截至{rep.eval_year}年的数据。{table}共{items_text(rep, main, noun)}，"
                  + (f"均{alike}。" if alike else f"{grouping}：{class_counts_sentence(rep, main)}。"))
     binding = main[main["attribute"] == load_rules()["binding_attribute"]]
     if len(binding):

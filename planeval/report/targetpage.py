@@ -226,7 +226,7 @@ class Cards:
     def request_html(self, indicator_id: str) -> str:
         parts = []
         for _, x in self.resp_by_id.get(indicator_id, self.resp.iloc[0:0]).iterrows():
-            state = "已确认" if x["assignment"] == "confirmed" else "建议（待确认）"
+            state = "已确认" if x["assignment"] == "confirmed" else "建议，待确认"
             parts.append(f"<p>责任单位：{esc(x['department'])}（{state}）"
                          + (f"；依据：{esc(x['basis'])}" if not is_missing(x.get("basis")) else "") + "</p>")
         for _, c in self.comments_by_id.get(indicator_id, self.comments.iloc[0:0]).iterrows():

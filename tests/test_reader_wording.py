@@ -1,0 +1,15 @@
+"""Small wording faults a reviewer read on the pages, checked on real rows (expected text typed by hand)."""
+from planeval.report import prose
+from planeval.report.context import open_report
+
+
+def test_a_table_named_main_indicators_is_not_followed_by_the_noun_again():
+    text = prose.overall_markdown(open_report("data/national-14th", 2023))
+    assert "经济社会发展主要指标共20项，" in text and "共20项主要指标" not in text
+    # the default plan's table is named 规划指标体系（表2）: the noun stays
+    assert "规划指标体系（表2）共32项主要指标，" in prose.overall_markdown(open_report("data/yinzhou-14th", 2023))
+
+
+def test_basically_on_track_is_not_called_reaching_the_expected_pace():
+    text = prose.overall_markdown(open_report("data/yinzhou-14th", 2023))
+    assert "达到或快于预期进度（" not in text
