@@ -83,7 +83,7 @@ def test_counts_are_the_printed_tables():
 
     rep = open_report("national-15th", 2026)
     assert tables.items_text(rep, rep.main) == "20项（21行）"
-    assert "专栏1“十五五”时期经济社会发展主要指标共20项主要指标（21行）" in prose.overall_markdown(rep)
+    assert "专栏1“十五五”时期经济社会发展主要指标共20项（21行）" in prose.overall_markdown(rep)
     html = tables.scorecard(rep)
     assert "<caption>民生福祉（7项，8行）</caption>" in html and "<caption>经济发展（3项）</caption>" in html
 

@@ -13,3 +13,11 @@ def test_a_table_named_main_indicators_is_not_followed_by_the_noun_again():
 def test_basically_on_track_is_not_called_reaching_the_expected_pace():
     text = prose.overall_markdown(open_report("data/yinzhou-14th", 2023))
     assert "达到或快于预期进度（" not in text
+
+
+def test_a_scored_row_is_not_called_incomparable():
+    """National GDP growth was scored 符合预期 while its footnote said the revised values were 不可直接比较."""
+    rep = open_report("data/national-14th", 2023)
+    scored = rep.main[~rep.main["status"].isin(["not_assessable", "not_comparable"])]
+    for _, r in scored.iterrows():
+        assert "不可直接比较" not in "".join(str(n) for n in rep.notes(r)), r["id"]

@@ -206,8 +206,10 @@ def _notes(row: Row, chosen: list, elsewhere: pd.DataFrame, partial: pd.DataFram
         if revision and revision not in registered:  # a registered break is handled (re-based or left out)
             (guessed if "revision" in inferred_fields(o) else stated).setdefault(revision, []).append(int(o["year"]))
     for revision, years in stated.items():
+        # scored as published: a revision not registered in breaks.csv is not a basis change the engine withholds
+        # for, so the note must not call the values «不可直接比较» beside a verdict computed from them
         notes.append(flag("revision", f"{_span_years(years)}数值为{revision}数据（据来源说明），"
-                                      "与规划基期和此前年份的数据口径不同，不可直接比较"))
+                                      "与规划基期和此前年份的数据可能口径不同；本报告按公布值计算，未作换算"))
     for revision, years in guessed.items():
         notes.append(flag("inference", f"{_span_years(years)}数值可能为{revision}数据（来源未说明）"))
     inferred = inferred_fields(latest) - {"revision"}
