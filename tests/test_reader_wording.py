@@ -21,3 +21,11 @@ def test_a_scored_row_is_not_called_incomparable():
     scored = rep.main[~rep.main["status"].isin(["not_assessable", "not_comparable"])]
     for _, r in scored.iterrows():
         assert "不可直接比较" not in "".join(str(n) for n in rep.notes(r)), r["id"]
+
+
+def test_a_chapter_with_an_official_statement_does_not_say_it_has_no_data():
+    """The ecology chapter said 本章主要指标尚无规划期内的数据 above a table showing 2023年："节能减排指标完成上级下达任务"."""
+    from planeval.report.glue import chapter_numbers
+
+    rep = open_report("data/yinzhou-14th", 2023)
+    assert chapter_numbers(rep, "ecology")["data_year"] == "本章主要指标的最新数据年份为2023年"

@@ -1,6 +1,8 @@
 """The numbers a page's prose shows, glued (myst-nb) so that no figure is typed into a template."""
 from __future__ import annotations
 
+import pandas as pd
+
 from .context import Report
 from .projects import project_counts
 
@@ -54,7 +56,8 @@ def chapter_numbers(rep: Report, chapter: str) -> dict:
     main = rep.in_chapter(rep.main, chapter)
     others = rep.in_chapter(rep.others, chapter)
     judged = ~main["status"].isin(["not_assessable", "pending", "not_comparable"])
-    years = main["latest_year"].dropna()
+    # a figure or, for a target judged from an official statement (节能减排指标完成上级下达任务), the statement's year
+    years = pd.concat([main["latest_year"], main["evidence_year"]]).dropna()
     return {**edition_numbers(rep), "n_main": len(main), "n_with_data": int(judged.sum()),
             "n_pending": int((main["status"] == "pending").sum()),
             "n_no_data": int((main["status"] == "not_assessable").sum()), "n_others": len(others),
