@@ -349,11 +349,13 @@ def test_collection_status_says_how_many_assignments_are_still_proposals(plan_di
     from planeval.report.context import open_report
 
     html = datapage.collection_html(open_report(str(plan_dir), 2023))
-    assert html.startswith("<p>9项目标的责任单位为建议分工，尚待有关单位确认。</p>")
-    assert headers(html)[:4] == ["责任单位", "请求项数", "已有数据", "仍缺"]
+    meaning = ("<p>请求的是2023年的数值。“已有2023年数值”指数据中已有该年的数值（不论来源和统计口径），不等于可以用于评估；"
+               "“仍缺”的目标尚无2023年的任何数值。</p>")
+    assert html.startswith(meaning + "<p>9项目标的责任单位为建议分工，尚待有关单位确认。</p>")
+    assert headers(html)[:4] == ["责任单位", "请求项数", "已有2023年数值", "仍缺"]
     resp = plan_dir / "responsibility.csv"
     resp.write_text(resp.read_text(encoding="utf-8").replace(",proposed,", ",confirmed,"), encoding="utf-8")
-    assert datapage.collection_html(open_report(str(plan_dir), 2023)).startswith("<div")
+    assert datapage.collection_html(open_report(str(plan_dir), 2023)).startswith(meaning + "<div")
 
 
 @pytest.mark.parametrize("baseline_year, target_year, text", [(2020, 2025, "五年累计降低13.5%"),

@@ -83,8 +83,13 @@ def collection_html(rep: Report) -> str:
     resp = rep.ds.table("responsibility")
     resp = resp[resp["indicator_id"].isin(rep.current["id"])]
     proposed = int((resp["assignment"] != "confirmed").sum())
-    lead = f"<p>{proposed}项目标的责任单位为建议分工，尚待有关单位确认。</p>" if proposed else ""
+    y = rep.eval_year
+    # what the counts mean: a value of the year in the data, whatever its scope — not that it can be scored (a
+    # 区本级 figure counts here, and the chapters may still list the target as a data gap)
+    lead = (f"<p>请求的是{y}年的数值。“已有{y}年数值”指数据中已有该年的数值（不论来源和统计口径），"
+            f"不等于可以用于评估；“仍缺”的目标尚无{y}年的任何数值。</p>")
+    lead += f"<p>{proposed}项目标的责任单位为建议分工，尚待有关单位确认。</p>" if proposed else ""
     # 仍缺 is the office's to-do: it stays among the four columns a wide table keeps side by side
-    return lead + html_table(rows, [("unit", "责任单位"), ("requested", "请求项数"), ("has", "已有数据"),
+    return lead + html_table(rows, [("unit", "责任单位"), ("requested", "请求项数"), ("has", f"已有{y}年数值"),
                                     ("missing", "仍缺"), ("returned", "已报送"), ("which", "仍缺的目标")],
                              numeric={"requested", "returned", "has", "missing"}, key="unit")
