@@ -29,3 +29,11 @@ def test_a_chapter_with_an_official_statement_does_not_say_it_has_no_data():
 
     rep = open_report("data/yinzhou-14th", 2023)
     assert chapter_numbers(rep, "ecology")["data_year"] == "本章主要指标的最新数据年份为2023年"
+
+
+def test_a_level_cards_form_says_which_way_is_better():
+    from planeval.report.targetpage import form_words
+
+    assert form_words({"target_form": "level", "direction": "higher"}) == "达到目标水平（越高越好）"
+    assert form_words({"target_form": "level", "direction": "lower"}) == "达到目标水平（越低越好）"
+    assert form_words({"target_form": "level", "direction": ""}) == "达到目标水平（越高越好或越低越好）"

@@ -282,7 +282,7 @@ class Cards:
         plan_rows = [("规划原文", esc(f"“{reg['quote']}”") if not is_missing(reg.get("quote")) else "—"),
                      ("出处", esc(where_in_plan(rep.table_name(reg["table"]), reg["source_ref"]))),
                      ("单位", esc(unit or "—")), ("指标属性", esc(reg["attribute"] or "—")),
-                     ("目标类型", esc(label("target_form", reg["target_form"]))),
+                     ("目标类型", esc(form_words(reg))),
                      ("基期", esc(baseline_text(reg))), ("目标", esc(f"{target_display(reg)}（{reg['target_year']}年）"
                                                                    if not is_missing(reg["target_year"]) else target_display(reg)))]
         plan_dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in plan_rows)
@@ -303,7 +303,7 @@ class Cards:
 <h2>规划怎么说</h2>
 <dl class="tc-plan">{plan_dl}</dl>
 <h2>怎么算的</h2>
-<p class="tc-form">{esc(label("target_form", reg["target_form"]))}。数字均取自评估引擎的审计记录；规则与阈值见<a href="../methodology.html">评估方法</a>。</p>
+<p class="tc-form">{esc(form_words(reg))}。数字均取自评估引擎的审计记录；规则与阈值见<a href="../methodology.html">评估方法</a>。</p>
 {self.steps_html(r, audit, unit)}
 {self.chart_html(r, reg, audit)}
 <h2>采用的数值</h2>
@@ -357,6 +357,16 @@ class Cards:
                 listing = fold(listing, f"{len(items)}张指标卡", len(items))
             parts.append(f"## {md(rep.table_name(table))}（{len(items)}项）\n\n{listing}\n")
         return "\n".join(parts)
+
+
+def form_words(reg) -> str:
+    """The target's form as the card says it: a level target says which way is better for this target
+    (达到目标水平（越高越好）), not the form's general «越高越好或越低越好»."""
+    words = label("target_form", reg["target_form"])
+    direction = reg.get("direction")
+    if reg["target_form"] == "level" and direction in ("higher", "lower"):
+        return f"{words.split('（')[0]}（{label('direction', direction)}）"
+    return words
 
 
 def _groups(frame: pd.DataFrame, column: str) -> dict[str, pd.DataFrame]:
