@@ -245,9 +245,13 @@ def test_a_rule_version_heading_is_not_set_larger_than_its_section(printed):
     xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(printed["path"])], capture_output=True,
                          check=True).stdout.decode("utf-8", "replace")
     size = {m.group(1): float(m.group(2)) for m in re.finditer(r'<fontspec id="(\d+)" size="([\d.]+)"', xml)}
-    texts = [(size[f], re.sub(r"<[^>]+>", "", t)) for f, t in re.findall(r'<text [^>]*font="(\d+)"[^>]*>(.*?)</text>', xml)]
-    section = [z for z, t in texts if t.strip().endswith("规则的变更及其依据")]
-    versions = [z for z, t in texts if re.match(r"\s*第\d+版（", t)]
+    lines: dict = {}   # poppler writes a line in runs (第 | 3 | 版（…): join the runs of a page's line
+    for n, page in enumerate(re.findall(r"<page .*?</page>", xml, re.S)):
+        for top, f, t in re.findall(r'<text top="(\d+)"[^>]*font="(\d+)"[^>]*>(.*?)</text>', page):
+            z, text = lines.get((n, top), (0.0, ""))
+            lines[(n, top)] = (max(z, size[f]), text + re.sub(r"<[^>]+>", "", t))
+    section = [z for z, t in lines.values() if t.strip().endswith("规则的变更及其依据")]
+    versions = [z for z, t in lines.values() if re.match(r"\s*第\d+版（", t)]
     if not section:
         pytest.skip("no rule changes in this edition")
     assert versions and max(versions) <= max(section), (section, versions)
