@@ -394,7 +394,7 @@ def test_assessment_cache_returns_the_same_results_and_follows_the_data(tmp_path
     pd.testing.assert_frame_equal(ds.assess(2028), first)
     from planeval.engine import assess_all
 
-    pd.testing.assert_frame_equal(first, assess_all(ds.registry, ds.observations, 2028, ds.plan))
+    pd.testing.assert_frame_equal(first, assess_all(ds.registry, ds.observations, 2028, ds.plan, names=ds.names))
     obs = folder / "observations.csv"
     replace(obs, "syn_level,2028,120,level,,120,", "syn_level,2028,130,level,,130,")
     changed = dataset.load_dataset(folder).assess(2028).set_index("id")

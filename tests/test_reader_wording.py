@@ -37,3 +37,11 @@ def test_a_level_cards_form_says_which_way_is_better():
     assert form_words({"target_form": "level", "direction": "higher"}) == "达到目标水平（越高越好）"
     assert form_words({"target_form": "level", "direction": "lower"}) == "达到目标水平（越低越好）"
     assert form_words({"target_form": "level", "direction": ""}) == "达到目标水平（越高越好或越低越好）"
+
+
+def test_a_relational_reason_names_the_series_it_keeps_pace_with():
+    """«…本指标年均增长6.18%，对比序列5.68%» named no series; rates by hand from the national folder's bulletins."""
+    from planeval.data.dataset import load_dataset
+
+    reason = load_dataset("national-14th").assess(2023).set_index("id").loc["m02", "reason"]
+    assert "国内生产总值（GDP）增长5.68%" in reason and "对比序列" not in reason

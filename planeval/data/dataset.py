@@ -66,7 +66,7 @@ class Dataset:
             from ..engine import assess_all
 
             results = assess_all(self.registry, self.observations, eval_year, self.plan, sources=self.sources,
-                                 breaks=self.table("breaks"))
+                                 breaks=self.table("breaks"), names=self.names)
             write_atomic(path, pickle.dumps(results))  # pages running in parallel never read a half-written file
         finally:
             os.close(fd)

@@ -30,14 +30,15 @@ __all__ = ["assess_all", "assess_one", "load_rules", "RESULT_COLUMNS"]
 
 def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: int, plan: PlanConfig,
                rules: dict | None = None, sources: pd.DataFrame | None = None,
-               breaks: pd.DataFrame | None = None) -> pd.DataFrame:
+               breaks: pd.DataFrame | None = None, names: dict | None = None) -> pd.DataFrame:
     """One result row per registry row, in registry order. The result does not depend on the row order of
-    either frame."""
+    either frame. ``names`` (id → name) lets a reason name the series a target keeps pace with."""
     rules = rules or load_rules()
     obs = with_sources(sorted_observations(observations), sources)
     by_id = {k: g for k, g in obs.groupby("indicator_id", sort=False)}
     by_break = breaks_by_indicator(breaks)
-    rows = [assess_one(reg.to_dict(), obs, eval_year, plan, rules, _presorted=True, _by_id=by_id, _breaks=by_break)
+    rows = [assess_one(reg.to_dict(), obs, eval_year, plan, rules, _presorted=True, _by_id=by_id, _breaks=by_break,
+                       _names=names)
             for _, reg in registry.iterrows()]
     out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     for col in INT_COLUMNS:
@@ -51,11 +52,11 @@ def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: in
 
 def assess_one(reg, observations: pd.DataFrame, eval_year: int, plan: PlanConfig, rules: dict | None = None,
                _presorted: bool = False, _by_id: dict | None = None, sources: pd.DataFrame | None = None,
-               breaks: pd.DataFrame | None = None, _breaks: dict | None = None) -> dict:
+               breaks: pd.DataFrame | None = None, _breaks: dict | None = None, _names: dict | None = None) -> dict:
     rules = rules or load_rules()
     obs = observations if _presorted else with_sources(sorted_observations(observations), sources)
     by_break = _breaks if _breaks is not None else breaks_by_indicator(breaks)
-    row = make_row(dict(reg), obs, eval_year, plan, rules, by_id=_by_id, breaks=by_break)
+    row = make_row(dict(reg), obs, eval_year, plan, rules, by_id=_by_id, breaks=by_break, names=_names)
     handler = FORMS.get(row.reg.get("target_form"))
     if handler is None:
         res = na(f"未知的目标类型“{row.reg.get('target_form')}”")

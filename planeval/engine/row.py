@@ -31,6 +31,7 @@ class Row:
     audit: dict = field(default_factory=dict)
     breaks: dict = field(default_factory=dict)   # indicator id → its registered basis changes (breaks.csv rows)
     parts: tuple = ()         # (numerator, denominator) observations when the target is a ratio (derived_from)
+    related_name: str = "对比序列"   # what a reason calls the related series: its name when the caller gives names
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -70,7 +71,7 @@ class Row:
 
 
 def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanConfig, rules: dict,
-             by_id: dict | None = None, breaks: dict | None = None) -> Row:
+             by_id: dict | None = None, breaks: dict | None = None, names: dict | None = None) -> Row:
     """``by_id`` (indicator id → its observations) spares a scan of every observation for every row."""
     table = to_str(reg.get("table")) or "main"
     window = plan.window(table)
@@ -117,4 +118,4 @@ def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanCo
     parts = tuple(of(p) for p in derived.split("/")) if derived else ()
     return Row(reg=reg, plan=plan, eval_year=row_eval, edition_kind=kind, first_year=first, cutoff=cutoff,
                target_year=target_year, own=own, related=related, rules=rules, audit=audit, breaks=breaks,
-               parts=parts)
+               parts=parts, related_name=(names or {}).get(related_id) or "对比序列")

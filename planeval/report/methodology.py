@@ -98,7 +98,7 @@ def _assessed(folder, year: int, version: int | None):
     if version is None:
         return ds.assess(year)
     return assess_all(ds.registry, ds.observations, year, ds.plan, rules=rules_at(version), sources=ds.sources,
-                      breaks=ds.table("breaks"))
+                      breaks=ds.table("breaks"), names=ds.names)
 
 
 def rule_change_effects(rep: Report) -> list[dict]:

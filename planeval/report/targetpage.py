@@ -67,7 +67,7 @@ def history(rep: Report) -> dict[int, pd.DataFrame]:
     subset = reg[reg["id"].isin(ids) & (reg["table"] != "previous")]
     for year in range(rep.plan.period.start, rep.eval_year):
         out[year] = assess_all(subset, rep.ds.observations, year, rep.plan, sources=rep.ds.sources,
-                               breaks=rep.ds.table("breaks")) if len(subset) else rep.results.iloc[0:0]
+                               breaks=rep.ds.table("breaks"), names=rep.ds.names) if len(subset) else rep.results.iloc[0:0]
     return out
 
 

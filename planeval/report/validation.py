@@ -91,7 +91,7 @@ def compare(folder: Path, version: int | None = None) -> Comparison:
     else:
         ours = assess_all(ds.registry, observations, data_through, ds.plan,
                           rules=rules_at(version) if version is not None else None,
-                          sources=ds.sources, breaks=ds.table("breaks"))
+                          sources=ds.sources, breaks=ds.table("breaks"), names=ds.names)
     ref = ds.table("reference_verdicts").rename(columns={"ndrc_class": "ref_class", "quote": "ref_quote",
                                                          "source_id": "ref_source"})
     t = ref.merge(ours, left_on="indicator_id", right_on="id", how="left")

@@ -25,24 +25,24 @@ def assess_relational(row: Row) -> dict:
     own_bases, rel_bases = _bases(own_all), _bases(rel_all)
     row.audit["basis"] = {"target": basis, "indicator": own_bases, "related": rel_bases, "related_id": related_id}
     if not own_bases or not rel_bases:
-        return na(f"暂无{years_window(row.first_year, row.cutoff)}本指标或对比序列的逐年增速")
+        return na(f"暂无{years_window(row.first_year, row.cutoff)}本指标或{row.related_name}的逐年增速")
     if basis:
         own, rel = own_all[own_all["price_basis"] == basis], rel_all[rel_all["price_basis"] == basis]
         if own.empty or rel.empty:
             return na(f"价格口径不一致：规划按{BASIS.get(basis, basis)}增速比较，本指标为"
-                      f"{'/'.join(BASIS.get(b, b) for b in own_bases)}，对比序列为"
+                      f"{'/'.join(BASIS.get(b, b) for b in own_bases)}，{row.related_name}为"
                       f"{'/'.join(BASIS.get(b, b) for b in rel_bases)}；不作换算")
     else:
         if own_bases != rel_bases or len(own_bases) != 1 or own_bases[0] == "未注明":
             return na(f"价格口径不一致或未注明：本指标为{'/'.join(BASIS.get(b, b) for b in own_bases)}，"
-                      f"对比序列为{'/'.join(BASIS.get(b, b) for b in rel_bases)}；不作比较")
+                      f"{row.related_name}为{'/'.join(BASIS.get(b, b) for b in rel_bases)}；不作比较")
         own, rel = own_all, rel_all
     mine = choose(row, frame=own)
     theirs = choose(row, frame=rel, key="related_observations_used")
     own_d, rel_d = dict(mine.points), dict(theirs.points)
     years = sorted(set(own_d) & set(rel_d))
     if not years:
-        return na(f"本指标与对比序列没有{row.first_year}年以来相同年份的增速数据")
+        return na(f"本指标与{row.related_name}没有{row.first_year}年以来相同年份的增速数据")
     t = years[-1]
     g_own = math.prod(1 + own_d[y] / 100 for y in years) ** (1 / len(years)) - 1
     g_rel = math.prod(1 + rel_d[y] / 100 for y in years) ** (1 / len(years)) - 1
@@ -52,7 +52,7 @@ def assess_relational(row: Row) -> dict:
                              "related_rates_pct": [rel_d[y] for y in years], "own_average": g_own,
                              "related_average": g_rel, "gap_pp": gap_pp, "years_in_step": in_step,
                              "formula": "ḡ = (Π(1+g_y/100))^(1/n) − 1 over the same years; Δ = ḡ_本 − ḡ_对比"}
-    flags = list(mine.flags) + [flag(f["kind"], f"对比序列：{f['text']}") for f in theirs.flags]
+    flags = list(mine.flags) + [flag(f["kind"], f"{row.related_name}：{f['text']}") for f in theirs.flags]
     gaps = [y for y in range(row.first_year, t + 1) if y not in years]
     base = {"latest_year": t, "latest_value": own_d[t], "latest_scope": mine.latest_scope, "flags": flags,
             "observed_rate": rounded(g_own), "required_rate": rounded(g_rel), "rate_kind": "rate_pct"}
@@ -61,8 +61,8 @@ def assess_relational(row: Row) -> dict:
     in_line = gap_pp > 0 if higher else gap_pp >= -tol
     near = gap_pp >= -tol
     note = f"（缺{years_text(gaps)}年，仅比较两者都有数据的年份）" if gaps else ""
-    text = (f"{years_text(years)}年本指标年均增长{g_own * 100:.2f}%，对比序列{g_rel * 100:.2f}%，"
-            f"差{gap_pp:+.2f}个百分点{note}；{len(years)}年中{in_step}年不低于对比序列")
+    text = (f"{years_text(years)}年本指标年均增长{g_own * 100:.2f}%，{row.related_name}{g_rel * 100:.2f}%，"
+            f"差{gap_pp:+.2f}个百分点{note}；{len(years)}年中{in_step}年不低于{row.related_name}")
     kept = kept_verdict(row, t, in_line, text)
     if kept:
         return {**kept, **base}
