@@ -65,3 +65,9 @@ def test_the_first_editions_request_counts_items_as_printed():
     # national-15th: 20 printed main indicators in 21 rows (one item entered as two rows), none with data in 2026
     said = plain(problems.recommendations_markdown(open_report("national-15th", 2026)))
     assert "请各责任部门报送20项主要指标（21行）的数值，注明口径和来源" in said
+
+
+def test_the_final_editions_data_gap_item_names_the_target_across_a_break_and_ends():
+    # yinzhou 2025: 地区生产总值's latest value is on the fifth economic census basis, its baseline before it
+    said = plain(problems.problems_markdown(open_report("yinzhou-14th", 2025)))
+    assert "1项主要指标的最新数据与规划基期口径不同（口径变化），不直接比较（地区生产总值）。" in said
