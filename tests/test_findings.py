@@ -199,10 +199,10 @@ def test_claims_beside_our_verdicts():
          "indicator_ids": None, "count": None, "inferred": None, "note": None}])
     rows = rows_of(evaluation.claims_html(rep))
     assert len(rows) == 2                                  # the 2024 statement belongs to a later edition
-    assert rows[0][:6] == ["“SYNTHETIC：乙、丙达标。”", "乙：提前实现；丙：滞后，不一致（本报告的结论差于表述）（按截至2023年的数据）",
+    assert rows[0][:6] == ["“SYNTHETIC：乙、丙达标。”", "按截至2023年的数据：乙：提前实现；丙：滞后，不一致（本报告的结论差于表述）",
                            "一致1项、不一致1项", "乙、丙", "2023", "提前实现（达标）"]
     assert rows[1][:6] == ["“SYNTHETIC：3个‘核心’指标提前达标。”",
-                           "SYNTHETIC主要指标表4项主要指标中，1项已达到规划目标（乙）（按截至2023年的数据）",
+                           "按截至2023年的数据：SYNTHETIC主要指标表4项主要指标中，1项已达到规划目标（乙）",
                            "无法逐项对照（表述未列明指标）；数量不同：表述3项，本报告据公开数据确认1项"
                            "（另有1项主要指标没有可评估的数据或目标值，差异可能来自数据缺口）", "未列明具体指标", "2023",
                            "提前实现（达标）"]
@@ -224,7 +224,7 @@ def test_real_rows_the_ndrc_midterm_statements_beside_our_2022_verdicts():
     lagging = next(r for r in rows if r[0].startswith("“落后的4项指标"))
     # 托位数: ours 基本符合预期（需加力） (class on_track) — not 滞后; 能耗, 碳排放 滞后, 空气质量 逆向变化 (class lagging)
     assert lagging[2] == "一致3项、不一致1项"
-    assert lagging[1].startswith("每千人口拥有3岁以下婴幼儿托位数：基本符合预期（需加力），不一致（本报告的结论好于表述）；")
+    assert lagging[1].startswith("按截至2022年的数据：每千人口拥有3岁以下婴幼儿托位数：基本符合预期（需加力），不一致（本报告的结论好于表述）；")
     assert lagging[4] == "2022"
 
 

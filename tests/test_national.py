@@ -112,7 +112,7 @@ def test_the_agreement_figure_is_shown_in_its_own_plans_book_only(comparison):
     from planeval.report.context import open_report
 
     sentence = agreement_sentence(comparison)
-    assert f"结论一致{comparison.agree}项" in sentence and f"不一致{comparison.n - comparison.agree}项" in sentence
+    assert f"结论一致{comparison.agree}项" in sentence and f"不一致{comparison.differ}项，无法对照{comparison.unknown}项" in sentence
     assert sentence in validation.summary_markdown(open_report("national-14th", 2023))
     nb = nbformat.read(paths.BOOK / "methodology.ipynb", as_version=4)
     shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", []))

@@ -417,7 +417,9 @@ def _first_year_report():
     from synthetic import obs, reg, report_for
 
     registry = pd.concat([reg(id="a", name_zh="甲", baseline_value=2.5, target_value=3.6),
-                          reg(id="b", name_zh="乙", baseline_value=10, target_value=20)], ignore_index=True)
+                          # a second printed item (its own row in the plan's table): 2项, not 1项（2行）
+                          reg(id="b", name_zh="乙", source_ref="表A-2", baseline_value=10, target_value=20)],
+                         ignore_index=True)
     observations = pd.concat([obs((2020, 2.5), indicator_id="a"), obs((2020, 10.0), indicator_id="b")],
                              ignore_index=True)
     return report_for(registry, observations, eval_year=2021)

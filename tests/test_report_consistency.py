@@ -215,7 +215,7 @@ def test_limits_count_printed_items_and_say_when_no_in_period_figure_is_out_yet(
 def test_real_rows_no_zero_counts_and_no_doubled_nian_in_the_final_edition():
     rep = open_report("yinzhou-14th", 2025)
     said = rows_of(evaluation.claims_html(rep))[0][1]
-    assert said == ("规划指标体系（表2）32项主要指标中，没有据公开数据确认已达到规划目标的（按截至2024年的数据）；"
+    assert said == ("按截至2024年的数据：规划指标体系（表2）32项主要指标中，没有据公开数据确认已达到规划目标的；"
                     "按截至2025年的数据，仍没有已完成的")
     # 32 main indicators: 6 按上级下达, 1 口径变化, 25 暂无法评估 — all without a verdict
     assert "- **无法评估的主要指标**：主要指标均缺少目标年的数据" in plain(problems.adjustments_markdown(rep))

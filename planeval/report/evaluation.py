@@ -175,7 +175,7 @@ def claim_rows(rep: Report) -> list[dict]:
                         else "没有据公开数据确认已达到规划目标的"))
             if year < rep.eval_year:       # and what this edition's own data say by its year
                 now = rep.main[rep.main["status"] == "achieved"]
-                verdict += (f"（按截至{year}年的数据）；按截至{rep.eval_year}年的数据，"
+                verdict += (f"；按截至{rep.eval_year}年的数据，"
                             + (f"{len(now)}项已{rep_met(rep)}" if len(now) else f"仍没有已{rep_met(rep)}的"))
             agreed, pairs = "无法逐项对照（表述未列明指标）", []
             if not is_missing(c.get("count")):
@@ -194,7 +194,8 @@ def claim_rows(rep: Report) -> list[dict]:
         quote = str(c["quote"]).replace("“", "‘").replace("”", "’")     # quoted inside “…”
         out.append({"claim": esc(f"“{quote}”"), "year": year, "asserts": asserts_text(rep, c["asserts"], year),
                     "source": source, "named": named,
-                    "ours": verdict if "按截至" in verdict else verdict + f"（按截至{year}年的数据）",
+                    # the data year first: a trailing "（按截至…）" read as belonging to the last verdict alone
+                    "ours": f"按截至{year}年的数据：{verdict}",
                     "agree": agreed, "pairs": pairs})
     return out
 

@@ -13,7 +13,7 @@ from ..labels import label
 from .context import Report
 from .fmt import esc, fold, html_table, is_missing, md, number, percent, target_display, value_with_unit
 from .projects import project_counts
-from .tables import card_link, name_md
+from .tables import card_link, items_text, name_md
 from .prose import _issues, _names, _required_phrase, _stale_before, before_first_data, latest_phrase, missing_clause
 
 BEHIND = ("reversing", "lagging", "needs_acceleration")     # worst first
@@ -60,6 +60,15 @@ def _caveats(rep: Report, r) -> str:
     if stale:
         out.append(md(stale))
     return "（" + "；".join(out) + "）" if out else ""
+
+
+def _to_verify(r) -> str:
+    """（待核实） after a target whose verdict rests on sources still to be checked (the engine's ``verify``)."""
+    return "（待核实）" if not is_missing(r.get("verify")) else ""
+
+
+def _unverified(frame: pd.DataFrame) -> int:
+    return int(sum(1 for _, r in frame.iterrows() if _to_verify(r)))
 
 
 def _analyst_reasons(rep: Report, indicator_id: str, section: str = "problem") -> str:
@@ -142,9 +151,12 @@ def problems_markdown(rep: Report) -> str:
                    f"（{_names(rep, at_risk)}），约束性指标必须完成。")
     early = met_early(rep)
     if len(early):
+        # a verdict to verify is marked where it is listed, as 主要成效 marks it (an early target is not yet certain)
         items = "；".join(f"{name_md(rep, r['id'])}（{latest_phrase(rep, r)}，目标{md(target_display(rep.reg(r['id'])))}）"
-                         for _, r in early.iterrows())
-        out.append(f"- **部分目标已提前实现**：{len(early)}项目标在{rep.plan.period.end}年之前已达到规划目标：{items}。"
+                         + _to_verify(r) for _, r in early.iterrows())
+        unsure = _unverified(early)
+        out.append(f"- **部分目标已提前实现**：{len(early)}项目标在{rep.plan.period.end}年之前已达到规划目标"
+                   + (f"，其中{unsure}项的结论待核实" if unsure else "") + f"：{items}。"
                    "这些目标对后续工作的引导作用减弱（见“规划调整建议”）。")
     c = project_counts(rep)
     if c["n"] and c["none"]:
@@ -231,15 +243,18 @@ def recommendations_markdown(rep: Report) -> str:
                    f"逐年报告进展。{_analyst_reasons(rep, r['id'], 'recommendation')}")
     early = met_early(rep)
     if len(early):
-        out.append(f"- **巩固已实现的目标**：{_names(rep, early)}已提前达到规划目标，建议保持已有水平，"
-                   "并在规划调整中研究是否提高目标（见“规划调整建议”）。")
+        names = "、".join(name_md(rep, r["id"]) + _to_verify(r) for _, r in early.iterrows())
+        out.append(f"- **巩固已实现的目标**：{names}已提前达到规划目标，建议保持已有水平，"
+                   "并在规划调整中研究是否提高目标（见“规划调整建议”）"
+                   + ("；标明待核实的，先核实数据来源再研究" if _unverified(early) else "") + "。")
     c = project_counts(rep)
     if c["n"] and c["none"]:
         out.append(f"- **报送重大工程项目进展**：请项目责任单位报送{c['none']}项暂无公开信息的项目的开工、建设和投用情况。")
     first = before_first_data(rep)
     gaps = _gaps_by_department(rep)
     if first:
-        out.append(f"- **按年收集数据**：{first}的数据发布后，请各责任部门报送{len(_issues(rep)['missing'])}项主要指标"
+        # counted as the plan prints them, as 局限 and the front page count (20项主要指标（21行）, never 21项)
+        out.append(f"- **按年收集数据**：{first}的数据发布后，请各责任部门报送{items_text(rep, _issues(rep)['missing'], '主要指标')}"
                    "的数值，注明口径和来源，下一版即可逐项评估。")
     elif gaps:
         out.append(gaps)
@@ -295,8 +310,12 @@ def adjustments_markdown(rep: Report) -> str:
         reg = rep.reg(r["id"])
         if r["target_form"] not in ("level", "cumulative", "cumulative_reduction"):
             continue
-        out.append(f"- **{name_md(rep, r['id'])}**：{latest_phrase(rep, r)}，已达到{int(r['target_year'])}年目标"
-                   f"（{md(target_display(reg))}）。可研究提高目标值，或改为保持和巩固已达到的水平。")
+        # a suggestion resting on a verdict still to verify says so, and waits for the check
+        unsure = not is_missing(r.get("verify"))
+        out.append(f"- **{name_md(rep, r['id'])}**{'（待核实）' if unsure else ''}：{latest_phrase(rep, r)}，"
+                   f"已达到{int(r['target_year'])}年目标（{md(target_display(reg))}）"
+                   + ("，但这一结论所依据的数据待核实。核实后，" if unsure else "。")
+                   + "可研究提高目标值，或改为保持和巩固已达到的水平。")
     for _, r in behind(rep).iterrows():
         # a target to reach (a level, a total, a rate over the period); a bound held every year is not re-set
         if r["outlook"] != "unlikely" or r["target_form"] not in ("level", "cumulative", "cumulative_reduction", "growth"):
@@ -307,8 +326,9 @@ def adjustments_markdown(rep: Report) -> str:
                      if not is_missing(r.get("projected_value")) else "")
         keep = ("约束性指标不宜下调，应采取措施确保完成。" if r["attribute"] == binding
                 else "如确因客观条件变化难以完成，可按程序研究调整目标值或完成时间；否则须加快进度。")
-        out.append(f"- **{name_md(rep, r['id'])}**：{projected}难以达到目标（{md(target_display(reg))}）；"
-                   f"{_required_phrase(rep, r) or md(r['reason'])}。{keep}")
+        unsure = "这一判断所依据的数据待核实，核实后再研究；" if _to_verify(r) else ""
+        out.append(f"- **{name_md(rep, r['id'])}**{_to_verify(r)}：{projected}难以达到目标（{md(target_display(reg))}）；"
+                   f"{_required_phrase(rep, r) or md(r['reason'])}。{unsure}{keep}")
     pending = _issues(rep)["pending"]
     if len(pending):
         out.append(f"- **补充目标值**：{_names(rep, pending)}的目标按上级下达，规划文本未列数值，建议补充下达值，以便考核。")

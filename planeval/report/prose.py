@@ -91,8 +91,20 @@ def latest_phrase(rep: Report, r) -> str:
     if is_missing(r.get("evidence_quote")) and text.endswith("年）") and "（" in text:
         value, year = text[:-1].rsplit("（", 1)      # "<value>（<year>年）" → "<year>年<value>"
         # a span before a yearly average reads "Y1—Y2年期间年均…", never "Y1—Y2年年均…" (年 twice)
-        text = f"{year}{'期间' if value.startswith('年均') else ''}{value}"
+        text = f"{year}{'期间' if value.startswith('年均') else ''}{_at_least(rep, r)}{value}"
     return md(text)
+
+
+def _at_least(rep: Report, r) -> str:
+    """不低于 before a latest value that is only a lower bound (an output read as a capacity, say): the engine
+    used it as one (audit lower_bounds_used) and no observation of the figure itself that year."""
+    if is_missing(r.get("latest_year")):
+        return ""
+    audit = rep.audit(r)
+    year = int(r["latest_year"])
+    bound = any(int(u.get("year") or 0) == year for u in audit.get("lower_bounds_used") or [])
+    actual = any(int(u.get("year") or 0) == year for u in audit.get("observations_used") or [])
+    return "不低于" if bound and not actual else ""
 
 
 def stale_phrase(rep: Report, r) -> str:

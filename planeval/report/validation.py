@@ -21,7 +21,7 @@ from ..data.dataset import load_dataset
 from ..engine import assess_all
 from ..engine.rules import load_history, rule_versions, rules_at
 from ..labels import label
-from .agreement import AGREE, agreement, direction, rule_text
+from .agreement import AGREE, DIFFER, UNKNOWN, WORDS, agreement, direction, rule_text
 from .fmt import esc, html_table, keep_figures, md, percent
 from .words import unfold
 
@@ -34,7 +34,7 @@ class Comparison:
     published: str
     data_through: int
     source_id: str
-    table: pd.DataFrame     # one row per indicator: ours, theirs, agree, reason
+    table: pd.DataFrame     # one row per indicator: ours, theirs, mark (report.agreement), agree, reason
 
     @property
     def n(self) -> int:
@@ -43,6 +43,15 @@ class Comparison:
     @property
     def agree(self) -> int:
         return int(self.table["agree"].sum())
+
+    @property
+    def differ(self) -> int:
+        return int((self.table["mark"] == DIFFER).sum())
+
+    @property
+    def unknown(self) -> int:
+        """Targets this report cannot judge: 无法对照, as the findings count them, never 不一致."""
+        return int((self.table["mark"] == UNKNOWN).sum())
 
 
 def _reason(r, data_through: int, theirs_label: str) -> str:
@@ -95,8 +104,9 @@ def compare(folder: Path, version: int | None = None) -> Comparison:
     ref = ds.table("reference_verdicts").rename(columns={"ndrc_class": "ref_class", "quote": "ref_quote",
                                                          "source_id": "ref_source"})
     t = ref.merge(ours, left_on="indicator_id", right_on="id", how="left")
-    # the one rule of agreement (report.agreement): the same class; a target we cannot judge is no agreement
-    t["agree"] = [agreement(ref, ours) == AGREE for ref, ours in zip(t["ref_class"], t["ndrc_class"])]
+    # the one rule of agreement (report.agreement): the same class; a target we cannot judge is 无法对照
+    t["mark"] = [agreement(ref, ours) for ref, ours in zip(t["ref_class"], t["ndrc_class"])]
+    t["agree"] = t["mark"] == AGREE
     t["why"] = [("" if a else _reason(r, data_through, label("reference_class", r["ref_class"])))
                 for a, (_, r) in zip(t["agree"], t.iterrows())]
     return Comparison(plan_id=ds.plan.id, plan_name=ds.plan.name, evaluator=str(meta["evaluator"]),
@@ -114,7 +124,7 @@ class Version:
     n: int
     in_force_at_arrival: bool
     note: str
-    flipped: tuple          # (indicator name, "一致"/"不一致" now) whose agreement differs from the version before
+    flipped: tuple          # (indicator name, 一致/不一致/无法对照 now) whose agreement differs from the version before
 
 
 def history(folder: Path) -> list[Version]:
@@ -127,7 +137,7 @@ def history(folder: Path) -> list[Version]:
         if before is not None:
             was = before.table.set_index("indicator_id")["agree"]
             now = c.table.set_index("indicator_id")
-            flipped = tuple((now.loc[i, "name_zh"], "一致" if now.loc[i, "agree"] else "不一致")
+            flipped = tuple((now.loc[i, "name_zh"], WORDS[now.loc[i, "mark"]])
                             for i in now.index if bool(now.loc[i, "agree"]) != bool(was.get(i)))
         out.append(Version(version=int(v["version"]), date=str(v["date"])[:10], text=unfold(str(v.get("text", ""))),
                            agree=c.agree, n=c.n,
@@ -189,7 +199,7 @@ def history_sentence(folder: Path) -> str:
     if at is not None:
         text += f"，当时适用第{at.version}版规则，一致{at.agree}项；现行第{now.version}版规则一致{now.agree}项（共{now.n}项）"
     text += ("。规则并非全部在看到对照结论之前定下，也不能说没有针对对照结论作过调整：各版规则的变更、日期、依据和由此改变的结论见下表和表下说明；"
-             "由某次变更带来的一致，不能算作本方法独立的印证。不一致的指标保留在下面的逐项比较中，并写明原因。")
+             "由某次变更带来的一致，不能算作本方法独立的印证。不一致和无法对照的指标保留在下面的逐项比较中，并写明原因。")
     return keep_figures(text)
 
 
@@ -203,9 +213,9 @@ def comparison_table(c: Comparison) -> str:
     for _, r in c.table.iterrows():
         rows.append({"name": r["name_zh"], "ours": label("ndrc_class", r["ndrc_class"], "midterm"),
                      "theirs": label("reference_class", r["ref_class"]),
-                     "agree": "一致" if r["agree"] else _differ(c, r), "why": r["why"] or "—"})
+                     "agree": _differ(c, r) if r["mark"] == DIFFER else WORDS[r["mark"]], "why": r["why"] or "—"})
     return html_table(rows, [("name", "指标"), ("agree", "是否一致"), ("ours", "本方法结论"), ("theirs", f"{c.evaluator}结论"),
-                             ("why", "不一致的原因")], key="name", css="report-table validation-table")
+                             ("why", "不一致或无法对照的原因")], key="name", css="report-table validation-table")
 
 
 def _differ(c: Comparison, r) -> str:
@@ -215,13 +225,15 @@ def _differ(c: Comparison, r) -> str:
 
 
 def agreement_sentence(c: Comparison, escape=md) -> str:
-    """``escape``: md for a Markdown paragraph, esc for HTML (the evaluator, date and plan name are the data's)."""
-    judged = int((~c.table["ndrc_class"].isin(["not_assessable", "pending", "unclear"])).sum())
-    agree_judged = int((c.table["agree"] & ~c.table["ndrc_class"].isin(["not_assessable", "pending", "unclear"])).sum())
+    """``escape``: md for a Markdown paragraph, esc for HTML (the evaluator, date and plan name are the data's).
+    The three counts of report.agreement (一致、不一致、无法对照), as the findings' comparison counts them."""
+    judged = c.agree + c.differ
+    counts = "，".join(f"{WORDS[m]}{k}项" + (f"（{percent(k / c.n)}）" if m == AGREE and c.n else "")
+                      for m, k in ((AGREE, c.agree), (DIFFER, c.differ), (UNKNOWN, c.unknown)) if k or m == AGREE)
     return (f"以{escape(c.evaluator)}{escape(c.published)}发布的《{escape(c.plan_name)}》中期评估结论为对照，本方法用截至{c.data_through}年的数据评估同样的"
-            f"{c.n}项主要指标，结论一致{c.agree}项（{percent(c.agree / c.n) if c.n else '—'}），不一致{c.n - c.agree}项；"
-            f"在本方法有数据作出结论的{judged}项中，一致{agree_judged}项"
-            f"（{percent(agree_judged / judged) if judged else '—'}）。")
+            f"{c.n}项主要指标，结论{counts}；"
+            f"在本方法有数据作出结论的{judged}项中，一致{c.agree}项"
+            f"（{percent(c.agree / judged) if judged else '—'}）。")
 
 
 def class_words_sentence(c: Comparison) -> str:
@@ -264,7 +276,7 @@ def all_tables(rep) -> str:
     parts = []
     for folder, c in found:
         parts.append(f"<p>{agreement_sentence(c, esc)}{esc(class_words_sentence(c))}"
-                     f"{esc(rule_text(c.evaluator + '的结论', '计为不一致'))}</p>")
+                     f"{esc(rule_text(c.evaluator + '的结论'))}</p>")
         sentence = history_sentence(folder)
         if sentence:
             parts.append(f"<p>{sentence}</p>")
