@@ -45,3 +45,11 @@ def test_a_relational_reason_names_the_series_it_keeps_pace_with():
 
     reason = load_dataset("national-14th").assess(2023).set_index("id").loc["m02", "reason"]
     assert "国内生产总值（GDP）增长5.68%" in reason and "对比序列" not in reason
+
+
+def test_a_plan_without_projects_says_so_in_each_chapter_as_on_the_findings_page():
+    from planeval.report import projects
+
+    rep = open_report("data/national-15th", 2026)
+    assert projects.progress_table(rep, "economy") == (
+        '<p class="empty-table">本版未收录这部规划列出的重大工程项目和重点任务，不评估其进展。</p>')

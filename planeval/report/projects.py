@@ -89,8 +89,13 @@ def _evidence(rep: Report, ev) -> str:
     return f"“{esc(bare_quote(ev['quote']))}”（{link(src['title'], src['url'])}）"
 
 
+NONE_REGISTERED = "本版未收录这部规划列出的重大工程项目和重点任务，不评估其进展。"
+
+
 def progress_table(rep: Report, chapter: str | None = None) -> str:
     projects = rep.ds.table("projects")
+    if projects.empty:   # none registered at all: the same words as the findings page, not a chapter's gap
+        return f'<p class="empty-table">{NONE_REGISTERED}</p>'
     if chapter:
         projects = projects[projects["chapter"] == chapter]
     if projects.empty:
@@ -179,7 +184,7 @@ def project_counts(rep: Report, chapter: str | None = None) -> dict:
 def summary_markdown(rep: Report, lead: str = "") -> str:
     c = project_counts(rep)
     if not c["n"]:
-        return f"{lead}本版未收录这部规划列出的重大工程项目和重点任务，不评估其进展。"
+        return f"{lead}{NONE_REGISTERED}"
     stages = "、".join(f"{s}{c['stages'][s]}项" for s in STAGE_ORDER if c["stages"].get(s))
     unverified = (f"；{c['unverified']}项的进展只见于第三方转载或本报告推断的对应，{UNVERIFIED}，未计入"
                   if c["unverified"] else "")
