@@ -18,7 +18,6 @@ AGREE, DIFFER, UNKNOWN = "agree", "differ", "unknown"
 WORDS = {AGREE: "一致", DIFFER: "不一致", UNKNOWN: "无法对照"}
 
 
-
 def rule_text(theirs: str = "表述", unjudged: str = "为无法对照") -> str:
     """What counts as agreement, in the words of the page: ``theirs`` names the other side's verdict."""
     return (f"只有分类相同才算一致：{theirs}为“基本符合预期”而本报告判为“快于预期”的，也算不一致"

@@ -5,6 +5,7 @@ import pandas as pd
 
 from .context import Report
 from .projects import project_counts
+from .tables import printed_count
 
 
 def glue_numbers(values: dict) -> None:
@@ -67,7 +68,7 @@ def chapter_numbers(rep: Report, chapter: str) -> dict:
                                               int((main["status"] == "not_assessable").sum()), len(others),
                                               int((~others["status"].isin(["not_assessable", "pending"])).sum()),
                                               int((main["status"] == "not_comparable").sum()),
-                                              len({rep.reg(i)["source_ref"] for i in main["id"]})),
+                                              printed_count(rep, main)),
             "data_year": f"本章主要指标的最新数据年份为{int(years.max())}年" if len(years)
             else "本章主要指标尚无规划期内的数据"}
 

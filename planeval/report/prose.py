@@ -13,7 +13,7 @@ from ..engine.rules import load_rules
 from ..labels import label
 from .context import Report
 from .fmt import is_missing, md, number, percent, pp_change, target_display, value_with_unit
-from .tables import NO_DATA, items_text, latest_text, name_md, unassessable
+from .tables import NO_DATA, items_text, latest_text, name_md, printed_count, unassessable
 
 ASSESSED = ("achieved", "ahead", "on_track", "lagging")
 
@@ -369,7 +369,7 @@ def missing_clause(rep: Report) -> str:
     missing, n = _issues(rep)["missing"], len(rep.main)
     share = percent(len(missing) / n)
     # counted as the plan's table prints them (an item entered as sub-rows once: 20项主要指标（21行…）)
-    printed = len({rep.reg(i)["source_ref"] for i in missing["id"]})
+    printed = printed_count(rep, missing)
     count = f"{printed}项主要指标（{len(missing)}行，占{share}）" if printed != len(missing) else \
         f"{len(missing)}项主要指标（占{share}）"
     return f"{count}缺少{rep.plan.period.start}年以来可用于评估的数据"

@@ -235,10 +235,15 @@ def status_table(rep: Report, frame: pd.DataFrame, caption: str | None = None, c
     return fold(table, f"{len(frame)}项目标（" + "、".join(f"{s}{n}项" for s, n in counts.items()) + "）", len(frame))
 
 
+def printed_count(rep: Report, frame: pd.DataFrame) -> int:
+    """How many items of the plan's table ``frame`` holds: an item entered as sub-rows (one source_ref) once."""
+    return len({rep.reg(i)["source_ref"] for i in frame["id"]})
+
+
 def items_text(rep: Report, frame: pd.DataFrame, noun: str = "", in_brackets: bool = False) -> str:
     """How many items the plan's table prints: a printed item entered as sub-rows (one source_ref, several
     rows) counts once, and the rows are named beside it: 7项主要指标（8行）, or 7项，8行 inside brackets."""
-    printed = len({rep.reg(i)["source_ref"] for i in frame["id"]})
+    printed = printed_count(rep, frame)
     if printed == len(frame):
         return f"{printed}项{noun}"
     return f"{printed}项{noun}，{len(frame)}行" if in_brackets else f"{printed}项{noun}（{len(frame)}行）"
@@ -346,11 +351,10 @@ def gap_table(rep: Report, frame: pd.DataFrame) -> str:
     return fold(html_table(rows, columns, key="name"), f"{len(rows)}项目标暂无可用于评估的数据", len(rows))
 
 
-def _used_rows(obs: pd.DataFrame, audit) -> pd.DataFrame:
+def _used_rows(obs: pd.DataFrame, audit: dict) -> pd.DataFrame:
     """The observations the verdict rests on (the engine's audit), in year order: the table shows what decided,
     not every release of every year the folder holds. Empty when the verdict used none (no data, a basis change):
     the table then shows what was published."""
-    audit = json.loads(audit) if isinstance(audit, str) else (audit if isinstance(audit, dict) else {})
     keys = {(int(u["year"]), u.get("source_id"), float(u["value"])) for u in audit.get("observations_used", [])
             if u.get("value") is not None and u.get("year") is not None}
     if not keys or obs.empty:
@@ -368,7 +372,7 @@ def retrospective_table(rep: Report) -> str:
         reg = rep.reg(r["id"])
         obs = rep.observations[rep.observations["indicator_id"] == r["id"]]
         # a verdict across a basis change is withheld: then every published figure is shown, not those on one side
-        shown = obs.iloc[0:0] if r["status"] == "not_comparable" else _used_rows(obs, r["audit"])
+        shown = obs.iloc[0:0] if r["status"] == "not_comparable" else _used_rows(obs, rep.audit(r))
         if shown.empty:   # nothing decided (no data, a basis change): what was published, each figure once
             shown = obs.drop_duplicates(["year", "value_kind", "value"]).sort_values(["year", "value_kind"])
         dated = shown["year"].nunique() > 1   # figures of several years: each says its year
