@@ -276,7 +276,9 @@ def execute_pages(edition: Edition, force: bool = False, jobs: int | None = None
 
     dataset = load_dataset(edition.plan)  # a data error stops the build here, before any kernel starts
     shutil.rmtree(edition.build_dir / "tmp", ignore_errors=True)  # we hold the lock: leftovers are a crash's
-    jobs = jobs or os.cpu_count() or 1
+    # One page more than cores: a kernel waits for messages about half of its life (start-up, each reply), and the
+    # extra page fills those waits; more pages than that only contend for the cores.
+    jobs = jobs or (os.cpu_count() or 1) + 1
     log(f"  executing {len(todo)} notebook(s) with papermill, {min(jobs, len(todo))} in parallel")
     # Every page starts at once, those that read no table of the plan first. The assessment is computed once,
     # here, while the kernels start; a page that needs it waits for it (Dataset.assess holds a lock while it
@@ -556,7 +558,7 @@ def run(argv=None) -> int:
     parser.add_argument("--eval-year", type=int, help="the edition: last year of data the evaluation considers")
     parser.add_argument("--out", help="book root for a non-committed edition (default: _build/books/<plan>/<year>)")
     parser.add_argument("--force", action="store_true", help="re-execute every notebook and rebuild the whole site")
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: cores)")
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: cores + 1)")
     parser.add_argument("--no-html", action="store_true", help="execute notebooks only")
     parser.add_argument("--no-wait", action="store_true", help="refuse, instead of waiting, when another build runs")
     parser.add_argument("--toc-only", action="store_true", help="regenerate _toc.yml and _config.yml and stop")

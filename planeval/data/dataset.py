@@ -65,12 +65,31 @@ class Dataset:
                 return pd.read_pickle(path)
             from ..engine import assess_all
 
+            memo_path, memo = self._memo(eval_year)
             results = assess_all(self.registry, self.observations, eval_year, self.plan, sources=self.sources,
-                                 breaks=self.table("breaks"), names=self.names)
+                                 breaks=self.table("breaks"), names=self.names, memo=memo["rows"])
             write_atomic(path, pickle.dumps(results))  # pages running in parallel never read a half-written file
+            write_atomic(memo_path, pickle.dumps(memo))
         finally:
             os.close(fd)
         return results
+
+    def _memo(self, eval_year: int) -> tuple[Path, dict]:
+        """The per-target results of this plan's last assessment for ``eval_year`` (engine.memo), so that after a
+        one-value import only the targets that read the changed value are judged again. Kept per plan folder and
+        year, and only for the package that computed them: another version's, or an unreadable file, is ignored."""
+        from ..book.fingerprint import package_inputs
+
+        folder = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:16]
+        path = paths.BUILD / "assess-cache" / f"targets-{folder}-{eval_year}.pkl"
+        package = hashlib.sha256(package_inputs()).hexdigest()
+        try:
+            memo = pickle.loads(path.read_bytes())
+            if memo.get("package") == package and isinstance(memo.get("rows"), dict):
+                return path, memo
+        except Exception:  # missing, half-copied or from another pickle protocol: judge every target again
+            pass
+        return path, {"package": package, "rows": {}}
 
     def _cache_key(self, eval_year: int) -> str:
         from ..book.fingerprint import package_inputs

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..config import PlanConfig
+from . import memo as memo_keys
 from .baseline import note_actual_baseline
 from .forms import FORMS
 from .pace import na
@@ -30,16 +31,35 @@ __all__ = ["assess_all", "assess_one", "load_rules", "RESULT_COLUMNS"]
 
 def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: int, plan: PlanConfig,
                rules: dict | None = None, sources: pd.DataFrame | None = None,
-               breaks: pd.DataFrame | None = None, names: dict | None = None) -> pd.DataFrame:
+               breaks: pd.DataFrame | None = None, names: dict | None = None,
+               memo: dict | None = None) -> pd.DataFrame:
     """One result row per registry row, in registry order. The result does not depend on the row order of
-    either frame. ``names`` (id → name) lets a reason name the series a target keeps pace with."""
+    either frame. ``names`` (id → name) lets a reason name the series a target keeps pace with.
+
+    ``memo`` (engine.memo): the results of an earlier call by input key, for the same version of the package. A
+    target whose inputs are unchanged takes its result from it instead of being judged again; on return the memo
+    holds this call's results only."""
     rules = rules or load_rules()
     obs = with_sources(sorted_observations(observations), sources)
     by_id = {k: g for k, g in obs.groupby("indicator_id", sort=False)}
     by_break = breaks_by_indicator(breaks)
-    rows = [assess_one(reg.to_dict(), obs, eval_year, plan, rules, _presorted=True, _by_id=by_id, _breaks=by_break,
-                       _names=names)
-            for _, reg in registry.iterrows()]
+
+    def judge(reg: dict) -> dict:
+        return assess_one(reg, obs, eval_year, plan, rules, _presorted=True, _by_id=by_id, _breaks=by_break,
+                          _names=names)
+
+    regs = [reg.to_dict() for _, reg in registry.iterrows()]
+    if memo is None:
+        rows = [judge(reg) for reg in regs]
+    else:
+        scope, digests, kept = memo_keys.scope_digest(plan, rules), memo_keys.observation_digests(by_id), {}
+        rows = []
+        for reg in regs:
+            key = memo_keys.row_key(reg, eval_year, scope, digests, by_break, names)
+            kept[key] = memo[key] if key in memo else judge(reg)
+            rows.append(dict(kept[key]))
+        memo.clear()
+        memo.update(kept)
     out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     for col in INT_COLUMNS:
         out[col] = pd.array([to_int(v) for v in out[col]], dtype="Int64")

@@ -1,0 +1,152 @@
+"""The per-target memo (engine.memo): a result taken from it is the result judging the target again would give,
+and a change to any input of a target judges that target again, and only the targets that read the change."""
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pytest
+
+import planeval.engine as engine
+from planeval import paths
+from planeval.data.dataset import load_dataset
+
+EDITIONS = [("yinzhou-14th", 2023), ("yinzhou-14th", 2025), ("national-14th", 2023), ("national-15th", 2026)]
+
+
+def _assess(ds, year, observations=None, sources=None, breaks=None, memo=None):
+    return engine.assess_all(ds.registry, ds.observations if observations is None else observations, year, ds.plan,
+                             sources=ds.sources if sources is None else sources,
+                             breaks=ds.table("breaks") if breaks is None else breaks, names=ds.names, memo=memo)
+
+
+@pytest.fixture
+def judged(monkeypatch):
+    """The ids judged (not taken from the memo) by the calls made while the fixture is in use."""
+    ids = []
+    real = engine.assess_one
+
+    def spy(reg, *args, **kwargs):
+        ids.append(reg["id"])
+        return real(reg, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "assess_one", spy)
+    return ids
+
+
+def _readers(ds, indicator_id: str) -> set:
+    """By hand from the registry: the targets whose rule reads ``indicator_id``'s observations."""
+    r = ds.registry
+    derived = r["derived_from"].fillna("").str.split("/") if "derived_from" in r else pd.Series([[]] * len(r))
+    return set(r.loc[(r["id"] == indicator_id) | (r["related_id"] == indicator_id)
+                     | derived.map(lambda parts: indicator_id in parts), "id"])
+
+
+@pytest.mark.parametrize("plan,year", EDITIONS)
+def test_results_from_the_memo_equal_judging_every_target_again(plan, year, judged):
+    ds = load_dataset(plan)
+    fresh = _assess(ds, year)
+    memo = {}
+    first = _assess(ds, year, memo=memo)
+    assert len(memo) == len(ds.registry)
+    memo = pickle.loads(pickle.dumps(memo))   # as Dataset keeps it between builds
+    judged.clear()
+    again = _assess(ds, year, memo=memo)
+    assert judged == []                       # nothing changed: every result came from the memo
+    pd.testing.assert_frame_equal(first, fresh)
+    pd.testing.assert_frame_equal(again, fresh)
+
+
+def test_a_changed_value_judges_again_its_target_and_the_targets_comparing_with_it(judged):
+    ds = load_dataset("national-14th")
+    memo = {}
+    _assess(ds, 2023, memo=memo)
+    obs = ds.observations.copy()
+    row = obs.index[(obs["indicator_id"] == "m01") & obs["value"].notna()][0]
+    obs.loc[row, "value"] = float(obs.loc[row, "value"]) + 0.7
+    judged.clear()
+    changed = _assess(ds, 2023, observations=obs, memo=memo)
+    # m01 (GDP growth) is read by itself and by the two targets set against it (m02, m08: related_id m01)
+    assert set(judged) == {"m01", "m02", "m08"} == _readers(ds, "m01")
+    pd.testing.assert_frame_equal(changed, _assess(ds, 2023, observations=obs))
+
+
+def test_a_changed_part_of_a_ratio_judges_the_ratio_again(judged):
+    ds = load_dataset("yinzhou-14th")
+    memo = {}
+    _assess(ds, 2023, memo=memo)
+    obs = ds.observations.copy()
+    row = obs.index[(obs["indicator_id"] == "goal_rural_income") & obs["value"].notna()][0]
+    obs.loc[row, "value"] = float(obs.loc[row, "value"]) + 100
+    judged.clear()
+    changed = _assess(ds, 2023, observations=obs, memo=memo)
+    assert "goal_income_ratio" in judged and set(judged) == _readers(ds, "goal_rural_income")
+    pd.testing.assert_frame_equal(changed, _assess(ds, 2023, observations=obs))
+
+
+def test_a_source_redated_or_regraded_judges_again_the_targets_resting_on_it(judged):
+    ds = load_dataset("national-14th")
+    memo = {}
+    _assess(ds, 2023, memo=memo)
+    used = ds.observations.loc[ds.observations["indicator_id"] == "m03", "source_id"].iloc[0]
+    readers = set(ds.observations.loc[ds.observations["source_id"] == used, "indicator_id"])
+    expected = set().union(*(_readers(ds, i) for i in readers))
+    kind = ds.sources.loc[ds.sources["source_id"] == used, "source_kind"].iloc[0]
+    for column, value in (("publication_date", "2099-01-01"), ("source_kind", "press" if kind != "press" else "plan")):
+        sources = ds.sources.copy()
+        sources.loc[sources["source_id"] == used, column] = value
+        judged.clear()
+        changed = _assess(ds, 2023, sources=sources, memo=dict(memo))
+        assert set(judged) == expected and len(judged) < len(ds.registry), column
+        pd.testing.assert_frame_equal(changed, _assess(ds, 2023, sources=sources))
+
+
+def test_a_registered_break_judges_its_target_again(judged):
+    ds = load_dataset("national-14th")
+    memo = {}
+    _assess(ds, 2023, memo=memo)
+    breaks = ds.table("breaks").copy()
+    breaks.loc[breaks["indicator_id"] == "m06", "first_year"] = 2022
+    judged.clear()
+    changed = _assess(ds, 2023, breaks=breaks, memo=memo)
+    assert judged == ["m06"]
+    pd.testing.assert_frame_equal(changed, _assess(ds, 2023, breaks=breaks))
+
+
+def test_another_edition_or_changed_rules_judge_everything_again(judged):
+    ds = load_dataset("national-14th")
+    memo = {}
+    _assess(ds, 2023, memo=memo)
+    judged.clear()
+    _assess(ds, 2024, memo=dict(memo))
+    assert len(judged) == len(ds.registry)
+    rules = engine.load_rules()
+    rules = {**rules, "thresholds": {**rules["thresholds"], "on_track": rules["thresholds"]["on_track"] - 0.01}}
+    judged.clear()
+    engine.assess_all(ds.registry, ds.observations, 2023, ds.plan, rules=rules, sources=ds.sources,
+                      breaks=ds.table("breaks"), names=ds.names, memo=dict(memo))
+    assert len(judged) == len(ds.registry)
+
+
+def test_the_dataset_ignores_a_memo_of_another_package_version_or_a_broken_file(tmp_path, monkeypatch, judged):
+    """Fault injection: a memo entry poisoned with a wrong status is used only if it claims today's package, which a
+    memo written by another version of the code cannot; a file that is not a memo is ignored."""
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    ds = load_dataset("national-14th")
+    truth = ds.assess(2023)
+    path, memo = ds._memo(2023)
+    assert path.exists() and len(memo["rows"]) == len(ds.registry)
+    poisoned = {k: {**v, "status": "achieved", "reason": "POISONED"} for k, v in memo["rows"].items()}
+    for stored, poisons in (({"package": "another version", "rows": poisoned}, False),
+                            (b"not a pickle", False),
+                            ({"package": memo["package"], "rows": poisoned}, True)):
+        for cached in tmp_path.joinpath("assess-cache").glob("*.pkl"):
+            if cached != path:
+                cached.unlink()                      # the whole-result cache would answer before the memo
+        path.write_bytes(stored if isinstance(stored, bytes) else pickle.dumps(stored))
+        judged.clear()
+        result = load_dataset("national-14th").assess(2023)
+        assert (result["reason"] == "POISONED").all() == poisons
+        if not poisons:
+            pd.testing.assert_frame_equal(result, truth)
+            assert len(judged) == len(ds.registry)
