@@ -401,3 +401,53 @@ def test_assessment_cache_returns_the_same_results_and_follows_the_data(tmp_path
     assert changed.loc["syn_level", "latest_value"] == 130.0
     assert changed.loc["syn_level", "progress_share"] == pytest.approx(0.6)   # (130 − 100) / (150 − 100)
     assert len(list(cache.glob("*.pkl"))) == 2
+
+
+def test_the_site_work_folder_is_emptied_when_its_page_list_changed_or_on_force(tmp_path):
+    """Sphinx sets itself up on the work folder as soon as it starts (ahead of the pages): the folder is settled
+    first, for the page list the site will have."""
+    edition = build.edition_for(SYNTHETIC_PLAN, 2027, tmp_path / "root")
+    work = edition.build_dir / "site-work"
+
+    def settle(sources, force=False):
+        (work / "_build").mkdir(parents=True, exist_ok=True)
+        (work / build.SITE_SOURCES).write_text("toc\n---\na.ipynb\n", encoding="utf-8")
+        build.settle_site_work(edition, sources, force)
+        return work.exists()
+
+    assert settle("toc\n---\na.ipynb\n") is True
+    assert settle("toc\n---\na.ipynb\nb.ipynb\n") is False
+    assert settle("toc\n---\na.ipynb\n", force=True) is False
+
+
+class StubAhead:
+    """In place of the Sphinx process started ahead: records what build_html asked of it."""
+
+    def __init__(self, sources):
+        self.sources, self.calls = sources, []
+
+    def run(self):
+        self.calls.append("run")
+        return subprocess.run([sys.executable, "-c", FAKE_SPHINX, str(self.work)], cwd=self.root, capture_output=True,
+                              text=True)
+
+    def cancel(self):
+        self.calls.append("cancel")
+
+
+@pytest.mark.parametrize("stray", [False, True])
+def test_sphinx_started_ahead_builds_only_the_page_list_it_was_set_up_for(tmp_path, monkeypatch, stray):
+    """A notebook the build did not expect (not a page of this edition) means another page list: the process set
+    up ahead is cancelled and Sphinx runs afresh on a settled work folder."""
+    edition = build.edition_for(SYNTHETIC_PLAN, 2027, tmp_path / "root")
+    monkeypatch.setattr(build, "jupyter_book_command", lambda ed, work: [sys.executable, "-c", FAKE_SPHINX, str(work)])
+    edition.book.mkdir(parents=True)
+    (edition.book / "index.ipynb").write_text("front page")
+    (edition.root / "_toc.yml").write_text("root: book/index\n")
+    ahead = StubAhead(build.site_sources(edition.root, ["index.ipynb"]))
+    ahead.root, ahead.work = edition.root, edition.build_dir / "site-work"
+    if stray:
+        (edition.book / "stray.ipynb").write_text("not a page")
+    site = build.build_html(edition, log=lambda *a: None, ahead=ahead)
+    assert ahead.calls == (["cancel"] if stray else ["run"])
+    assert (site / "book" / "index.html").read_text() == "front page"

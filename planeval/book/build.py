@@ -60,7 +60,7 @@ JB_TEMPLATE = Path(__file__).with_name("jb_config.yml")
 SITE_STAMP = ".planeval-site"  # inside the published site: the key of the inputs it was compiled from
 KEPT_FROM_PUBLISHED = ("pdf",)  # written into the published site by `make pdf`, not by Sphinx: carried over
 EXIT_DATA, EXIT_BUSY = 2, 75
-DATA_READS = {"all", "chapter", "previous"}  # pages.yml `reads` that name tables of the plan
+DATA_READS = {"all", "presence", "chapter", "previous"}  # pages.yml `reads` that name tables of the plan
 
 
 class BuildError(Exception):
@@ -218,12 +218,30 @@ def _execute(template: str, output: str, params: dict, cwd: str, fingerprint: st
                                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                                 kernel_manager_class=manager, shutdown_kernel="immediate")
         clean_executed_notebook(tmp, params, fingerprint, words)
+        unchanged = same_page(tmp, out)
+        kept = out.stat() if unchanged else None
         os.replace(tmp, out)
+        if kept:
+            # Sphinx re-reads a page whose file is newer than its last reading. The page came out as before (only
+            # the inputs key it records is new), so it keeps its date and the site step renders only the pages
+            # whose output changed. The site's copy of the source (_sources/) is refreshed by build_html.
+            os.utime(out, ns=(kept.st_atime_ns, kept.st_mtime_ns))
     except BaseException:
         if tmp.exists():
             os.replace(tmp, failed)
         raise
     return time.perf_counter() - start
+
+
+def same_page(new: Path, old: Path) -> bool:
+    """Whether two executed pages are the same but for the inputs key they record."""
+    try:
+        a, b = (json.loads(p.read_bytes()) for p in (new, old))
+        for nb in (a, b):
+            del nb["metadata"]["planeval"]["inputs_fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return a == b
 
 
 def recorded_fingerprint(notebook: Path) -> str | None:
@@ -357,10 +375,11 @@ def write_search_terms(root: Path, folder: Path) -> None:
 SITE_SOURCES = ".planeval-pages"  # in the work folder: the page list its Sphinx state was built from
 
 
-def site_sources(root: Path) -> str:
-    """The site's page list: the toc and the notebooks in book/ (a page dropped changes it)."""
+def site_sources(root: Path, notebooks=None) -> str:
+    """The site's page list: the toc and the notebooks in book/ (a page dropped changes it); ``notebooks``: the
+    names they will be once the pages are executed (the edition's pages), for a decision taken before."""
     toc = (root / "_toc.yml").read_text(encoding="utf-8") if (root / "_toc.yml").is_file() else ""
-    names = sorted(nb.name for nb in (root / "book").glob("*.ipynb"))
+    names = sorted(notebooks if notebooks is not None else (nb.name for nb in (root / "book").glob("*.ipynb")))
     return toc + "\n---\n" + "\n".join(names) + "\n"
 
 
@@ -405,12 +424,30 @@ def jupyter_book_command(edition: Edition, work: Path) -> list[str]:
             str(work), "-W", "-n", "--keep-going", "-q"]
 
 
+def settle_site_work(edition: Edition, sources: str, force: bool = False) -> str:
+    """Empty the site's work folder (Sphinx's incremental state) when the page list ``sources`` differs from the one
+    it was built for, or on --force; return ``sources``. Sphinx never deletes the page of a document that left the
+    toc: a withdrawn page (本版更新说明 with withdrawn figures) would stay in the site. A changed page list
+    therefore starts from a clean folder."""
+    work = edition.build_dir / "site-work"
+    marker = work / SITE_SOURCES
+    if force or not marker.is_file() or marker.read_text(encoding="utf-8") != sources:
+        shutil.rmtree(work, ignore_errors=True)
+    return sources
+
+
 class SphinxAhead:
     """The site's `jupyter-book build`, started while the pages are executed (planeval.book.sphinx_warm): it
-    imports Sphinx and loads the Chinese search dictionary meanwhile, and builds when told to; the same
-    command, output and exit code as running jupyter-book after the pages."""
+    imports Sphinx, loads the Chinese search dictionary and sets Sphinx up on the work folder meanwhile, and
+    reads and writes the pages when told to; the same command, output and exit code as running jupyter-book
+    after the pages. The work folder is settled first, as Sphinx loads its state from it at once."""
 
-    def __init__(self, edition: Edition):
+    def __init__(self, edition: Edition, force: bool = False):
+        # the page list the site will have once every page is executed and the dropped ones removed
+        pages = [f"{p.file}.ipynb" for p in edition.pages if p.template]
+        self.sources = settle_site_work(edition, site_sources(edition.root, pages), force)
+        # Sphinx checks at once that the downloads' folder (html_extra_path) exists; its files are written meanwhile
+        (edition.book / "_extra").mkdir(parents=True, exist_ok=True)
         cmd = jupyter_book_command(edition, edition.build_dir / "site-work")
         self.proc = subprocess.Popen([sys.executable, "-m", "planeval.book.sphinx_warm", *cmd[1:]], cwd=edition.root,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -421,7 +458,7 @@ class SphinxAhead:
         return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
 
     def cancel(self) -> None:
-        """Stop it before it builds (it touches nothing until told to build)."""
+        """Stop it before it builds (it reads and writes no page until told to build)."""
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.communicate()
@@ -442,12 +479,13 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
         log("  = site unchanged, Jupyter Book not re-run")
         return site
     work = build_dir / "site-work"  # Sphinx's incremental state: kept between successful builds only
-    sources = site_sources(root)
     marker = work / SITE_SOURCES
-    if force or not marker.is_file() or marker.read_text(encoding="utf-8") != sources:
-        # Sphinx never deletes the page of a document that left the toc: a withdrawn page (本版更新说明 with
-        # withdrawn figures) would stay in the site. A changed page list therefore starts from a clean folder.
-        shutil.rmtree(work, ignore_errors=True)
+    sources = site_sources(root)
+    if ahead and ahead.sources != sources:
+        ahead.cancel()  # not the page list it was set up for (a page not executed by this build): set up afresh
+        ahead = None
+    if not ahead:
+        settle_site_work(edition, sources, force)
     if ahead:
         proc = ahead.run()
     else:
@@ -461,6 +499,12 @@ def build_html(edition: Edition, log=print, force: bool = False, ahead: SphinxAh
     marker.write_text(sources, encoding="utf-8")
     staging = build_dir / f".html-new-{os.getpid()}"
     shutil.copytree(work / "_build" / "html", staging)
+    # Sphinx copies a page's source (_sources/) when it reads the page; a page re-executed with the same output
+    # keeps its date and is not read again (_execute), so every copy is taken from the book as it is now
+    for copied in (staging / "_sources").rglob("*"):
+        source = root / copied.relative_to(staging / "_sources")
+        if copied.is_file() and source.is_file():
+            shutil.copyfile(source, copied)
     # the book's own stylesheets and scripts, as they are now: an incremental Sphinx run in which no page changed
     # keeps the copy of _static it made last time, so a change of report.css alone never reached the site
     if (edition.book / "_static").is_dir():
@@ -526,7 +570,7 @@ def build(edition: Edition, args) -> int:
                 write_downloads(edition, report=report)
 
             execute_pages(edition, force=args.force, jobs=args.jobs,
-                          when_work=None if args.no_html else lambda: ahead.append(SphinxAhead(edition)),
+                          when_work=None if args.no_html else lambda: ahead.append(SphinxAhead(edition, args.force)),
                           meanwhile=meanwhile)
             remove_dropped_pages(edition)
             if args.no_html:
@@ -599,4 +643,9 @@ def run(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = run()
+    # Every file is written and closed, the pages' pool and the locks released: the process ends without tearing
+    # down its objects one by one (frames, the report, the chart library), about 0.2 s that the caller would wait.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

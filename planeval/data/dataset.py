@@ -81,7 +81,7 @@ class Dataset:
         from ..book.fingerprint import package_inputs
 
         folder = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:16]
-        path = paths.BUILD / "assess-cache" / f"targets-{folder}-{eval_year}.pkl"
+        path = paths.BUILD / "assess-cache" / "per-target" / f"{folder}-{eval_year}.pkl"
         package = hashlib.sha256(package_inputs()).hexdigest()
         try:
             memo = pickle.loads(path.read_bytes())
