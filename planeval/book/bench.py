@@ -128,13 +128,45 @@ def scale_registry(data_dir: Path, scale: int) -> None:
 
 
 def touch_one_value(data_dir: Path, round_no: int) -> None:
-    """One year's figure for one main indicator changes (what an import does)."""
+    """One year's figure for one main indicator is corrected in place (its number only): the issue-24 update."""
     _, reg = _read(data_dir / "indicators.csv")
     main = {r["id"] for r in reg if r["table"] == "main"}
     header, obs = _read(data_dir / "observations.csv")
     target = next(o for o in obs if o["indicator_id"] in main and o["value"])
     target["value"] = f"{float(target['value']) + 0.1 * (round_no + 1):.4f}"
     _write(data_dir / "observations.csv", header, obs)
+
+
+def import_one_value(work: Path, plan: str, round_no: int) -> None:
+    """SYNTHETIC: a department returns one new figure (a main target's first value for the edition's year, equal to
+    its last known value, from a source titled SYNTHETIC) and the analyst imports it with the intake command, which
+    also writes the observation's note, the source and the changelog row, as every import does. Not timed."""
+    env = dict(os.environ, PYTHONPATH=str(work), PYTHONDONTWRITEBYTECODE="1")
+    out = work / "_build" / "bench-import" / str(round_no)
+    year = load_plan(work / "data" / plan).default_edition
+    subprocess.run([sys.executable, "-m", "planeval.intake", "template", "--year", str(year), "--plan", plan,
+                    "--out", str(out)], cwd=work, env=env, check=True, capture_output=True)
+    sheet = next(out.glob("*.csv"))
+    with open(sheet, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    col = {name: head.index(name) for name in ("指标编号", "上年已知数值", "数值", "口径", "应填口径", "来源标题",
+                                               "来源网址", "发布日期", "数值原文/原句")}
+    _, reg = _read(work / "data" / plan / "indicators.csv")
+    main = {r["id"] for r in reg if r["table"] == "main"}
+    _, obs = _read(work / "data" / plan / "observations.csv")
+    have = {o["indicator_id"] for o in obs if o["year"] == str(year) and o["value"]}
+    open_rows = [r for r in rows[1:] if r[col["指标编号"]] in main - have and r[col["上年已知数值"]][:1].isdigit()]
+    row = open_rows[round_no % len(open_rows)]
+    known = row[col["上年已知数值"]].split("（")[0]
+    for name, value in (("数值", known), ("口径", row[col["应填口径"]]), ("来源标题", "SYNTHETIC 基准测试导入"),
+                        ("来源网址", f"https://example.org/synthetic-bench-{round_no}"), ("发布日期", f"{year + 1}-03-01"),
+                        ("数值原文/原句", f"SYNTHETIC {known}")):
+        row[col[name]] = value
+    with open(sheet, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([head, row])
+    subprocess.run([sys.executable, "-m", "planeval.intake", "import", str(sheet), "--plan", plan], cwd=work, env=env,
+                   check=True, capture_output=True)
 
 
 def ours(scale: int, runs: int, plan: str) -> dict:
@@ -150,6 +182,14 @@ def ours(scale: int, runs: int, plan: str) -> dict:
         out["noop"].append(run(py + build, work))
         touch_one_value(work / "data" / plan, i)
         out["one_year_update"].append(run(py + build, work))
+        if scale == 1:
+            # a real import of one new figure (reported, no goal); the plan's first import adds the page of
+            # changes (本版更新说明), a new page list and a whole site: done once before, untimed
+            if i == 0:
+                import_one_value(work, plan, runs)
+                run(py + build, work)
+            import_one_value(work, plan, i)
+            out.setdefault("import_one_value", []).append(run(py + build, work))
     return out
 
 
@@ -222,6 +262,7 @@ def main(argv=None) -> int:
         "x10_cold_over_x1_cold": round(report["ours_x10"]["cold"]["median_s"] / cold, 2),
         "cold_over_cold_without_cards": round(cold / report["ours_x1"]["cold_without_cards"]["median_s"], 2),
         "one_year_update_over_cold": round(report["ours_x1"]["one_year_update"]["median_s"] / cold, 2),
+        "import_one_value_over_cold": round(report["ours_x1"]["import_one_value"]["median_s"] / cold, 2),
         "ours_cold_over_sequential": round(cold / report["baseline_sequential_papermill"]["median_s"], 2),
         "ours_cold_over_jb_execute": round(cold / report["baseline_jupyter_book_execute"]["median_s"], 2),
     }
