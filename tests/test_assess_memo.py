@@ -150,3 +150,65 @@ def test_the_dataset_ignores_a_memo_of_another_package_version_or_a_broken_file(
         if not poisons:
             pd.testing.assert_frame_equal(result, truth)
             assert len(judged) == len(ds.registry)
+
+
+def test_a_registry_judged_in_parts_gives_the_same_results_and_memo(tmp_path, monkeypatch, judged):
+    from planeval.data import dataset
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    monkeypatch.setattr(dataset, "SHARED_PART", 40)         # the real plan's 171 targets in 5 parts of 35 rows
+    ds = load_dataset("yinzhou-14th")
+    parted = ds.assess(2023)
+    assert len(list((tmp_path / "assess-cache" / "parts").glob("*.pkl"))) == 5
+    pd.testing.assert_frame_equal(parted, _assess(ds, 2023))
+    judged.clear()
+    for cached in (tmp_path / "assess-cache").rglob("*.pkl"):
+        if "per-target" not in cached.parts:
+            cached.unlink()
+    again = load_dataset("yinzhou-14th").assess(2023)       # every part from its memo
+    assert judged == []
+    pd.testing.assert_frame_equal(again, parted)
+
+
+# Two processes ask for an assessment in parts (a kernel arriving while the build's process judges): each records
+# the parts it judged; the engine is slowed so that both are at work at once. SYNTHETIC plan, 13 targets, parts of 3.
+_PARTS = """
+import sys, time
+from pathlib import Path
+from planeval import engine, paths
+from planeval.data import dataset
+paths.BUILD = Path(sys.argv[1])
+dataset.SHARED_PART = 3
+real = dataset.Dataset._judge
+def judge(self, year, index, span, count):
+    with open(sys.argv[2], "a") as f:
+        f.write(f"{index}\\n")
+    time.sleep(0.4)
+    return real(self, year, index, span, count)
+dataset.Dataset._judge = judge
+print(dataset.load_dataset(sys.argv[3]).assess(2028).to_json())
+"""
+
+
+def test_processes_asking_at_once_share_the_parts_and_judge_each_once(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from conftest import SYNTHETIC_PLAN
+
+    build = tmp_path / "_build"
+    procs, logs = [], [tmp_path / "a.log", tmp_path / "b.log"]
+    for log in logs:
+        procs.append(subprocess.Popen([sys.executable, "-c", _PARTS, str(build), str(log), str(SYNTHETIC_PLAN)],
+                                      cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        while log == logs[0] and not log.exists() and procs[0].poll() is None:
+            time.sleep(0.05)                                 # the second starts once the first is judging
+    out = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in out]
+    judged = [sorted(int(x) for x in log.read_text().split()) if log.exists() else [] for log in logs]
+    assert sorted(judged[0] + judged[1]) == [0, 1, 2, 3, 4]  # 13 targets in 5 parts, each judged once
+    assert judged[0] and judged[1]                           # by both processes
+    assert out[0][0] == out[1][0]
+    ds = load_dataset(SYNTHETIC_PLAN)
+    assert pd.read_json(__import__("io").StringIO(out[0][0]))["id"].tolist() == ds.registry["id"].tolist()

@@ -26,7 +26,7 @@ OBS_DEFAULTS = (("value_kind", "level"), ("months_covered", 12), ("scope", "æœªæ
                 ("price_basis", None), ("period_start_year", None), ("source_id", ""), ("quote", None),
                 ("note", None), ("value", None), ("revision", None), ("inferred", None), ("release", None))
 
-__all__ = ["assess_all", "assess_one", "load_rules", "RESULT_COLUMNS"]
+__all__ = ["assess_all", "assess_rows", "assess_one", "results_frame", "load_rules", "RESULT_COLUMNS"]
 
 
 def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: int, plan: PlanConfig,
@@ -39,6 +39,14 @@ def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: in
     ``memo`` (engine.memo): the results of an earlier call by input key, for the same version of the package. A
     target whose inputs are unchanged takes its result from it instead of being judged again; on return the memo
     holds this call's results only."""
+    return results_frame(assess_rows(registry, observations, eval_year, plan, rules, sources, breaks, names, memo))
+
+
+def assess_rows(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: int, plan: PlanConfig,
+                rules: dict | None = None, sources: pd.DataFrame | None = None,
+                breaks: pd.DataFrame | None = None, names: dict | None = None,
+                memo: dict | None = None) -> list[dict]:
+    """assess_all's rows before they are one table: a registry judged in parts is one table of all its rows."""
     rules = rules or load_rules()
     obs = with_sources(sorted_observations(observations), sources)
     by_id = {k: g for k, g in obs.groupby("indicator_id", sort=False)}
@@ -50,16 +58,20 @@ def assess_all(registry: pd.DataFrame, observations: pd.DataFrame, eval_year: in
 
     regs = [reg.to_dict() for _, reg in registry.iterrows()]
     if memo is None:
-        rows = [judge(reg) for reg in regs]
-    else:
-        scope, digests, kept = memo_keys.scope_digest(plan, rules), memo_keys.observation_digests(by_id), {}
-        rows = []
-        for reg in regs:
-            key = memo_keys.row_key(reg, eval_year, scope, digests, by_break, names)
-            kept[key] = memo[key] if key in memo else judge(reg)
-            rows.append(dict(kept[key]))
-        memo.clear()
-        memo.update(kept)
+        return [judge(reg) for reg in regs]
+    scope, digests, kept = memo_keys.scope_digest(plan, rules), memo_keys.observation_digests(by_id), {}
+    rows = []
+    for reg in regs:
+        key = memo_keys.row_key(reg, eval_year, scope, digests, by_break, names)
+        kept[key] = memo[key] if key in memo else judge(reg)
+        rows.append(dict(kept[key]))
+    memo.clear()
+    memo.update(kept)
+    return rows
+
+
+def results_frame(rows: list[dict]) -> pd.DataFrame:
+    """The result rows as one table with the contract's columns and types."""
     out = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     for col in INT_COLUMNS:
         out[col] = pd.array([to_int(v) for v in out[col]], dtype="Int64")

@@ -36,7 +36,8 @@ class Row:
     @property
     def scored(self) -> pd.DataFrame:
         """Observations inside the window: the only ones that may score the target."""
-        return self.own[self.own["year"] >= self.first_year]
+        own = self.own
+        return own if own.empty else own[own["year"] >= self.first_year]
 
     @property
     def final(self) -> bool:
@@ -86,7 +87,7 @@ def make_row(reg: dict, observations: pd.DataFrame, eval_year: int, plan: PlanCo
     def of(indicator_id):
         frame = by_id.get(indicator_id, observations.iloc[0:0]) if by_id is not None else \
             observations[observations["indicator_id"] == indicator_id]
-        return frame[frame["year"] <= cutoff]
+        return frame if frame.empty else frame[frame["year"] <= cutoff]
 
     own = of(reg["id"])
     related_id = to_str(reg.get("related_id"))

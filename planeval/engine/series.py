@@ -47,8 +47,10 @@ def choose(row: Row, frame: pd.DataFrame | None = None, kind: str = "level", bas
     those, a value on the plan's basis before one across a registered break, then the latest release (by kind,
     then publication date). A value across a break scores only re-based."""
     obs = row.scored if frame is None else frame
-    rows = obs[(obs["value_kind"] == kind) & obs["value"].notna()]
     out = Chosen()
+    if obs.empty:   # most targets of a plan have no value yet: nothing to choose, nothing left out
+        return out
+    rows = obs[(obs["value_kind"] == kind) & obs["value"].notna()]
     excluded = []
     partial = rows[rows["months_covered"] < 12]
     for _, o in partial.iterrows():

@@ -74,8 +74,17 @@ class Report:
     def _registry(self) -> pd.DataFrame:
         return self.ds.registry.set_index("id", drop=False)
 
+    @cached_property
+    def _registry_rows(self) -> dict:
+        return {}
+
     def reg(self, indicator_id: str) -> pd.Series:
-        return self._registry.loc[indicator_id]
+        """The target's registry row. Looked up once: a page or the cards ask for the same row many times, and
+        a row of a wide table costs ~0.1 ms to assemble. Treat it as read-only."""
+        row = self._registry_rows.get(indicator_id)
+        if row is None:
+            row = self._registry_rows[indicator_id] = self._registry.loc[indicator_id]
+        return row
 
     def name(self, indicator_id: str) -> str:
         return self.ds.names.get(indicator_id, indicator_id)
