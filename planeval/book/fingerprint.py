@@ -93,29 +93,25 @@ def previous_inputs(folder: Path) -> bytes:
     return _canonical([registry, observations, sources, breaks])
 
 
-def folder_bytes(folder: Path) -> bytes:
-    files = sorted([*folder.glob("*.csv"), *folder.glob("*.yml")])
-    return b"".join(f.name.encode() + b"\0" + f.read_bytes() for f in files)
-
-
-# The columns of observations.csv that carry a figure: the number, the figure as printed and the sentence quoting it.
-FIGURE_COLUMNS = ("value", "value_text", "quote")
-
-
-def presence_bytes(folder: Path) -> bytes:
-    """The plan folder as folder_bytes gives it, but each figure of observations.csv (FIGURE_COLUMNS) replaced by
-    whether there is one: what a page listing and counting the data (which rows, years, scopes, sources, notes)
-    depends on when it shows no figure and no verdict. tests/test_page_reads.py holds every page declaring it to that."""
+def folder_bytes(folder: Path, figures: bool = True) -> bytes:
+    """Every table and metadata file of the plan folder. ``figures=False`` (pages.yml `presence`): each figure of
+    observations.csv (FIGURE_COLUMNS) replaced by whether there is one, what a page listing and counting the data
+    (which rows, years, scopes, sources, notes) depends on when it shows no figure and no verdict.
+    tests/test_page_reads.py holds every page declaring `presence` to that."""
     parts = []
     for f in sorted([*folder.glob("*.csv"), *folder.glob("*.yml")]):
         data = f.read_bytes()
-        if f.name == "observations.csv":
+        if not figures and f.name == "observations.csv":
             rows = _rows(f)
             at = [i for i, c in enumerate(rows[0]) if c in FIGURE_COLUMNS] if rows else []
             data = _canonical([rows[0]] + [[("1" if v.strip() else "") if i in at else v for i, v in enumerate(r)]
                                            if len(r) == len(rows[0]) else r for r in rows[1:]] if rows else [])
         parts.append(f.name.encode() + b"\0" + data)
     return b"".join(parts)
+
+
+# The columns of observations.csv that carry a figure: the number, the figure as printed and the sentence quoting it.
+FIGURE_COLUMNS = ("value", "value_text", "quote")
 
 
 def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
@@ -125,7 +121,7 @@ def data_inputs(reads, folder: Path, chapter: str | None = None) -> bytes:
         if item == "all":
             parts.append(folder_bytes(folder))
         elif item == "presence":
-            parts.append(presence_bytes(folder))
+            parts.append(folder_bytes(folder, figures=False))
         elif item == "chapter":
             if not chapter:
                 raise ValueError("planeval/book/pages.yml: `reads: [chapter]` on a page that is not a chapter")

@@ -89,32 +89,24 @@ class Dataset:
         count = max(1, -(-n // SHARED_PART))
         size = -(-n // count)
         spans = [(i * size, min(n, (i + 1) * size)) for i in range(count)]
-        if count == 1:
-            with _locked(path.with_suffix(".lock")):
-                if path.exists():
-                    return pd.read_pickle(path)
-                from ..engine import results_frame
-
-                results = results_frame(self._judge(eval_year, 0, spans[0], count))
-                write_atomic(path, pickle.dumps(results))  # pages running in parallel never read a half-written file
-            return results
-        parts_dir = path.parent / "parts"
-        part = [parts_dir / f"{key}-{i}.pkl" for i in range(count)]
+        part = [path.parent / "parts" / f"{key}-{i}.pkl" for i in range(count)]
         done = {}
         for i, span in enumerate(spans):       # first, every part nobody is judging: at once, without waiting
-            with _locked(parts_dir / f"{key}-{i}.lock", wait=False) as held:
+            with _locked(part[i].with_suffix(".lock"), wait=False) as held:
                 if held and not part[i].exists():
                     done[i] = self._judge(eval_year, i, span, count)
-                    write_atomic(part[i], pickle.dumps(done[i]))
+                    write_atomic(part[i], pickle.dumps(done[i]))  # parallel pages never read a half-written file
         for i, span in enumerate(spans):       # then the parts others are judging, as they finish
             if i in done:
                 continue
-            with _locked(parts_dir / f"{key}-{i}.lock"):
+            with _locked(part[i].with_suffix(".lock")):
                 if part[i].exists():
                     done[i] = pickle.loads(part[i].read_bytes())
                 else:                          # its judge stopped before the end: judged here
                     done[i] = self._judge(eval_year, i, span, count)
                     write_atomic(part[i], pickle.dumps(done[i]))
+        if path.exists():                      # another process put the parts together meanwhile
+            return pd.read_pickle(path)
         from ..engine import results_frame
 
         results = results_frame([row for i in range(count) for row in done[i]])
